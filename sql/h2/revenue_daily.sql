@@ -1,0 +1,36 @@
+-- revenue_daily (H2): completed orders per day for every day in [:from, :to] (zero-filled).
+-- A completed order has status 'Complete' and is dated by orders.created_at (UTC); its items and revenue are
+-- its order_items rows and the sum of their sale_price. Orders are counted once (not per item).
+WITH completed AS (
+    SELECT o.order_id, CAST(o.created_at AS DATE) AS d
+    FROM orders o
+    WHERE o.status = 'Complete'
+      AND o.created_at >= CAST(:from AS TIMESTAMP)
+      AND o.created_at < DATEADD(DAY, 1, CAST(:to AS TIMESTAMP))
+),
+per_day AS (
+    SELECT d, COUNT(*) AS orders, SUM(items) AS items, SUM(revenue) AS revenue
+    FROM (
+        SELECT c.d, c.order_id, COUNT(oi.id) AS items, COALESCE(SUM(oi.sale_price), 0) AS revenue
+        FROM completed c
+        LEFT JOIN order_items oi ON oi.order_id = c.order_id
+        GROUP BY c.d, c.order_id
+    ) per_order
+    GROUP BY d
+),
+calendar AS (
+    SELECT DATEADD(DAY, x, CAST(:from AS DATE)) AS d, 0 AS orders, 0 AS items, 0 AS revenue
+    FROM SYSTEM_RANGE(0, DATEDIFF(DAY, CAST(:from AS DATE), CAST(:to AS DATE)))
+)
+SELECT d AS date,
+       SUM(orders) AS orders,
+       SUM(items) AS items,
+       ROUND(SUM(revenue), 2) AS revenue,
+       CASE WHEN SUM(orders) > 0 THEN ROUND(SUM(revenue) / SUM(orders), 2) END AS aov
+FROM (
+    SELECT d, orders, items, revenue FROM per_day
+    UNION ALL
+    SELECT d, orders, items, revenue FROM calendar
+) u
+GROUP BY d
+ORDER BY d

@@ -1,0 +1,53 @@
+package io.execkpi.abtest;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Stored A/B evaluations; {@link #replace} runs inside the job's transaction so a date is replaced atomically. */
+@Repository
+public class AbResultsRepository {
+
+    private static final String COLUMNS = "experiment_id, variant, metric, is_control, primary_metric, users, "
+            + "conversions, mean_value, variance, statistic, degrees_of_freedom, p_value, adjusted_p_value, significant, "
+            + "abs_lift, abs_lift_low, abs_lift_high, abs_lift_p_value, rel_lift, rel_lift_low, rel_lift_high, "
+            + "rel_lift_p_value, chance_to_beat_control, minimum_detectable_effect, alpha, method, srm_chi_square, "
+            + "srm_p_value, srm_mismatch, srm_threshold, note";
+
+    private final JdbcTemplate jdbc;
+
+    public AbResultsRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void replace(LocalDate date, List<AbResult> results, long jobExecutionId) {
+        jdbc.update("DELETE FROM ab_results WHERE evaluation_date = ?", date);
+        jdbc.batchUpdate("INSERT INTO ab_results (evaluation_date, job_execution_id, " + COLUMNS + ") VALUES ("
+                + "?, ?" + ", ?".repeat(31) + ")", results.stream().map(r -> new Object[] {date, jobExecutionId,
+                r.experimentId(), r.variant(), r.metric(), r.isControl(), r.primaryMetric(), r.users(), r.conversions(),
+                r.meanValue(), r.variance(), r.statistic(), r.degreesOfFreedom(), r.pValue(), r.adjustedPValue(),
+                r.significant(), r.absLift(), r.absLiftLow(), r.absLiftHigh(), r.absLiftPValue(), r.relLift(),
+                r.relLiftLow(), r.relLiftHigh(), r.relLiftPValue(), r.chanceToBeatControl(),
+                r.minimumDetectableEffect(), r.alpha(), r.method(), r.srmChiSquare(), r.srmPValue(), r.srmMismatch(),
+                r.srmThreshold(), r.note()}).toList());
+    }
+
+    public List<AbResult> find(String experimentId, LocalDate date) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM ab_results WHERE experiment_id = ? AND evaluation_date = ?"
+                        + " ORDER BY metric, is_control DESC, variant", new DataClassRowMapper<>(AbResult.class),
+                experimentId, date);
+    }
+
+    public Optional<LocalDate> latestDate(String experimentId) {
+        return Optional.ofNullable(jdbc.queryForObject(
+                "SELECT MAX(evaluation_date) FROM ab_results WHERE experiment_id = ?", LocalDate.class, experimentId));
+    }
+
+    public List<String> experimentIds() {
+        return jdbc.queryForList("SELECT DISTINCT experiment_id FROM ab_results ORDER BY experiment_id", String.class);
+    }
+}

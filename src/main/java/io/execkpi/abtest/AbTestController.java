@@ -1,0 +1,121 @@
+package io.execkpi.abtest;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.execkpi.abtest.stats.AbStatistics;
+import io.execkpi.abtest.stats.ConversionArm;
+import io.execkpi.abtest.stats.ConversionComparison;
+import io.execkpi.abtest.stats.ConversionEvaluation;
+import io.execkpi.abtest.stats.Interval;
+import io.execkpi.abtest.stats.InvalidExperimentInputException;
+import io.execkpi.abtest.stats.SrmResult;
+import io.execkpi.web.ApiException;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Ad-hoc conversion test (nothing stored), the original's {@code POST /ab/test} done right: SRM against the
+ * intended weights, pooled z-test, unpooled interval at 1 − alpha, relative lift, Holm across variants.
+ */
+@RestController
+@RequestMapping("/api/ab")
+public class AbTestController {
+
+    public record Lift(Double estimate, Double ciLow, Double ciHigh) {
+        static Lift of(Interval i) {
+            return new Lift(i.estimate(), i.ciLow(), i.ciHigh());
+        }
+    }
+
+    public record Control(long users, long conversions, double rate) {
+    }
+
+    public record Variant(String name, long users, long conversions, double rate, Double zScore, Double pValue,
+                          Double adjustedPValue, boolean significant, Lift absoluteLift, Lift relativeLift,
+                          Double chanceToBeatControl, Double minimumDetectableEffect, String note) {
+    }
+
+    public record Answer(double alpha, SrmResult srm, Control control, List<Variant> variants) {
+    }
+
+    @PostMapping("/test")
+    public Answer test(@RequestBody JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("The body must be a JSON object with control and variants");
+        }
+        double alpha = body.has("alpha") ? number(body.get("alpha"), "alpha") : 0.05;
+        ConversionArm control = arm(body.get("control"), "control", "control");
+        JsonNode variantsNode = body.get("variants");
+        if (variantsNode == null || !variantsNode.isArray() || variantsNode.isEmpty()) {
+            throw ApiException.badRequest("variants: at least one variant is required");
+        }
+        List<ConversionArm> variants = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < variantsNode.size(); i++) {
+            JsonNode v = variantsNode.get(i);
+            String name = v != null && v.hasNonNull("name") ? v.get("name").asString() : "variant_" + (i + 1);
+            if (!names.add(name)) {
+                throw ApiException.badRequest("variants[" + i + "].name: duplicate variant name '" + name + "'");
+            }
+            variants.add(arm(v, name, "variants[" + i + "]"));
+        }
+        double[] weights = null;
+        if (body.hasNonNull("weights")) {
+            JsonNode w = body.get("weights");
+            if (!w.isArray()) {
+                throw ApiException.badRequest("weights: must be an array of numbers, one per arm (control first)");
+            }
+            weights = new double[w.size()];
+            for (int i = 0; i < w.size(); i++) {
+                weights[i] = number(w.get(i), "weights[" + i + "]");
+            }
+        }
+        try {
+            ConversionEvaluation e = AbStatistics.evaluateConversion(control, variants, alpha, weights,
+                    AbStatistics.DEFAULT_SRM_THRESHOLD);
+            return new Answer(e.alpha(), e.srm(), new Control(control.users(), control.conversions(), e.controlRate()),
+                    e.variants().stream().map(AbTestController::variant).toList());
+        } catch (InvalidExperimentInputException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Variant variant(ConversionComparison c) {
+        return new Variant(c.name(), c.users(), c.conversions(), c.rate(), c.zScore(), c.pValue(), c.adjustedPValue(),
+                c.significant(), Lift.of(c.absoluteLift()), Lift.of(c.relativeLift()), c.chanceToBeatControl(),
+                c.minimumDetectableEffect(), c.note());
+    }
+
+    private static ConversionArm arm(JsonNode node, String name, String field) {
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest(field + ": required, an object with users and conversions");
+        }
+        return new ConversionArm(name, count(node.get("users"), field + ".users"),
+                count(node.get("conversions"), field + ".conversions"));
+    }
+
+    private static long count(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(field + ": required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw ApiException.badRequest(field + ": must be a whole number, got " + node);
+        }
+        return node.asLong();
+    }
+
+    private static double number(JsonNode node, String field) {
+        if (node == null || !node.isNumber()) {
+            throw ApiException.badRequest(field + ": must be a number, got " + node);
+        }
+        return node.asDouble();
+    }
+}

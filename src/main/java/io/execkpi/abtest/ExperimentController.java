@@ -1,0 +1,77 @@
+package io.execkpi.abtest;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.execkpi.web.ApiException;
+import io.execkpi.web.DateParams;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Stored experiment evaluations written by abJob. */
+@RestController
+@RequestMapping("/api/experiments")
+public class ExperimentController {
+
+    private final AbResultsRepository results;
+
+    public ExperimentController(AbResultsRepository results) {
+        this.results = results;
+    }
+
+    public record ExperimentSummary(String experiment, List<String> arms, String control, LocalDate latestEvaluationDate,
+                                    String primaryMetric, Boolean srmMismatch, Double srmPValue,
+                                    boolean anySignificant) {
+    }
+
+    public record Srm(Double chiSquare, Double pValue, Boolean mismatch, double threshold) {
+    }
+
+    public record Evaluation(String experiment, LocalDate date, double alpha, String primaryMetric, Srm srm,
+                             Map<String, List<AbResult>> metrics) {
+    }
+
+    @GetMapping
+    public List<ExperimentSummary> list() {
+        List<ExperimentSummary> summaries = new ArrayList<>();
+        for (String id : results.experimentIds()) {
+            LocalDate date = results.latestDate(id).orElseThrow();
+            summaries.add(summary(id, date, results.find(id, date)));
+        }
+        return summaries;
+    }
+
+    @GetMapping("/{key}")
+    public Evaluation get(@PathVariable String key, @RequestParam(required = false) String date) {
+        LocalDate latest = results.latestDate(key).orElseThrow(() -> ApiException.notFound(
+                "Unknown experiment '" + key + "' (no evaluation stored; known: " + results.experimentIds() + ")"));
+        LocalDate day = date == null ? latest : DateParams.parse("date", date);
+        List<AbResult> rows = results.find(key, day);
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("Experiment '" + key + "' has no evaluation for " + day + "; the latest is "
+                    + latest);
+        }
+        AbResult first = rows.get(0);
+        Map<String, List<AbResult>> byMetric = new LinkedHashMap<>();
+        rows.forEach(r -> byMetric.computeIfAbsent(r.metric(), m -> new ArrayList<>()).add(r));
+        String primary = rows.stream().filter(AbResult::primaryMetric).map(AbResult::metric).findFirst().orElse(null);
+        return new Evaluation(key, day, first.alpha(), primary,
+                new Srm(first.srmChiSquare(), first.srmPValue(), first.srmMismatch(), first.srmThreshold()), byMetric);
+    }
+
+    private static ExperimentSummary summary(String id, LocalDate date, List<AbResult> rows) {
+        List<AbResult> primary = rows.stream().filter(AbResult::primaryMetric).toList();
+        AbResult any = rows.get(0);
+        return new ExperimentSummary(id, primary.stream().map(AbResult::variant).distinct().toList(),
+                primary.stream().filter(AbResult::isControl).map(AbResult::variant).findFirst().orElse(null), date,
+                primary.isEmpty() ? null : primary.get(0).metric(), any.srmMismatch(), any.srmPValue(),
+                primary.stream().anyMatch(AbResult::significant));
+    }
+}

@@ -1,0 +1,166 @@
+package io.execkpi.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.execkpi.web.ApiException;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
+import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.JobRestartException;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Operator actions on jobs, asynchronous: a launch returns as soon as the execution exists. One launch at a time per
+ * process, so that identical concurrent requests produce exactly one execution; across processes the job
+ * repository's one-instance-per-parameters rule does the same (the loser gets 409).
+ */
+@Service
+public class JobControlService {
+
+    private final Map<String, Job> jobs;
+    private final JobOperator asyncOperator;
+    private final JobRepository jobRepository;
+    private final JdbcTemplate jdbc;
+
+    public JobControlService(List<Job> jobs, @Qualifier("asyncJobOperator") JobOperator asyncOperator,
+                             JobRepository jobRepository, JdbcTemplate jdbc) {
+        this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
+        this.asyncOperator = asyncOperator;
+        this.jobRepository = jobRepository;
+        this.jdbc = jdbc;
+    }
+
+    public List<String> jobNames() {
+        return jobs.keySet().stream().sorted().toList();
+    }
+
+    public Optional<JobExecution> lastExecution(String jobName) {
+        JobInstance instance = jobRepository.getLastJobInstance(jobName);
+        return instance == null ? Optional.empty() : Optional.ofNullable(jobRepository.getLastJobExecution(instance));
+    }
+
+    public synchronized JobExecution launch(String jobName, JobRequest request) {
+        Job job = jobs.get(jobName);
+        if (job == null) {
+            throw ApiException.notFound("Unknown job '" + jobName + "'; known jobs: " + jobNames());
+        }
+        JobParameters parameters = request.toJobParameters();
+        try {
+            // validated here, synchronously: the asynchronous operator would only fail the execution later
+            job.getJobParametersValidator().validate(parameters);
+        } catch (InvalidJobParametersException e) {
+            throw ApiException.badRequest(jobName + " does not take these parameters: " + e.getMessage());
+        }
+        JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+        try {
+            if (last != null) {
+                if (last.isRunning()) {
+                    throw ApiException.conflict(jobName + " for these parameters is already running as execution "
+                            + last.getId());
+                }
+                if (last.getStatus() == BatchStatus.COMPLETED) {
+                    throw ApiException.conflict(jobName + " for these parameters already completed (execution "
+                            + last.getId() + "); send \"rerun\": true to run it again");
+                }
+                if (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED) {
+                    return asyncOperator.restart(last);
+                }
+                throw ApiException.conflict(jobName + " for these parameters was " + last.getStatus()
+                        + " (execution " + last.getId() + "); send \"rerun\": true to start a new instance");
+            }
+            return asyncOperator.start(job, parameters);
+        } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
+            throw ApiException.conflict(jobName + ": " + e.getMessage());
+        } catch (InvalidJobParametersException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (JobRestartException e) {
+            throw ApiException.conflict(jobName + " cannot be restarted: " + e.getMessage());
+        }
+    }
+
+    public JobExecution get(long id) {
+        JobExecution execution;
+        try {
+            execution = jobRepository.getJobExecution(id);
+        } catch (EmptyResultDataAccessException e) { // Batch 6's JDBC DAO throws rather than returning null
+            execution = null;
+        }
+        if (execution == null) {
+            throw ApiException.notFound("No job execution " + id);
+        }
+        return execution;
+    }
+
+    public synchronized JobExecution restart(long id) {
+        JobExecution execution = get(id);
+        if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
+            throw ApiException.conflict("Execution " + id + " is " + execution.getStatus()
+                    + "; only FAILED or STOPPED executions can be restarted");
+        }
+        JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
+        if (latest != null && latest.getId() != id) {
+            throw ApiException.conflict("Execution " + id + " was already restarted as execution " + latest.getId());
+        }
+        try {
+            return asyncOperator.restart(execution);
+        } catch (JobRestartException e) {
+            throw ApiException.conflict("Execution " + id + " cannot be restarted: " + e.getMessage());
+        }
+    }
+
+    public JobExecution stop(long id) {
+        JobExecution execution = get(id);
+        try {
+            asyncOperator.stop(execution);
+            return get(id);
+        } catch (JobExecutionNotRunningException e) {
+            throw ApiException.conflict("Execution " + id + " is not running (" + execution.getStatus() + ")");
+        }
+    }
+
+    public JobExecution abandon(long id) {
+        JobExecution execution = get(id);
+        try {
+            return asyncOperator.abandon(execution);
+        } catch (JobExecutionAlreadyRunningException e) {
+            throw ApiException.conflict("Execution " + id + " is running; stop it before abandoning it");
+        }
+    }
+
+    /** Executions newest first, optionally filtered by job name and status. */
+    public List<JobExecution> executions(String jobName, BatchStatus status, int page, int size) {
+        StringBuilder sql = new StringBuilder("SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e"
+                + " JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (jobName != null) {
+            sql.append(" AND i.JOB_NAME = ?");
+            args.add(jobName);
+        }
+        if (status != null) {
+            sql.append(" AND e.STATUS = ?");
+            args.add(status.name());
+        }
+        sql.append(" ORDER BY e.JOB_EXECUTION_ID DESC LIMIT ? OFFSET ?");
+        args.add(size);
+        args.add((long) page * size);
+        return jdbc.queryForList(sql.toString(), Long.class, args.toArray()).stream()
+                .map(jobRepository::getJobExecution).toList();
+    }
+}

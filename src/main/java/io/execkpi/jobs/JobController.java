@@ -1,0 +1,141 @@
+package io.execkpi.jobs;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.execkpi.web.ApiException;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.JsonNode;
+
+/** Job control API: see and launch jobs, restart, stop or abandon executions. Mutations need the API token. */
+@RestController
+@RequestMapping("/api/jobs")
+public class JobController {
+
+    private final JobControlService jobs;
+
+    public JobController(JobControlService jobs) {
+        this.jobs = jobs;
+    }
+
+    public record JobSummary(String name, JobExecutionView lastExecution) {
+    }
+
+    public record Page(int page, int size, List<JobExecutionView> executions) {
+    }
+
+    @GetMapping
+    public List<JobSummary> list() {
+        return jobs.jobNames().stream()
+                .map(name -> new JobSummary(name, jobs.lastExecution(name).map(JobExecutionView::of).orElse(null)))
+                .toList();
+    }
+
+    @GetMapping("/executions")
+    public Page executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
+                           @RequestParam(defaultValue = "0") String page, @RequestParam(defaultValue = "20") String size) {
+        if (job != null && !jobs.jobNames().contains(job)) {
+            throw ApiException.notFound("Unknown job '" + job + "'; known jobs: " + jobs.jobNames());
+        }
+        BatchStatus batchStatus = null;
+        if (status != null) {
+            try {
+                batchStatus = BatchStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("status: must be one of " + List.of(BatchStatus.values()));
+            }
+        }
+        int p = integer("page", page, 0, 1_000_000);
+        int s = integer("size", size, 1, 100);
+        return new Page(p, s, jobs.executions(job, batchStatus, p, s).stream().map(JobExecutionView::of).toList());
+    }
+
+    @GetMapping("/executions/{id}")
+    public JobExecutionView execution(@PathVariable String id) {
+        return JobExecutionView.of(jobs.get(id(id)));
+    }
+
+    /**
+     * Starts {@code job} for {@code {"date": "YYYY-MM-DD"}} or {@code {"from": …, "to": …}}, with optional
+     * {@code "rerun": true}; answers 202 with the execution and its {@code Location}.
+     */
+    @PostMapping(path = "/{job}/executions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<JobExecutionView> launch(@PathVariable String job, @RequestBody JsonNode body) {
+        if (!jobs.jobNames().contains(job)) {
+            throw ApiException.notFound("Unknown job '" + job + "'; known jobs: " + jobs.jobNames());
+        }
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("The body must be a JSON object such as {\"date\": \"2026-11-24\"}");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            JsonNode value = field.getValue();
+            if (!value.isString() && !value.isBoolean()) {
+                throw ApiException.badRequest(field.getKey() + ": must be a string (or a boolean for rerun)");
+            }
+            parameters.put(field.getKey(), value.asString());
+        }
+        JobRequest request;
+        try {
+            request = JobRequest.parse(parameters);
+        } catch (InvalidJobRequestException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        return accepted(jobs.launch(job, request));
+    }
+
+    @PostMapping("/executions/{id}/restart")
+    public ResponseEntity<JobExecutionView> restart(@PathVariable String id) {
+        return accepted(jobs.restart(id(id)));
+    }
+
+    @PostMapping("/executions/{id}/stop")
+    public ResponseEntity<JobExecutionView> stop(@PathVariable String id) {
+        return ResponseEntity.accepted().body(JobExecutionView.of(jobs.stop(id(id))));
+    }
+
+    @PostMapping("/executions/{id}/abandon")
+    public JobExecutionView abandon(@PathVariable String id) {
+        return JobExecutionView.of(jobs.abandon(id(id)));
+    }
+
+    private static ResponseEntity<JobExecutionView> accepted(JobExecution execution) {
+        return ResponseEntity.accepted().location(URI.create("/api/jobs/executions/" + execution.getId()))
+                .body(JobExecutionView.of(execution));
+    }
+
+    private static long id(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("execution id must be a number, got '" + id + "'");
+        }
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw ApiException.badRequest(name + ": must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + ": must be a whole number, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.execkpi.jobs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs a job for a {@link JobRequest}, idempotently: a completed instance is not run again (unless {@code rerun}),
+ * and a failed or stopped one is restarted where it stopped rather than started over.
+ */
+@Service
+public class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Map<String, Job> jobs;
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+
+    public JobRunner(List<Job> jobs, JobOperator jobOperator, JobRepository jobRepository) {
+        this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+    }
+
+    public boolean knows(String jobName) {
+        return jobs.containsKey(jobName);
+    }
+
+    public List<String> jobNames() {
+        return jobs.keySet().stream().sorted().toList();
+    }
+
+    /** Runs (or restarts) the job and returns its execution; a completed instance is returned as it is. */
+    public JobExecution run(String jobName, JobRequest request) throws Exception {
+        Job job = jobs.get(jobName);
+        if (job == null) {
+            throw new InvalidJobRequestException("unknown job '" + jobName + "'; known jobs: " + jobNames());
+        }
+        JobParameters parameters = request.toJobParameters();
+        JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+        if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
+            log.info("job {} already completed for {} (execution {}); pass rerun=true to run it again", jobName,
+                    parameters, last.getId());
+            return last;
+        }
+        if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
+            log.info("restarting job {} execution {} ({})", jobName, last.getId(), last.getStatus());
+            return jobOperator.restart(last);
+        }
+        return jobOperator.start(job, parameters);
+    }
+}

@@ -1,0 +1,85 @@
+package io.execkpi.jobs;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Optional;
+
+import io.execkpi.ExecKpiProperties;
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiDefinition;
+import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.kpi.KpiProperties;
+import io.execkpi.kpi.KpiResultsRepository;
+import io.execkpi.warehouse.EmbeddedWarehouse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Start-up work: recover executions a dead process left running, top up the embedded warehouse through
+ * yesterday, materialize the KPIs for the {@code backfill-days} business dates up to yesterday that are not done
+ * yet (plus the lookback), then run the nightly flow for the nights missed within {@code catch-up-days} (which
+ * restarts recovered nightly executions). A second start on the same day finds everything done and does nothing.
+ */
+@Component
+@ConditionalOnProperty(name = "execkpi.bootstrap.enabled", havingValue = "true", matchIfMissing = true)
+public class StartupBootstrap implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupBootstrap.class);
+
+    private final EmbeddedWarehouse embeddedWarehouse;
+    private final JobRunner jobRunner;
+    private final KpiCatalog catalog;
+    private final KpiResultsRepository kpiResults;
+    private final KpiProperties kpiProperties;
+    private final BootstrapProperties properties;
+    private final ExecKpiProperties app;
+    private final Clock clock;
+    private final JobLifecycle lifecycle;
+
+    public StartupBootstrap(EmbeddedWarehouse embeddedWarehouse, JobRunner jobRunner, KpiCatalog catalog,
+                            KpiResultsRepository kpiResults, KpiProperties kpiProperties,
+                            BootstrapProperties properties, ExecKpiProperties app, Clock clock,
+                            JobLifecycle lifecycle) {
+        this.embeddedWarehouse = embeddedWarehouse;
+        this.jobRunner = jobRunner;
+        this.catalog = catalog;
+        this.kpiResults = kpiResults;
+        this.kpiProperties = kpiProperties;
+        this.properties = properties;
+        this.app = app;
+        this.clock = clock;
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        lifecycle.recoverDeadExecutions();
+        LocalDate yesterday = app.yesterday(clock);
+        embeddedWarehouse.ensureGeneratedThrough(yesterday);
+        LocalDate first = yesterday.minusDays(properties.backfillDays() - 1L);
+        Optional<LocalDate> missing = catalog.all().stream()
+                .map(KpiDefinition::name)
+                .flatMap(kpi -> kpiResults.firstMissingDate(kpi, first, yesterday).stream())
+                .min(LocalDate::compareTo);
+        if (missing.isEmpty()) {
+            log.info("KPIs are materialized for {}..{}; nothing to backfill", first, yesterday);
+        } else {
+            LocalDate lookback = yesterday.minusDays(kpiProperties.lookbackDays());
+            LocalDate from = missing.get().isBefore(lookback) ? missing.get() : lookback;
+            JobExecution kpi = jobRunner.run(KpiJobConfiguration.JOB_NAME, new JobRequest(yesterday, from, false));
+            log.info("start-up KPI backfill {}..{}: {}", from, yesterday, kpi.getStatus());
+            if (kpi.getStatus() != BatchStatus.COMPLETED) {
+                return;
+            }
+        }
+        // nights missed while the app was down (and yesterday's): kpi -> ab -> ml, a no-op when already done
+        lifecycle.catchUp();
+    }
+}

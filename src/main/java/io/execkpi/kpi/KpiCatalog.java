@@ -1,0 +1,98 @@
+package io.execkpi.kpi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.core.io.Resource;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The allow-list of KPIs. Names and columns become SQL identifiers, so they are checked against a strict pattern
+ * when the catalog is loaded; a bad catalog stops the application at start-up with the reason.
+ */
+public final class KpiCatalog {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z][a-z0-9_]{0,59}");
+    private static final Set<String> TYPES = Set.of("date", "integer", "decimal", "text", "boolean");
+
+    private final Map<String, KpiDefinition> kpis;
+    private final List<KpiDefinition> ordered;
+
+    public KpiCatalog(List<KpiDefinition> kpis) {
+        Map<String, KpiDefinition> byName = new LinkedHashMap<>();
+        for (KpiDefinition kpi : kpis) {
+            validate(kpi);
+            if (byName.put(kpi.name(), kpi) != null) {
+                throw new IllegalStateException("KPI catalog: duplicate KPI '" + kpi.name() + "'");
+            }
+        }
+        if (byName.isEmpty()) {
+            throw new IllegalStateException("KPI catalog: no KPIs defined");
+        }
+        this.kpis = Map.copyOf(byName);
+        this.ordered = List.copyOf(byName.values());
+    }
+
+    public static KpiCatalog load(Resource resource) {
+        ObjectMapper yaml = YAMLMapper.builder()
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        try (InputStream in = resource.getInputStream()) {
+            return new KpiCatalog(yaml.readValue(in, File.class).kpis());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read KPI catalog " + resource, e);
+        }
+    }
+
+    record File(List<KpiDefinition> kpis) {
+    }
+
+    public List<KpiDefinition> all() {
+        return ordered;
+    }
+
+    public Optional<KpiDefinition> find(String name) {
+        return Optional.ofNullable(name).map(kpis::get);
+    }
+
+    private static void validate(KpiDefinition kpi) {
+        String where = "KPI catalog entry '" + kpi.name() + "': ";
+        if (kpi.name() == null || !IDENTIFIER.matcher(kpi.name()).matches()) {
+            throw new IllegalStateException(where + "name must match " + IDENTIFIER);
+        }
+        if (kpi.sql() == null || !IDENTIFIER.matcher(kpi.sql()).matches()) {
+            throw new IllegalStateException(where + "sql must name a file in sql/<dialect>/ without extension");
+        }
+        if (kpi.grain() == null || kpi.keys() == null || kpi.keys().isEmpty() || kpi.values() == null) {
+            throw new IllegalStateException(where + "grain, keys and values are required");
+        }
+        Set<String> seen = new HashSet<>();
+        for (KpiDefinition.Column c : kpi.columns()) {
+            if (c.name() == null || !IDENTIFIER.matcher(c.name()).matches() || !seen.add(c.name())) {
+                throw new IllegalStateException(where + "column '" + c.name() + "' is invalid or repeated");
+            }
+            if (!TYPES.contains(c.type())) {
+                throw new IllegalStateException(where + "column '" + c.name() + "' has type '" + c.type()
+                        + "', expected one of " + TYPES);
+            }
+        }
+        boolean partitionIsDateKey = kpi.keys().stream()
+                .anyMatch(k -> k.name().equals(kpi.partition()) && k.type().equals("date"));
+        if (!partitionIsDateKey) {
+            throw new IllegalStateException(where + "partition '" + kpi.partition() + "' must be a key of type date");
+        }
+    }
+}

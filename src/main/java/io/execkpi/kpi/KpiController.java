@@ -1,0 +1,92 @@
+package io.execkpi.kpi;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import io.execkpi.ExecKpiProperties;
+import io.execkpi.web.ApiException;
+import io.execkpi.web.DateParams;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Read API for precomputed KPIs: the catalog and each KPI's rows over a date range. */
+@RestController
+@RequestMapping("/api/kpis")
+public class KpiController {
+
+    private final KpiCatalog catalog;
+    private final KpiResultsRepository results;
+    private final KpiProperties properties;
+    private final ExecKpiProperties app;
+    private final Clock clock;
+
+    public KpiController(KpiCatalog catalog, KpiResultsRepository results, KpiProperties properties,
+                         ExecKpiProperties app, Clock clock) {
+        this.catalog = catalog;
+        this.results = results;
+        this.properties = properties;
+        this.app = app;
+        this.clock = clock;
+    }
+
+    public record ColumnInfo(String name, String type, String description, boolean key) {
+    }
+
+    public record KpiInfo(String name, String description, String grain, String partition, List<ColumnInfo> columns,
+                          LocalDate latestDate) {
+    }
+
+    public record KpiRows(String kpi, LocalDate from, LocalDate to, List<String> columns, List<Map<String, Object>> rows) {
+    }
+
+    @GetMapping
+    public List<KpiInfo> list() {
+        return catalog.all().stream().map(kpi -> new KpiInfo(kpi.name(), kpi.description(),
+                kpi.grain().name().toLowerCase(), kpi.partition(), columns(kpi),
+                results.latestDate(kpi.name()).orElse(null))).toList();
+    }
+
+    /**
+     * Rows whose partition (date, as-of date or cohort week) lies in [from, to]; by default the
+     * {@code execkpi.kpi.default-range-days} days up to the latest materialized date.
+     */
+    @GetMapping("/{name}")
+    public KpiRows rows(@PathVariable String name, @RequestParam(required = false) String from,
+                        @RequestParam(required = false) String to) {
+        KpiDefinition kpi = catalog.find(name).orElseThrow(() -> ApiException.notFound(
+                "Unknown KPI '" + name + "'. Known KPIs: " + catalog.all().stream().map(KpiDefinition::name).toList()));
+        LocalDate toDate = DateParams.parse("to", to);
+        LocalDate fromDate = DateParams.parse("from", from);
+        if (toDate == null) {
+            toDate = fromDate != null
+                    ? fromDate.plusDays(properties.defaultRangeDays() - 1L)
+                    : results.latestDate(kpi.name()).orElseGet(() -> app.yesterday(clock));
+        }
+        if (fromDate == null) {
+            fromDate = toDate.minusDays(properties.defaultRangeDays() - 1L);
+        }
+        if (fromDate.isAfter(toDate)) {
+            throw ApiException.badRequest("'from' (" + fromDate + ") is after 'to' (" + toDate + ")");
+        }
+        long days = ChronoUnit.DAYS.between(fromDate, toDate) + 1;
+        if (days > properties.maxRangeDays()) {
+            throw ApiException.badRequest("The range " + fromDate + ".." + toDate + " spans " + days
+                    + " days; at most " + properties.maxRangeDays() + " days can be read at once");
+        }
+        return new KpiRows(kpi.name(), fromDate, toDate, kpi.columns().stream().map(KpiDefinition.Column::name).toList(),
+                results.read(kpi, fromDate, toDate));
+    }
+
+    private static List<ColumnInfo> columns(KpiDefinition kpi) {
+        return kpi.columns().stream()
+                .map(c -> new ColumnInfo(c.name(), c.type(), c.description(), kpi.keys().contains(c)))
+                .toList();
+    }
+}

@@ -1,0 +1,67 @@
+package io.execkpi.kpi;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.execkpi.jobs.JobExecutionView;
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.warehouse.Warehouse;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * Materializes one KPI over the run's business dates, one slice of {@code sliceDays} dates per call. Each call runs
+ * in its own transaction together with the step's execution context, so the slice's rows, its ledger entries and
+ * the "next date" bookmark commit atomically: a restart resumes at the first unfinished slice, never redoing a
+ * committed one and never duplicating rows. Stateless: all state lives in the step execution.
+ */
+final class MaterializeKpiTasklet implements Tasklet {
+
+    static final String NEXT_DATE = "kpi.next-date";
+
+    private final KpiDefinition kpi;
+    private final Warehouse warehouse;
+    private final KpiResultsRepository results;
+    private final KpiProperties properties;
+
+    MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties) {
+        this.kpi = kpi;
+        this.warehouse = warehouse;
+        this.results = results;
+        this.properties = properties;
+    }
+
+    @Override
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+        StepExecution step = contribution.getStepExecution();
+        LocalDate[] range = JobRequest.range(step.getJobParameters(), properties.lookbackDays());
+        ExecutionContext context = step.getExecutionContext();
+        LocalDate from = context.containsKey(NEXT_DATE) ? LocalDate.parse(context.getString(NEXT_DATE)) : range[0];
+        if (from.isAfter(range[1])) {
+            return RepeatStatus.FINISHED;
+        }
+        LocalDate to = from.plusDays(properties.sliceDays() - 1L);
+        if (to.isAfter(range[1])) {
+            to = range[1];
+        }
+        LocalDate partitionFrom = kpi.grain().partitionFrom(from);
+        LocalDate partitionTo = kpi.grain().partitionTo(to);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouse.query(kpi.sql(), Map.of("from", from, "to", to, "partition_from", partitionFrom,
+                "partition_to", partitionTo), rows::add);
+        results.replace(kpi, partitionFrom, partitionTo, rows, from, to, step.getJobExecutionId());
+        contribution.incrementReadCount();
+        contribution.incrementWriteCount(rows.size());
+        context.putString(NEXT_DATE, to.plusDays(1).toString());
+        context.putDouble(JobExecutionView.PROGRESS, (double) (to.toEpochDay() - range[0].toEpochDay() + 1)
+                / (range[1].toEpochDay() - range[0].toEpochDay() + 1));
+        return to.isBefore(range[1]) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+    }
+}

@@ -1,0 +1,49 @@
+package io.execkpi.warehouse;
+
+import java.time.LocalDate;
+
+import io.execkpi.thelook.GenerationSummary;
+import io.execkpi.thelook.TheLookGenerator;
+import io.execkpi.thelook.TheLookSettings;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the embedded thelook warehouse generated through a date: generates it when missing and tops it up day by
+ * day afterwards (the same seed and date always give the same rows). Does nothing for other warehouses or when
+ * {@code execkpi.thelook.generate=false}.
+ */
+@Component
+public class EmbeddedWarehouse {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedWarehouse.class);
+
+    private final WarehouseConfiguration.WarehouseConnection connection;
+    private final WarehouseProperties warehouse;
+    private final TheLookProperties thelook;
+
+    public EmbeddedWarehouse(WarehouseConfiguration.WarehouseConnection connection, WarehouseProperties warehouse,
+                             TheLookProperties thelook) {
+        this.connection = connection;
+        this.warehouse = warehouse;
+        this.thelook = thelook;
+    }
+
+    public void ensureGeneratedThrough(LocalDate through) throws Exception {
+        if (!thelook.generate() || !"jdbc".equals(warehouse.type())) {
+            return;
+        }
+        // without a configured start the generator keeps the warehouse's recorded start (three years before the
+        // first generated day), so the default does not move every day
+        GenerationSummary summary = new TheLookGenerator(new TheLookSettings(thelook.seed(), thelook.scale(),
+                thelook.start()))
+                .generateThrough(connection.dataSource(), through);
+        if (summary.days() > 0) {
+            log.info("embedded warehouse generated {}..{} ({} days, {} users, {} orders, {} events) in {} ms",
+                    summary.firstDay(), summary.lastDay(), summary.days(), summary.users(), summary.orders(),
+                    summary.events(), summary.took().toMillis());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.execkpi.warehouse;
+
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * Warehouse over JDBC (the embedded H2 thelook warehouse by default). Named {@code :parameters} are bound by
+ * Spring's {@link NamedParameterJdbcTemplate}; timestamps are read as UTC.
+ */
+public final class JdbcWarehouse implements Warehouse {
+
+    private final SqlFiles sqlFiles;
+    private final NamedParameterJdbcTemplate jdbc;
+
+    public JdbcWarehouse(DataSource dataSource, SqlFiles sqlFiles, int fetchSize) {
+        this.sqlFiles = sqlFiles;
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        template.setFetchSize(fetchSize);
+        this.jdbc = new NamedParameterJdbcTemplate(template);
+    }
+
+    @Override
+    public String dialect() {
+        return sqlFiles.dialect();
+    }
+
+    @Override
+    public long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
+        String sql = sqlFiles.sql(queryName);
+        long[] count = {0};
+        jdbc.query(sql, parameters, (RowCallbackHandler) rs -> {
+            rows.accept(toRow(rs));
+            count[0]++;
+        });
+        return count[0];
+    }
+
+    private static Map<String, Object> toRow(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            row.put(meta.getColumnLabel(i).toLowerCase(Locale.ROOT), toJava(rs.getObject(i)));
+        }
+        return row;
+    }
+
+    static Object toJava(Object value) {
+        if (value instanceof java.sql.Date date) {
+            return date.toLocalDate();
+        }
+        if (value instanceof Timestamp ts) {
+            return ts.toLocalDateTime().toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof java.time.LocalDateTime ldt) {
+            return ldt.toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof LocalDate) {
+            return value;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,133 @@
+package io.execkpi.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bearer-token security: mutating API calls need {@code Authorization: Bearer <EXECKPI_API_TOKEN>} (compared in
+ * constant time, never logged); without a configured token they are refused with 403. Reads, the ad-hoc A/B test,
+ * health, metrics and the API docs are public unless {@code execkpi.api.read-requires-token=true}. Stateless, no
+ * CSRF (no cookies), CORS only for the configured origins. Errors are problem details.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+public class SecurityConfiguration {
+
+    static final String OPERATOR = "ROLE_OPERATOR";
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api, JsonMapper json) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+                .cors(Customizer.withDefaults())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .addFilterBefore(new BearerTokenFilter(api, json), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> problem(json, response,
+                                api.tokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
+                                api.tokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
+                                        : "This endpoint is disabled: no EXECKPI_API_TOKEN is configured"))
+                        .accessDeniedHandler((request, response, ex) -> problem(json, response, HttpStatus.FORBIDDEN,
+                                "Not allowed")))
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
+                            "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs/**", "/error").permitAll();
+                    if (api.readRequiresToken()) {
+                        auth.anyRequest().hasAuthority(OPERATOR);
+                    } else {
+                        auth.requestMatchers(HttpMethod.GET, "/api/**").permitAll()
+                                .requestMatchers(HttpMethod.HEAD, "/api/**").permitAll()
+                                .requestMatchers(HttpMethod.POST, "/api/ab/test").permitAll()
+                                .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                                .requestMatchers("/api/**").hasAuthority(OPERATOR)
+                                .anyRequest().permitAll();
+                    }
+                });
+        return http.build();
+    }
+
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(ApiProperties api) {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.setAllowedOrigins(api.corsOrigins());
+        cors.setAllowedMethods(List.of("GET", "HEAD", "POST"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-None-Match"));
+        cors.setExposedHeaders(List.of("ETag", "Location"));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", cors);
+        return source;
+    }
+
+    static void problem(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(json.writeValueAsBytes(problem));
+    }
+
+    /** Authenticates a request carrying the configured bearer token; a wrong token is a 401 at once. */
+    static final class BearerTokenFilter extends OncePerRequestFilter {
+
+        private final ApiProperties api;
+        private final JsonMapper json;
+
+        BearerTokenFilter(ApiProperties api, JsonMapper json) {
+            this.api = api;
+            this.json = json;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                if (!api.tokenConfigured()) {
+                    problem(json, response, HttpStatus.FORBIDDEN,
+                            "Tokens are not accepted: no EXECKPI_API_TOKEN is configured");
+                    return;
+                }
+                byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+                if (!MessageDigest.isEqual(given, api.token().getBytes(StandardCharsets.UTF_8))) {
+                    problem(json, response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
+                    return;
+                }
+                SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                        "operator", null, List.of(new SimpleGrantedAuthority(OPERATOR))));
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.execkpi.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+import io.execkpi.ExecKpiApplication;
+import io.execkpi.abtest.stats.AbStatsBenchmark;
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.jobs.JobRunner;
+import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.thelook.GenerationSummary;
+import io.execkpi.thelook.TheLookGenerator;
+import io.execkpi.thelook.TheLookSettings;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Writes BENCHMARKS.md: generation of the embedded warehouse at scale 1.0, the full KPI backfill over its whole
+ * history, one nightly day, the A/B statistics of 10,000 experiments, and the peak heap of this JVM (run with
+ * -Xmx1g by the {@code benchmark} Maven profile). Medians of several runs; nothing here asserts on time.
+ */
+public final class Benchmarks {
+
+    private static final long SEED = 20240101L;
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args[0]);
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path root = Files.createTempDirectory("execkpi-bench");
+        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate start = yesterday.minusYears(3).plusDays(1);
+        List<String> rows = new ArrayList<>();
+
+        // 1. generation at scale 1.0 into a fresh H2 file each run
+        long[] generation = new long[runs];
+        GenerationSummary summary = null;
+        Path warehouseDir = null;
+        for (int i = 0; i < runs; i++) {
+            warehouseDir = root.resolve("run-" + i);
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:file:" + warehouseDir.resolve("warehouse").toAbsolutePath());
+            ds.setUser("sa");
+            long t0 = System.nanoTime();
+            summary = new TheLookGenerator(new TheLookSettings(SEED, 1.0, start)).generateThrough(ds, yesterday);
+            generation[i] = System.nanoTime() - t0;
+            System.out.printf("generation run %d: %.1f s%n", i + 1, generation[i] / 1e9);
+        }
+        rows.add(row("Generate the embedded warehouse, scale 1.0, " + summary.days() + " days (" + summary.users()
+                + " users, " + summary.orders() + " orders, " + summary.orderItems() + " items, " + summary.events()
+                + " events)", generation, "≤ 60 s"));
+
+        // 2. jobs on the last generated warehouse, through the real application (no web server)
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--execkpi.data-dir=" + warehouseDir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
+                        "--execkpi.thelook.generate=false", "--logging.level.root=WARN")) {
+            JobRunner runner = context.getBean(JobRunner.class);
+            LocalDate first = start;
+            long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, first, true)));
+            rows.add(row("kpiJob full backfill " + first + ".." + yesterday + " (4 KPIs, "
+                    + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates)", backfill, "≤ 60 s"));
+            long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
+            rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 5 s"));
+        }
+
+        // 3. A/B statistics
+        long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
+        rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
+                + "MDE, Welch)", ab, "< 1 s"));
+
+        long peakHeap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n")
+                .append("Produced by `./mvnw -Pbenchmark -DskipTests verify` (class `io.execkpi.bench.Benchmarks`, "
+                        + "one JVM with `-Xmx1g`). Times are medians of the runs listed; nothing is cached between runs "
+                        + "of a row except the JVM's warm code.\n\n")
+                .append("Machine: ").append(machine()).append("  \n")
+                .append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n")
+                .append("| what | median | runs (s) | target |\n|---|---|---|---|\n");
+        rows.forEach(r -> md.append(r).append('\n'));
+        md.append(String.format(Locale.ROOT, "%n Peak heap used by the whole benchmark JVM: %.0f MiB (cap %.0f MiB; "
+                + "target ≤ 1 GiB).%n", peakHeap / 1048576.0, maxHeap / 1048576.0));
+        Files.writeString(out, md.toString());
+        System.out.println(md);
+    }
+
+    private static long job(JobRunner runner, JobRequest request) {
+        try {
+            JobExecution execution = runner.run(KpiJobConfiguration.JOB_NAME, request);
+            if (execution.getStatus() != BatchStatus.COMPLETED) {
+                throw new IllegalStateException("kpiJob ended " + execution.getStatus());
+            }
+            return execution.getId();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long[] time(int runs, LongSupplier work) {
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            work.getAsLong();
+            nanos[i] = System.nanoTime() - t0;
+        }
+        return nanos;
+    }
+
+    private static String row(String what, long[] nanos, String target) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
+        StringBuilder each = new StringBuilder();
+        for (long n : nanos) {
+            each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", n / 1e9));
+        }
+        return String.format(Locale.ROOT, "| %s | %.3f s | %s | %s |", what, median / 1e9, each, target);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse(cpu);
+        } catch (Exception ignored) {
+            // not Linux: keep the generic name
+        }
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        long memory = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
+        return String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, %s %s, Java %s", os.getAvailableProcessors(),
+                cpu, memory / 1073741824.0, System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.version"));
+    }
+}

@@ -1,0 +1,204 @@
+package io.execkpi.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.execkpi.support.AppTestBase;
+import io.execkpi.support.Poison;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import tools.jackson.databind.JsonNode;
+
+/** The job control API over real HTTP, with and without the operator token. */
+class JobApiTest extends AppTestBase {
+
+    @Autowired
+    JdbcTemplate store;
+
+    @Test
+    void jobsAreListedWithTheirLastExecution() throws Exception {
+        HttpResponse<String> response = get("/api/jobs");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode jobs = json.readTree(response.body());
+        assertThat(jobs.findValuesAsString("name")).contains("kpiJob", "abJob", "nightlyJob");
+        for (JsonNode job : jobs) {
+            // start-up ran every job (other tests may have run more since)
+            assertThat(job.get("lastExecution").get("id").asLong()).as(job.get("name").asString()).isPositive();
+            assertThat(job.get("lastExecution").get("status").asString()).isNotBlank();
+        }
+    }
+
+    @Test
+    void mutationsNeedTheToken() throws Exception {
+        String body = "{\"date\":\"" + YESTERDAY + "\",\"rerun\":true}";
+        HttpResponse<String> anonymous = post("/api/jobs/kpiJob/executions", "application/json", body);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        HttpResponse<String> wrong = send(HttpRequest.newBuilder(uri("/api/jobs/kpiJob/executions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer nope")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).doesNotContain(TOKEN);
+        assertThat(post("/api/jobs/executions/1/stop", "application/json", "").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aLaunchIsAsynchronousWithALocationAndRunsToCompletion() throws Exception {
+        HttpResponse<String> response = postAsOperator("/api/jobs/kpiJob/executions",
+                "{\"date\":\"" + YESTERDAY.minusDays(1) + "\",\"rerun\":true}");
+        assertThat(response.statusCode()).isEqualTo(202);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        assertThat(location).matches("/api/jobs/executions/\\d+");
+        JsonNode done = awaitEnd(location);
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("job").asString()).isEqualTo("kpiJob");
+        assertThat(done.get("parameters").get("date").asString()).isEqualTo(YESTERDAY.minusDays(1).toString());
+        assertThat(done.get("durationMs").asLong()).isNotNegative();
+        JsonNode steps = done.get("steps");
+        assertThat(steps.findValuesAsString("name")).containsExactly("kpi_revenue_daily", "kpi_funnel_daily",
+                "kpi_retention_weekly", "kpi_ab_metrics");
+        for (JsonNode step : steps) {
+            assertThat(step.get("status").asString()).isEqualTo("COMPLETED");
+            assertThat(step.get("writeCount").asLong()).isPositive();
+            assertThat(step.get("progress").asDouble()).isEqualTo(1.0);
+        }
+        // the same instance again, without rerun: 409; restarting a completed execution: 409; stopping it: 409
+        HttpResponse<String> again = postAsOperator("/api/jobs/abJob/executions", "{\"date\":\"" + YESTERDAY + "\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(json.readTree(again.body()).get("detail").asString()).contains("rerun");
+        long id = done.get("id").asLong();
+        assertThat(postAsOperator("/api/jobs/executions/" + id + "/restart", "").statusCode()).isEqualTo(409);
+        assertThat(postAsOperator("/api/jobs/executions/" + id + "/stop", "").statusCode()).isEqualTo(409);
+        // listing with filters and paging
+        JsonNode page = json.readTree(get("/api/jobs/executions?job=kpiJob&status=COMPLETED&page=0&size=2").body());
+        assertThat(page.get("executions").size()).isEqualTo(2);
+        assertThat(page.get("executions").get(0).get("id").asLong())
+                .isGreaterThan(page.get("executions").get(1).get("id").asLong());
+    }
+
+    @Test
+    void aFailedExecutionIsRestartedAndAnotherAbandoned() throws Exception {
+        String poisoned = YESTERDAY.minusDays(5).toString();
+        Poison.add(store, "api_poison", "kpi_revenue_daily", "date", YESTERDAY.minusDays(5));
+        JsonNode failed;
+        JsonNode failedToo;
+        try {
+            failed = awaitEnd(postAsOperator("/api/jobs/kpiJob/executions", "{\"date\":\"" + poisoned
+                    + "\",\"rerun\":true}").headers().firstValue("Location").orElseThrow());
+            failedToo = awaitEnd(postAsOperator("/api/jobs/kpiJob/executions", "{\"from\":\"" + YESTERDAY.minusDays(9)
+                    + "\",\"to\":\"" + poisoned + "\",\"rerun\":true}").headers().firstValue("Location").orElseThrow());
+        } finally {
+            Poison.remove(store, "api_poison", "kpi_revenue_daily");
+        }
+        assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("exitMessage").asString()).isNotBlank().doesNotContain("\tat ");
+        HttpResponse<String> restarted = postAsOperator("/api/jobs/executions/" + failed.get("id").asLong()
+                + "/restart", "");
+        assertThat(restarted.statusCode()).isEqualTo(202);
+        JsonNode restartedDone = awaitEnd(restarted.headers().firstValue("Location").orElseThrow());
+        assertThat(restartedDone.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(restartedDone.get("instanceId").asLong()).isEqualTo(failed.get("instanceId").asLong());
+        // restarting the same failed execution twice is a conflict
+        assertThat(postAsOperator("/api/jobs/executions/" + failed.get("id").asLong() + "/restart", "").statusCode())
+                .isEqualTo(409);
+
+        HttpResponse<String> abandoned = postAsOperator("/api/jobs/executions/" + failedToo.get("id").asLong()
+                + "/abandon", "");
+        assertThat(abandoned.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(abandoned.body()).get("status").asString()).isEqualTo("ABANDONED");
+        assertThat(postAsOperator("/api/jobs/executions/" + failedToo.get("id").asLong() + "/restart", "")
+                .statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void badRequestsAreProblemDetails() throws Exception {
+        assertProblem(postAsOperator("/api/jobs/noSuchJob/executions", "{\"date\":\"2026-01-01\"}"), 404);
+        assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "{\"date\":\"2026-02-30\"}"), 400);
+        assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "{\"colour\":\"blue\"}"), 400);
+        assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "{}"), 400);
+        assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "[1,2]"), 400);
+        assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "{not json"), 400);
+        assertProblem(postAsOperator("/api/jobs/abJob/executions", "{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\"}"),
+                400);
+        assertProblem(send(HttpRequest.newBuilder(uri("/api/jobs/kpiJob/executions"))
+                .header("Content-Type", "text/plain").header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString("date=2026-01-01"))), 415);
+        assertProblem(send(HttpRequest.newBuilder(uri("/api/jobs")).header("Authorization", "Bearer " + TOKEN)
+                .DELETE()), 405);
+        assertProblem(get("/api/jobs/executions/999999"), 404);
+        assertProblem(get("/api/jobs/executions/abc"), 400);
+        assertProblem(get("/api/jobs/executions?status=bogus"), 400);
+        assertProblem(get("/api/jobs/executions?size=1000"), 400);
+        assertProblem(get("/api/jobs/executions?job=noSuchJob"), 404);
+        assertProblem(postAsOperator("/api/jobs/executions/999999/restart", ""), 404);
+    }
+
+    @Test
+    void oneHundredConcurrentIdenticalLaunchesMakeExactlyOneExecution() throws Exception {
+        String body = "{\"date\":\"" + YESTERDAY.minusDays(20) + "\"}";
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                Callable<Integer> launch = () -> {
+                    start.await();
+                    return postAsOperator("/api/jobs/kpiJob/executions", body).statusCode();
+                };
+                results.add(pool.submit(launch));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : results) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 409).hasSize(99);
+        } finally {
+            pool.shutdownNow();
+        }
+        Integer executions = store.queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_EXECUTION_PARAMS p"
+                + " ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID ="
+                + " e.JOB_INSTANCE_ID WHERE i.JOB_NAME = 'kpiJob' AND p.PARAMETER_NAME = 'date' AND p.PARAMETER_VALUE = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS q WHERE q.JOB_EXECUTION_ID ="
+                + " e.JOB_EXECUTION_ID AND q.PARAMETER_NAME IN ('from', 'rerun'))", Integer.class,
+                YESTERDAY.minusDays(20).toString());
+        assertThat(executions).isEqualTo(1);
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(response.body()).doesNotContain("at io.execkpi").doesNotContain("Exception:");
+    }
+
+    private JsonNode awaitEnd(String location) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode execution = json.readTree(get(location).body());
+            String status = execution.get("status").asString();
+            if (!status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
+                return execution;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("execution did not end: " + execution);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.execkpi.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The application as its README starts it (generate the warehouse, bring the jobs up to yesterday, serve HTTP),
+ * on a small generated warehouse, shared by the API tests that extend this class (one Spring context).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class AppTestBase {
+
+    protected static final LocalDate YESTERDAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    protected static final String TOKEN = "test-token-0123456789";
+
+    @DynamicPropertySource
+    static void appProperties(DynamicPropertyRegistry registry) {
+        registry.add("execkpi.data-dir", () -> TestData.newDataDir("app").toString());
+        registry.add("execkpi.thelook.start", () -> YESTERDAY.minusDays(120).toString());
+        registry.add("execkpi.thelook.scale", () -> "0.05");
+        registry.add("execkpi.bootstrap.backfill-days", () -> "40");
+        registry.add("execkpi.kpi.max-range-days", () -> "400");
+        registry.add("execkpi.api.token", () -> TOKEN);
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    protected final HttpClient http = HttpClient.newHttpClient();
+    protected final JsonMapper json = JsonMapper.builder().build();
+
+    protected HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A POST with the operator's bearer token. */
+    protected HttpResponse<String> postAsOperator(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    protected HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
