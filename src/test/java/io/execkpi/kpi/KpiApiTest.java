@@ -73,6 +73,20 @@ class KpiApiTest extends AppTestBase {
         assertThat(rows.get(0).get("week_n").asInt()).isZero();
     }
 
+    @Test
+    void readsCarryAnETagAndAnswer304WhileUnchanged() throws Exception {
+        HttpResponse<String> first = get("/api/kpis/revenue_daily");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        HttpResponse<String> again = send(java.net.http.HttpRequest.newBuilder(uri("/api/kpis/revenue_daily"))
+                .header("If-None-Match", etag));
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        HttpResponse<String> other = send(java.net.http.HttpRequest.newBuilder(uri("/api/kpis/funnel_daily"))
+                .header("If-None-Match", etag));
+        assertThat(other.statusCode()).isEqualTo(200);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "/api/kpis/no_such_kpi|404|Unknown KPI 'no_such_kpi'",
