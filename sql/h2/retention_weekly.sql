@@ -30,36 +30,34 @@ activity AS (
       AND u.created_at >= CAST(:partition_from AS TIMESTAMP)
       AND u.created_at < DATEADD(DAY, 7, CAST(:partition_to AS TIMESTAMP))
 ),
-counts AS (
-    -- cohort sizes (week_n = -1 marks the size row) and distinct active users per cohort week
+facts AS (
+    -- one pass over the activity: cohort sizes (week_n = -1), distinct active users per cohort week, and a zero
+    -- for every week 0..12 that has begun by :to (zero-fill); no join between derived tables (slow on H2)
     SELECT cohort_week, -1 AS week_n, COUNT(*) AS n FROM cohort_users GROUP BY cohort_week
     UNION ALL
-    SELECT cohort_week, DATEDIFF(DAY, cohort_week, d) / 7 AS week_n, COUNT(DISTINCT user_id) AS n
+    SELECT cohort_week, DATEDIFF(DAY, cohort_week, d) / 7, COUNT(DISTINCT user_id)
     FROM activity
     WHERE d >= cohort_week AND d < DATEADD(DAY, 7 * 13, cohort_week)
     GROUP BY cohort_week, DATEDIFF(DAY, cohort_week, d) / 7
-),
-grid AS (
-    SELECT c.cohort_week, CAST(w.x AS INTEGER) AS week_n, 0 AS n
+    UNION ALL
+    SELECT c.cohort_week, CAST(w.x AS INTEGER), 0
     FROM (SELECT DISTINCT cohort_week FROM cohort_users) c
     CROSS JOIN SYSTEM_RANGE(0, 12) w
-    WHERE DATEADD(DAY, 7 * w.x, c.cohort_week) <= CAST(:to AS DATE)
 ),
 cells AS (
-    SELECT cohort_week, week_n, SUM(n) AS active_users
-    FROM (SELECT * FROM grid UNION ALL SELECT * FROM counts WHERE week_n >= 0) u
-    GROUP BY cohort_week, week_n
+    SELECT cohort_week, week_n, SUM(n) AS n FROM facts GROUP BY cohort_week, week_n
 ),
-sizes AS (
-    SELECT cohort_week, n AS cohort_users FROM counts WHERE week_n = -1
+sized AS (
+    SELECT cohort_week, week_n, n,
+           MAX(CASE WHEN week_n = -1 THEN n END) OVER (PARTITION BY cohort_week) AS cohort_users
+    FROM cells
 )
-SELECT s.cohort_week,
-       c.week_n,
-       s.cohort_users,
-       c.active_users,
-       CAST(c.active_users AS DOUBLE PRECISION) / s.cohort_users AS retention_rate,
+SELECT cohort_week,
+       week_n,
+       cohort_users,
+       n AS active_users,
+       CAST(n AS DOUBLE PRECISION) / cohort_users AS retention_rate,
        CAST(:to AS DATE) AS as_of_date
-FROM cells c
-JOIN sizes s ON s.cohort_week = c.cohort_week
-WHERE EXISTS (SELECT 1 FROM grid g WHERE g.cohort_week = c.cohort_week AND g.week_n = c.week_n)
-ORDER BY s.cohort_week, c.week_n
+FROM sized
+WHERE week_n >= 0 AND DATEADD(DAY, 7 * week_n, cohort_week) <= CAST(:to AS DATE)
+ORDER BY cohort_week, week_n

@@ -15,6 +15,7 @@ import org.springframework.core.io.Resource;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -49,6 +50,7 @@ public final class KpiCatalog {
         ObjectMapper yaml = YAMLMapper.builder()
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .build();
         try (InputStream in = resource.getInputStream()) {
             return new KpiCatalog(yaml.readValue(in, File.class).kpis());
@@ -75,6 +77,9 @@ public final class KpiCatalog {
         }
         if (kpi.sql() == null || !IDENTIFIER.matcher(kpi.sql()).matches()) {
             throw new IllegalStateException(where + "sql must name a file in sql/<dialect>/ without extension");
+        }
+        if (kpi.sliceDays() != null && kpi.sliceDays() < 1) {
+            throw new IllegalStateException(where + "slice-days must be at least 1");
         }
         if (kpi.grain() == null || kpi.keys() == null || kpi.keys().isEmpty() || kpi.values() == null) {
             throw new IllegalStateException(where + "grain, keys and values are required");

@@ -9,9 +9,11 @@ import java.util.stream.Stream;
 /**
  * One KPI of the catalog ({@code jobs/kpis.yml}). Its results live in table {@code kpi_<name>}; rows are
  * replaced per partition (the values of {@code partition}) so that a re-run never duplicates them.
+ * {@code sliceDays}, when set, overrides {@code execkpi.kpi.slice-days} for this KPI (a query whose cost does not
+ * grow with the slice, like a full-history snapshot, is cheaper in few large slices).
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
-                            List<Column> keys, List<Column> values) {
+                            Integer sliceDays, List<Column> keys, List<Column> values) {
 
     /** How business dates map to stored partitions. */
     public enum Grain {

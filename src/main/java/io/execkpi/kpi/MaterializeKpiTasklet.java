@@ -47,7 +47,7 @@ final class MaterializeKpiTasklet implements Tasklet {
         if (from.isAfter(range[1])) {
             return RepeatStatus.FINISHED;
         }
-        LocalDate to = from.plusDays(properties.sliceDays() - 1L);
+        LocalDate to = from.plusDays((kpi.sliceDays() != null ? kpi.sliceDays() : properties.sliceDays()) - 1L);
         if (to.isAfter(range[1])) {
             to = range[1];
         }

@@ -1,0 +1,117 @@
+package io.execkpi.abtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.List;
+
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.jobs.JobRunner;
+import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.support.TestData;
+import io.execkpi.warehouse.EmbeddedWarehouse;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * End to end: the generated warehouse plants known truths (thelook.Experiments), kpiJob materializes ab_metrics and
+ * abJob evaluates them. They must come out as planted: the +8 % conversion lift is detected, the A/A test is not
+ * significant, Holm is applied across the three arms, and only the planted sample-ratio mismatch is flagged.
+ * Fixed dates and seed, so the data (about 30,000 users) does not depend on the day the test runs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlantedExperimentsTest {
+
+    static final LocalDate DATE = LocalDate.of(2025, 12, 31);
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("execkpi.data-dir", () -> TestData.newDataDir("planted").toString());
+        registry.add("execkpi.bootstrap.enabled", () -> "false");
+        registry.add("execkpi.schedule.nightly", () -> "-");
+        registry.add("execkpi.thelook.start", () -> "2023-01-01");
+        registry.add("execkpi.thelook.scale", () -> "0.3");
+    }
+
+    @Autowired
+    EmbeddedWarehouse warehouse;
+    @Autowired
+    JobRunner jobRunner;
+    @Autowired
+    AbResultsRepository results;
+
+    @BeforeAll
+    void materializeAndEvaluate() throws Exception {
+        warehouse.ensureGeneratedThrough(DATE);
+        assertThat(jobRunner.run(KpiJobConfiguration.JOB_NAME, new JobRequest(DATE, DATE, false)).getStatus())
+                .isEqualTo(BatchStatus.COMPLETED);
+        assertThat(jobRunner.run(AbJobConfiguration.JOB_NAME, new JobRequest(DATE, null, false)).getStatus())
+                .isEqualTo(BatchStatus.COMPLETED);
+    }
+
+    AbResult conversion(String experiment, String variant) {
+        return results.find(experiment, DATE).stream()
+                .filter(r -> r.variant().equals(variant) && r.metric().equals("conversion")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void theCheckoutLiftIsDetectedAtAboutItsPlantedSize() {
+        AbResult treatment = conversion("checkout_redesign", "treatment");
+        assertThat(treatment.users()).isGreaterThan(10_000);
+        assertThat(treatment.significant()).isTrue();
+        assertThat(treatment.relLift()).isBetween(0.04, 0.12);
+        assertThat(treatment.relLiftLow()).isPositive();
+        assertThat(treatment.chanceToBeatControl()).isGreaterThan(0.99);
+        assertThat(treatment.srmMismatch()).isFalse();
+    }
+
+    @Test
+    void theAaTestIsNotSignificant() {
+        AbResult treatment = conversion("homepage_aa", "treatment");
+        assertThat(treatment.significant()).isFalse();
+        assertThat(treatment.relLiftLow()).isNegative();
+        assertThat(treatment.relLiftHigh()).isPositive();
+        assertThat(treatment.srmMismatch()).isFalse();
+    }
+
+    @Test
+    void holmIsAppliedAcrossTheThreeArms() {
+        AbResult b = conversion("pricing_three_arm", "variant_b");
+        AbResult c = conversion("pricing_three_arm", "variant_c");
+        assertThat(List.of(b.adjustedPValue() >= b.pValue(), c.adjustedPValue() >= c.pValue())).containsOnly(true);
+        // Holm with two arms: the smaller p-value is doubled
+        AbResult smaller = b.pValue() < c.pValue() ? b : c;
+        assertThat(smaller.adjustedPValue()).isEqualTo(Math.min(1.0, 2 * smaller.pValue()));
+        // at ~10,000 users per arm the planted +10 % of variant_c is near the minimum detectable effect, so its
+        // significance is not guaranteed; its interval must contain the truth, and the null arm must not be significant
+        assertThat(c.relLiftLow()).as(c.toString()).isLessThan(0.10);
+        assertThat(c.relLiftHigh()).as(c.toString()).isGreaterThan(0.10);
+        assertThat(c.relLift()).isPositive();
+        assertThat(b.significant()).as(b.toString()).isFalse();
+        assertThat(b.relLiftLow()).isNegative();
+        assertThat(b.relLiftHigh()).isPositive();
+        assertThat(results.find("pricing_three_arm", DATE).stream().filter(r -> r.metric().equals("conversion")))
+                .hasSize(3);
+    }
+
+    @Test
+    void onlyThePlantedSampleRatioMismatchIsFlagged() {
+        AbResult srm = conversion("recs_srm", "treatment");
+        assertThat(srm.srmMismatch()).isTrue();
+        assertThat(srm.srmPValue()).isLessThan(0.001);
+        AbResult control = conversion("recs_srm", "control");
+        double share = (double) srm.users() / (srm.users() + control.users());
+        assertThat(share).isBetween(0.51, 0.53);
+        for (String experiment : List.of("checkout_redesign", "homepage_aa", "pricing_three_arm")) {
+            assertThat(results.find(experiment, DATE)).allSatisfy(r -> assertThat(r.srmMismatch()).isFalse());
+        }
+    }
+}
