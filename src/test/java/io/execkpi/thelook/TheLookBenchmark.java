@@ -14,38 +14,40 @@ public final class TheLookBenchmark {
 
     /** Crude propensity signal check: AUC of simple pre-cutoff scores for "orders in the next 14 days". */
     static void auc(Connection c, LocalDate cutoff) throws java.sql.SQLException {
-        String sql = """
-            WITH s AS (SELECT user_id, COUNT(DISTINCT session_id) AS s30 FROM events
-                        WHERE created_at < CAST('%1$s' AS TIMESTAMP)
-                          AND created_at >= DATEADD(DAY, -30, CAST('%1$s' AS TIMESTAMP)) AND user_id IS NOT NULL
-                        GROUP BY user_id),
-                 o AS (SELECT user_id, COUNT(*) AS o FROM orders WHERE created_at < CAST('%1$s' AS TIMESTAMP)
-                        GROUP BY user_id),
-                 l AS (SELECT DISTINCT user_id FROM orders WHERE created_at >= CAST('%1$s' AS TIMESTAMP)
-                        AND created_at < DATEADD(DAY, 14, CAST('%1$s' AS TIMESTAMP)))
-            SELECT u.id, COALESCE(s.s30, 0), COALESCE(o.o, 0),
-                   DATEDIFF(DAY, u.created_at, CAST('%1$s' AS TIMESTAMP)), u.traffic_source, l.user_id IS NOT NULL
-            FROM users u LEFT JOIN s ON s.user_id = u.id LEFT JOIN o ON o.user_id = u.id
-                 LEFT JOIN l ON l.user_id = u.id
-            WHERE u.created_at < CAST('%1$s' AS TIMESTAMP)
-            """.formatted(cutoff);
-        java.util.List<Object[]> rows = TheLookQueries.rows(c, sql);
+        String t = "CAST('" + cutoff + "' AS TIMESTAMP)";
+        java.util.Map<Long, Long> s30 = map(c, "SELECT user_id, COUNT(DISTINCT session_id) FROM events WHERE created_at < "
+            + t + " AND created_at >= DATEADD(DAY, -30, " + t + ") AND user_id IS NOT NULL GROUP BY user_id");
+        java.util.Map<Long, Long> past = map(c, "SELECT user_id, COUNT(*) FROM orders WHERE created_at < " + t
+            + " GROUP BY user_id");
+        java.util.Map<Long, Long> label = map(c, "SELECT user_id, COUNT(*) FROM orders WHERE created_at >= " + t
+            + " AND created_at < DATEADD(DAY, 14, " + t + ") GROUP BY user_id");
+        java.util.List<Object[]> rows = TheLookQueries.rows(c, "SELECT id, DATEDIFF(DAY, created_at, " + t
+            + "), traffic_source FROM users WHERE created_at < " + t);
         double[] y = new double[rows.size()];
         double[][] scores = new double[3][rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             Object[] r = rows.get(i);
-            y[i] = Boolean.TRUE.equals(r[5]) ? 1 : 0;
-            double s30 = ((Number) r[1]).doubleValue();
-            double o = ((Number) r[2]).doubleValue();
-            double tenure = ((Number) r[3]).doubleValue();
-            scores[0][i] = s30;
+            long id = ((Number) r[0]).longValue();
+            y[i] = label.containsKey(id) ? 1 : 0;
+            double sessions = s30.getOrDefault(id, 0L);
+            double o = past.getOrDefault(id, 0L);
+            double tenure = ((Number) r[1]).doubleValue();
+            scores[0][i] = sessions;
             scores[1][i] = o / Math.sqrt(tenure + 7);
-            scores[2][i] = s30 + 2 * o / Math.sqrt(tenure + 7) + 0.6 * Math.exp(-tenure / 30.0)
-                + ("Email".equals(r[4]) ? 0.3 : 0) + ("Display".equals(r[4]) ? -0.3 : 0);
+            scores[2][i] = sessions + 2 * o / Math.sqrt(tenure + 7) + 0.6 * Math.exp(-tenure / 30.0)
+                + ("Email".equals(r[2]) ? 0.3 : 0) + ("Display".equals(r[2]) ? -0.3 : 0);
         }
         double pos = java.util.Arrays.stream(y).sum();
         System.out.printf("ML check at cutoff %s: %d users, %.0f positive; AUC sessions30=%.3f orders/sqrt(tenure)=%.3f combined=%.3f%n",
             cutoff, rows.size(), pos, aucOf(scores[0], y), aucOf(scores[1], y), aucOf(scores[2], y));
+    }
+
+    static java.util.Map<Long, Long> map(Connection c, String sql) throws java.sql.SQLException {
+        java.util.Map<Long, Long> m = new java.util.HashMap<>();
+        for (Object[] r : TheLookQueries.rows(c, sql)) {
+            m.put(((Number) r[0]).longValue(), ((Number) r[1]).longValue());
+        }
+        return m;
     }
 
     static double aucOf(double[] s, double[] y) {
