@@ -1,0 +1,109 @@
+-- ab_metrics (BigQuery): for every as-of business date in [@from, @to], per experiment and variant: users assigned
+-- by the end of that date, converters (assigned users with a completed order created at or after their assignment
+-- and by the end of that date), and the sum and sum of squares over users of that post-assignment completed revenue.
+-- Same columns and meaning as sql/h2/ab_metrics.sql: daily changes per arm accumulated with running sums; a user's
+-- squared revenue grows by cum^2 - (cum - rev)^2 on each day their cumulative revenue grows by rev.
+--
+-- The experiment tables come from one of two blocks (BigQuerySql keeps exactly one):
+--   * execkpi.warehouse.bigquery.experiments-dataset set: its tables experiments (experiment_id STRING,
+--     start_date DATE, ...), experiment_variants (experiment_id STRING, variant STRING, weight FLOAT64,
+--     is_control BOOL) and assignments (user_id INT64, experiment_id STRING, variant STRING, assigned_at TIMESTAMP);
+--   * not set: the A/A experiment 'aa_hash_split' of the original: every thelook user, assigned when they signed up
+--     (users.created_at), to 'control' when FARM_FINGERPRINT(CAST(users.id AS STRING)) is even and to 'treatment'
+--     when it is odd, intended 50/50, started on the day of the earliest signup. Nothing differs between its arms,
+--     so it can only show a difference by chance (a check of the pipeline, not a real experiment).
+WITH
+-- {{#experiments}}
+experiments AS (
+    SELECT experiment_id, start_date
+    FROM `{{experiments}}.experiments`
+),
+experiment_variants AS (
+    SELECT experiment_id, variant, CAST(weight AS FLOAT64) AS weight, is_control
+    FROM `{{experiments}}.experiment_variants`
+),
+assignments AS (
+    SELECT user_id, experiment_id, variant, assigned_at
+    FROM `{{experiments}}.assignments`
+),
+-- {{/experiments}}
+-- {{^experiments}}
+experiments AS (
+    SELECT 'aa_hash_split' AS experiment_id, DATE(MIN(created_at)) AS start_date
+    FROM `{{source}}.users`
+),
+experiment_variants AS (
+    SELECT 'aa_hash_split' AS experiment_id, variant, 1.0 AS weight, variant = 'control' AS is_control
+    FROM UNNEST(['control', 'treatment']) AS variant
+),
+assignments AS (
+    SELECT id AS user_id,
+           'aa_hash_split' AS experiment_id,
+           IF(MOD(FARM_FINGERPRINT(CAST(id AS STRING)), 2) = 0, 'control', 'treatment') AS variant,
+           created_at AS assigned_at
+    FROM `{{source}}.users`
+),
+-- {{/experiments}}
+arms AS (
+    SELECT v.experiment_id, v.variant, v.is_control, v.weight, e.start_date
+    FROM experiment_variants AS v
+    JOIN experiments AS e ON e.experiment_id = v.experiment_id
+    WHERE e.start_date <= @to
+),
+calendar AS (
+    SELECT d
+    FROM (SELECT MIN(start_date) AS first_start FROM experiments) AS bounds
+    CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(bounds.first_start, @to)) AS d
+),
+user_day AS (
+    SELECT a.experiment_id, a.variant, a.user_id, DATE(o.created_at) AS d, SUM(oi.sale_price) AS rev
+    FROM assignments AS a
+    JOIN `{{source}}.orders` AS o ON o.user_id = a.user_id
+    JOIN `{{source}}.order_items` AS oi ON oi.order_id = o.order_id
+    WHERE o.status = 'Complete'
+      AND o.created_at >= a.assigned_at
+      AND o.created_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
+    GROUP BY a.experiment_id, a.variant, a.user_id, d
+),
+user_running AS (
+    SELECT experiment_id, variant, d, rev,
+           SUM(rev) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum,
+           ROW_NUMBER() OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS k
+    FROM user_day
+),
+changes AS (
+    SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
+           0 AS users, 0 AS converters, CAST(0 AS FLOAT64) AS rev, CAST(0 AS FLOAT64) AS sq
+    FROM arms AS a
+    JOIN calendar AS c ON c.d >= a.start_date
+    UNION ALL
+    SELECT experiment_id, variant, DATE(assigned_at), CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 1, 0,
+           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64)
+    FROM assignments
+    WHERE assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
+    UNION ALL
+    SELECT experiment_id, variant, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0, IF(k = 1, 1, 0),
+           rev, cum * cum - (cum - rev) * (cum - rev)
+    FROM user_running
+),
+per_day AS (
+    SELECT experiment_id, variant, d, LOGICAL_OR(is_control) AS is_control_any, MAX(weight) AS weight_max,
+           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq
+    FROM changes
+    GROUP BY experiment_id, variant, d
+),
+running AS (
+    SELECT experiment_id, variant, d,
+           LOGICAL_OR(is_control_any) OVER (PARTITION BY experiment_id, variant) AS is_control,
+           MAX(weight_max) OVER (PARTITION BY experiment_id, variant) AS weight,
+           SUM(users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS users,
+           SUM(converters) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS converters,
+           SUM(rev) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum,
+           SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares
+    FROM per_day
+)
+SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
+       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares
+FROM running
+WHERE d >= @from AND d <= @to AND is_control IS NOT NULL
+ORDER BY d, experiment_id, variant

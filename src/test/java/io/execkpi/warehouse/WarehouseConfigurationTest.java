@@ -1,0 +1,80 @@
+package io.execkpi.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/** {@code execkpi.warehouse.type} selects the warehouse; with BigQuery the embedded H2 pool never exists. */
+class WarehouseConfigurationTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties({WarehouseProperties.class, BigQueryProperties.class, TheLookProperties.class})
+    @Import({WarehouseConfiguration.class, EmbeddedWarehouse.class})
+    static class Wiring {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Wiring.class);
+
+    @Test
+    void jdbcIsTheDefaultAndUsesTheH2Dialect() {
+        runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:h2:mem:warehouse-config-test")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Warehouse.class)).isInstanceOf(JdbcWarehouse.class);
+                    assertThat(context.getBean(Warehouse.class).dialect()).isEqualTo("h2");
+                    assertThat(context.getBean(WarehouseConfiguration.WarehouseConnection.class).started()).isTrue();
+                });
+    }
+
+    @Test
+    void bigQueryIsSelectedByTypeWithItsDialectAndWithoutTheH2Pool() {
+        runner.withPropertyValues("execkpi.warehouse.type=bigquery",
+                        "execkpi.warehouse.bigquery.project=billing-project",
+                        "execkpi.warehouse.bigquery.endpoint=http://127.0.0.1:9",
+                        "execkpi.warehouse.bigquery.experiments-dataset=billing-project.ab",
+                        "execkpi.warehouse.bigquery.labels.team=analytics",
+                        "execkpi.warehouse.bigquery.maximum-bytes-billed=10000000000",
+                        "execkpi.warehouse.bigquery.query-timeout=5m")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Warehouse warehouse = context.getBean(Warehouse.class);
+                    assertThat(warehouse).isInstanceOf(BigQueryWarehouse.class);
+                    assertThat(warehouse.dialect()).isEqualTo("bigquery");
+                    BigQueryProperties bigQuery = context.getBean(BigQueryProperties.class);
+                    assertThat(bigQuery.sourceDataset()).isEqualTo("bigquery-public-data.thelook_ecommerce");
+                    assertThat(bigQuery.experimentsDataset()).isEqualTo("billing-project.ab");
+                    assertThat(bigQuery.labels()).containsEntry("team", "analytics");
+                    assertThat(bigQuery.maximumBytesBilled()).isEqualTo(10_000_000_000L);
+                    assertThat(((BigQueryWarehouse) warehouse).sql("revenue_daily"))
+                            .contains("`bigquery-public-data.thelook_ecommerce.orders`");
+                    // the embedded warehouse is neither generated nor even connected to
+                    context.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(LocalDate.of(2024, 1, 1));
+                    assertThat(context.getBean(WarehouseConfiguration.WarehouseConnection.class).started()).isFalse();
+                });
+    }
+
+    @Test
+    void theH2DialectCannotRunOnBigQuery() {
+        runner.withPropertyValues("execkpi.warehouse.type=bigquery", "execkpi.warehouse.dialect=h2",
+                        "execkpi.warehouse.bigquery.project=p", "execkpi.warehouse.bigquery.endpoint=http://127.0.0.1:9")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("execkpi.warehouse.dialect=h2 cannot run on BigQuery"));
+    }
+
+    @Test
+    void anUnknownTypeOrADangerousDatasetFailsAtStartUp() {
+        runner.withPropertyValues("execkpi.warehouse.type=snowflake")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("expected jdbc or bigquery"));
+        runner.withPropertyValues("execkpi.warehouse.type=bigquery", "execkpi.warehouse.bigquery.project=p",
+                        "execkpi.warehouse.bigquery.source-dataset=x.orders` WHERE 1=1 --")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("is not a dataset id"));
+    }
+}
