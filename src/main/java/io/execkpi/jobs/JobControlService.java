@@ -38,13 +38,15 @@ public class JobControlService {
     private final JobOperator asyncOperator;
     private final JobRepository jobRepository;
     private final JdbcTemplate jdbc;
+    private final JobLoggingListener running;
 
     public JobControlService(List<Job> jobs, @Qualifier("asyncJobOperator") JobOperator asyncOperator,
-                             JobRepository jobRepository, JdbcTemplate jdbc) {
+                             JobRepository jobRepository, JdbcTemplate jdbc, JobLoggingListener running) {
         this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
         this.asyncOperator = asyncOperator;
         this.jobRepository = jobRepository;
         this.jdbc = jdbc;
+        this.running = running;
     }
 
     public List<String> jobNames() {
@@ -127,7 +129,14 @@ public class JobControlService {
 
     public JobExecution stop(long id) {
         JobExecution execution = get(id);
+        if (!execution.isRunning()) {
+            throw ApiException.conflict("Execution " + id + " is not running (" + execution.getStatus() + ")");
+        }
+        if (running.requestStop(id)) {
+            return get(id);
+        }
         try {
+            // running in another process: the job repository carries the request (STOPPING) to it
             asyncOperator.stop(execution);
             return get(id);
         } catch (JobExecutionNotRunningException e) {

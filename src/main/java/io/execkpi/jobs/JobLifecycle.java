@@ -134,13 +134,7 @@ public class JobLifecycle {
             return;
         }
         for (JobExecution execution : running) {
-            try {
-                jobOperator.stop(execution);
-                log.info("shutdown: stopping job {} execution {}", execution.getJobInstance().getJobName(),
-                        execution.getId());
-            } catch (Exception e) {
-                log.warn("shutdown: could not stop execution {}: {}", execution.getId(), e.getMessage());
-            }
+            listener.requestStop(execution.getId());
         }
         long deadline = System.nanoTime() + schedule.shutdownGrace().toNanos();
         while (!listener.running().isEmpty() && System.nanoTime() < deadline) {

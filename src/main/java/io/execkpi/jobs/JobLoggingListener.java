@@ -40,6 +40,24 @@ public class JobLoggingListener implements JobExecutionListener, StepExecutionLi
         return List.copyOf(running.values());
     }
 
+    /**
+     * Asks an execution running in this process to stop at its next safe point: its running steps are flagged
+     * terminate-only in memory, so the step ends STOPPED after the current chunk (slice) commits, and no other
+     * thread writes to the job repository meanwhile (JobOperator.stop would, and race with the step's own updates).
+     *
+     * @return false when the execution does not run in this process
+     */
+    public boolean requestStop(long executionId) {
+        JobExecution execution = running.get(executionId);
+        if (execution == null) {
+            return false;
+        }
+        execution.getStepExecutions().stream().filter(s -> s.getStatus().isRunning())
+                .forEach(StepExecution::setTerminateOnly);
+        log.info("stop requested for job {} execution {}", execution.getJobInstance().getJobName(), executionId);
+        return true;
+    }
+
     @Override
     public void beforeJob(JobExecution job) {
         running.put(job.getId(), job);

@@ -35,7 +35,9 @@ class CrashRecoveryTest {
         return new SpringApplicationBuilder(ExecKpiApplication.class).web(WebApplicationType.NONE).run(
                 "--execkpi.data-dir=" + dir, "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.03",
                 "--execkpi.kpi.slice-days=10", "--execkpi.schedule.nightly=-", "--execkpi.bootstrap.backfill-days=1",
-                "--execkpi.bootstrap.enabled=" + bootstrap);
+                // the dead process's execution was updated moments ago: with a shared store (PostgreSQL) only the
+                // staleness rule tells it from a live one, so the test declares every running execution stale
+                "--execkpi.schedule.stale-after=0s", "--execkpi.bootstrap.enabled=" + bootstrap);
     }
 
     @Test
