@@ -16,6 +16,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,10 +30,12 @@ public class JobLoggingListener implements JobExecutionListener, StepExecutionLi
     private static final Logger log = LoggerFactory.getLogger("io.execkpi.jobs");
 
     private final MeterRegistry meters;
+    private final ApplicationEventPublisher events;
     private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
 
-    public JobLoggingListener(MeterRegistry meters) {
+    public JobLoggingListener(MeterRegistry meters, ApplicationEventPublisher events) {
         this.meters = meters;
+        this.events = events;
     }
 
     /** Executions started by this process that have not ended yet. */
@@ -68,6 +71,7 @@ public class JobLoggingListener implements JobExecutionListener, StepExecutionLi
     @Override
     public void afterJob(JobExecution job) {
         running.remove(job.getId());
+        events.publishEvent(new JobEndedEvent(job.getJobInstance().getJobName(), job.getId(), job.getStatus().name()));
         long written = job.getStepExecutions().stream().mapToLong(StepExecution::getWriteCount).sum();
         log.info("job {} ended: execution={} status={} rowsWritten={} took={}ms", job.getJobInstance().getJobName(),
                 job.getId(), job.getStatus(), written, millis(job.getStartTime()));

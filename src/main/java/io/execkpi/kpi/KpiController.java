@@ -26,14 +26,16 @@ public class KpiController {
     private final KpiProperties properties;
     private final ExecKpiProperties app;
     private final Clock clock;
+    private final KpiReadCache cache;
 
     public KpiController(KpiCatalog catalog, KpiResultsRepository results, KpiProperties properties,
-                         ExecKpiProperties app, Clock clock) {
+                         ExecKpiProperties app, Clock clock, KpiReadCache cache) {
         this.catalog = catalog;
         this.results = results;
         this.properties = properties;
         this.app = app;
         this.clock = clock;
+        this.cache = cache;
     }
 
     public record ColumnInfo(String name, String type, String description, boolean key) {
@@ -80,8 +82,10 @@ public class KpiController {
             throw ApiException.badRequest("The range " + fromDate + ".." + toDate + " spans " + days
                     + " days; at most " + properties.maxRangeDays() + " days can be read at once");
         }
-        return new KpiRows(kpi.name(), fromDate, toDate, kpi.columns().stream().map(KpiDefinition.Column::name).toList(),
-                results.read(kpi, fromDate, toDate));
+        LocalDate f = fromDate;
+        LocalDate t = toDate;
+        return cache.get(kpi.name(), f, t, () -> new KpiRows(kpi.name(), f, t,
+                kpi.columns().stream().map(KpiDefinition.Column::name).toList(), results.read(kpi, f, t)));
     }
 
     private static List<ColumnInfo> columns(KpiDefinition kpi) {

@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sliceDays        business dates materialized per warehouse query and per transaction
  * @param maxRangeDays     the largest date range a reader may ask for in one request
  * @param defaultRangeDays the range a reader gets without from/to
+ * @param readCacheTtl     how long a read may be served from memory when another process may have written
+ *                         (jobs of this process clear it at once); 0 disables the cache
  */
 @ConfigurationProperties("execkpi.kpi")
 public record KpiProperties(
@@ -18,7 +20,8 @@ public record KpiProperties(
         @DefaultValue("2") int lookbackDays,
         @DefaultValue("92") int sliceDays,
         @DefaultValue("1100") int maxRangeDays,
-        @DefaultValue("30") int defaultRangeDays) {
+        @DefaultValue("30") int defaultRangeDays,
+        @DefaultValue("10s") java.time.Duration readCacheTtl) {
 
     public KpiProperties {
         if (lookbackDays < 0 || sliceDays < 1 || maxRangeDays < 1 || defaultRangeDays < 1) {

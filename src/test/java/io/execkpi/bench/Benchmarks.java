@@ -76,9 +76,26 @@ public final class Benchmarks {
                     + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates)", backfill, "≤ 60 s"));
             long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 5 s"));
+            if (runner.knows("mlJob")) {
+                List<String> steps = new ArrayList<>();
+                long[] ml = time(runs, () -> {
+                    JobExecution e = run(runner, "mlJob", new JobRequest(yesterday, null, true));
+                    steps.add(e.getStepExecutions().stream().sorted(java.util.Comparator.comparing(
+                                    org.springframework.batch.core.step.StepExecution::getId))
+                            .map(st -> st.getStepName() + " " + String.format(Locale.ROOT, "%.1f",
+                                    java.time.Duration.between(st.getStartTime(), st.getEndTime()).toMillis() / 1e3))
+                            .reduce((a, b) -> a + ", " + b).orElse(""));
+                    return e.getId();
+                });
+                rows.add(row("mlJob end to end, scale 1.0 (last run's steps in s: " + steps.getLast() + ")", ml,
+                        "≤ 30 s"));
+            }
         }
 
-        // 3. A/B statistics
+        // 3. read API under load: GET /api/kpis/revenue_daily for 30 days, wrk on loopback
+        rows.addAll(readApiLoad(warehouseDir, yesterday, runs));
+
+        // 4. A/B statistics
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
         rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
                 + "MDE, Welch)", ab, "< 1 s"));
@@ -103,13 +120,78 @@ public final class Benchmarks {
         System.out.println(md);
     }
 
-    private static long job(JobRunner runner, JobRequest request) {
-        try {
-            JobExecution execution = runner.run(KpiJobConfiguration.JOB_NAME, request);
-            if (execution.getStatus() != BatchStatus.COMPLETED) {
-                throw new IllegalStateException("kpiJob ended " + execution.getStatus());
+    /** wrk (Debian package) against the real web server on loopback; medians of the runs' throughput and p99. */
+    private static List<String> readApiLoad(Path dataDir, LocalDate yesterday, int runs) throws Exception {
+        Path wrk = Path.of("/usr/bin/wrk");
+        if (!Files.isExecutable(wrk)) {
+            return List.of("| GET /api/kpis/revenue_daily (30 days) under load | not measured: wrk is not installed "
+                    + "(`apt-get install wrk`) | | ≥ 10,000 req/s, p99 ≤ 20 ms |");
+        }
+        try (ConfigurableApplicationContext web = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .run("--execkpi.data-dir=" + dataDir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
+                        "--execkpi.thelook.generate=false", "--execkpi.schedule.nightly=-", "--server.port=0",
+                        "--logging.level.root=WARN")) {
+            int port = Integer.parseInt(web.getEnvironment().getProperty("local.server.port"));
+            String url = "http://127.0.0.1:" + port + "/api/kpis/revenue_daily?from=" + yesterday.minusDays(29)
+                    + "&to=" + yesterday;
+            run(wrk.toString(), "-t2", "-c32", "-d5s", url); // warm-up
+            double[] rps = new double[runs];
+            double[] p99 = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                String out = run(wrk.toString(), "-t2", "-c32", "-d15s", "--latency", url);
+                rps[i] = Double.parseDouble(out.replaceAll("(?s).*Requests/sec:\\s*([0-9.]+).*", "$1"));
+                p99[i] = millis(out.replaceAll("(?s).*\\n\\s*99%\\s+([0-9.]+[a-z]+).*", "$1"));
+                if (out.contains("Non-2xx")) {
+                    throw new IllegalStateException("wrk saw errors: " + out);
+                }
+                System.out.printf("wrk run %d: %.0f req/s, p99 %.2f ms%n", i + 1, rps[i], p99[i]);
             }
-            return execution.getId();
+            return List.of(String.format(Locale.ROOT, "| GET /api/kpis/revenue_daily (30 days), wrk -t2 -c32 -d15s on "
+                    + "loopback (server and wrk share the 2 cores) | %.0f req/s, p99 %.2f ms | %s | ≥ 10,000 req/s, "
+                    + "p99 ≤ 20 ms |", median(rps), median(p99), joined(rps, p99)));
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static double millis(String latency) {
+        double value = Double.parseDouble(latency.replaceAll("[a-z]+$", ""));
+        return latency.endsWith("us") ? value / 1000 : latency.endsWith("ms") ? value : value * 1000;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static String joined(double[] rps, double[] p99) {
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < rps.length; i++) {
+            each.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f/s p99 %.2f ms", rps[i], p99[i]));
+        }
+        return each.toString();
+    }
+
+    private static long job(JobRunner runner, JobRequest request) {
+        return run(runner, KpiJobConfiguration.JOB_NAME, request).getId();
+    }
+
+    private static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
+        try {
+            JobExecution execution = runner.run(jobName, request);
+            if (execution.getStatus() != BatchStatus.COMPLETED) {
+                throw new IllegalStateException(jobName + " ended " + execution.getStatus());
+            }
+            return execution;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

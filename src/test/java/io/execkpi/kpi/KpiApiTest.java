@@ -73,6 +73,26 @@ class KpiApiTest extends AppTestBase {
         assertThat(rows.get(0).get("week_n").asInt()).isZero();
     }
 
+    @Autowired
+    org.springframework.context.ApplicationEventPublisher events;
+
+    @Test
+    void readsAreServedFromMemoryUntilAJobEnds() throws Exception {
+        String path = "/api/kpis/revenue_daily?from=" + YESTERDAY.minusDays(3) + "&to=" + YESTERDAY.minusDays(3);
+        long before = json.readTree(get(path).body()).get("rows").get(0).get("orders").asLong();
+        // another process rewrites the row; this process has not run a job yet: the cached read stands
+        store.update("UPDATE kpi_revenue_daily SET orders = orders + 1000 WHERE date = ?", YESTERDAY.minusDays(3));
+        try {
+            assertThat(json.readTree(get(path).body()).get("rows").get(0).get("orders").asLong()).isEqualTo(before);
+            events.publishEvent(new io.execkpi.jobs.JobEndedEvent("kpiJob", 0, "COMPLETED"));
+            assertThat(json.readTree(get(path).body()).get("rows").get(0).get("orders").asLong())
+                    .isEqualTo(before + 1000);
+        } finally {
+            store.update("UPDATE kpi_revenue_daily SET orders = orders - 1000 WHERE date = ?", YESTERDAY.minusDays(3));
+            events.publishEvent(new io.execkpi.jobs.JobEndedEvent("kpiJob", 0, "COMPLETED"));
+        }
+    }
+
     @Test
     void readsCarryAnETagAndAnswer304WhileUnchanged() throws Exception {
         HttpResponse<String> first = get("/api/kpis/revenue_daily");
