@@ -1,0 +1,59 @@
+package io.execkpi.ml;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Stored propensity scores ({@code ml_scores}): one row per business date and scored user. {@link #replace} runs in
+ * the score step's transaction, so a date's scores are replaced atomically.
+ */
+@Repository
+public class MlScoresRepository {
+
+    private final JdbcTemplate jdbc;
+
+    public MlScoresRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Score(long userId, double propensity, int decile) {
+    }
+
+    public record ScoredDate(LocalDate businessDate, String runId, long users) {
+    }
+
+    public void replace(LocalDate businessDate, String runId, long jobExecutionId, List<Score> scores) {
+        jdbc.update("DELETE FROM ml_scores WHERE business_date = ?", businessDate);
+        List<Object[]> rows = new ArrayList<>(scores.size());
+        for (Score s : scores) {
+            rows.add(new Object[] {businessDate, s.userId(), runId, s.propensity(), s.decile(), jobExecutionId});
+        }
+        jdbc.batchUpdate("INSERT INTO ml_scores (business_date, user_id, run_id, propensity, decile, job_execution_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    /** The latest scored business date (or the given one) with its run and number of users. */
+    public Optional<ScoredDate> scoredDate(LocalDate date) {
+        LocalDate d = date != null ? date
+                : jdbc.queryForObject("SELECT MAX(business_date) FROM ml_scores", LocalDate.class);
+        if (d == null) {
+            return Optional.empty();
+        }
+        List<ScoredDate> found = jdbc.query("SELECT MAX(run_id) AS run_id, COUNT(*) AS users FROM ml_scores"
+                        + " WHERE business_date = ? HAVING COUNT(*) > 0",
+                (rs, i) -> new ScoredDate(d, rs.getString("run_id"), rs.getLong("users")), d);
+        return found.stream().findFirst();
+    }
+
+    /** The {@code top} highest propensities of a date, ties by user id. */
+    public List<Score> top(LocalDate date, int top) {
+        return jdbc.query("SELECT user_id, propensity, decile FROM ml_scores WHERE business_date = ?"
+                        + " ORDER BY propensity DESC, user_id FETCH FIRST " + top + " ROWS ONLY",
+                (rs, i) -> new Score(rs.getLong("user_id"), rs.getDouble("propensity"), rs.getInt("decile")), date);
+    }
+}

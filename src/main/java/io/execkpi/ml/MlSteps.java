@@ -1,0 +1,326 @@
+package io.execkpi.ml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.ml.eval.BinaryMetrics;
+import io.execkpi.ml.eval.ModelMetrics;
+import io.execkpi.ml.eval.StratifiedSplit;
+import io.execkpi.ml.features.FeatureTable;
+import io.execkpi.ml.features.MlFeatures;
+import io.execkpi.ml.model.Candidates;
+import io.execkpi.ml.model.Shap;
+import io.execkpi.warehouse.Warehouse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.classification.Label;
+
+/**
+ * The six steps of {@code mlJob}. Each step reads what the previous ones left in the staging folder
+ * ({@code <artifacts>/ml/staging/<job instance id>/}) and writes its own output there; only small values (run id,
+ * cutoff, chosen model) travel in the job's execution context. A restarted job therefore resumes at its failed step
+ * with everything the finished steps produced.
+ *
+ * <pre>
+ *   features  → features.csv                       (warehouse query ml_features, cutoff T = D − horizon)
+ *   train     → model-&lt;candidate&gt;.tribuo, provenance-&lt;candidate&gt;.json, training.json
+ *   evaluate  → metrics.json                       (test split; chosen candidate = best test AUC)
+ *   explain   → shap_summary.json                  (chosen model, ≤ max-rows test rows, additivity checked)
+ *   publish   → runs/&lt;run-id&gt;/ + latest.json (+ S3 mirror); the staging folder is removed
+ *   score     → ml_scores rows of D                (published model, users active before D, cutoff D)
+ * </pre>
+ */
+class MlSteps {
+
+    private static final Logger log = LoggerFactory.getLogger(MlSteps.class);
+
+    static final String RUN_ID = "ml.runId";
+    static final String CUTOFF = "ml.cutoff";
+    static final String LABEL_END = "ml.labelEnd";
+    static final String CHOSEN = "ml.model";
+
+    static final String FEATURES_FILE = "features.csv";
+    static final String TRAINING_FILE = "training.json";
+
+    /** Fewer converters (or non-converters) than this in the population cannot give a meaningful model. */
+    static final int MIN_CLASS_ROWS = 10;
+
+    private final Warehouse warehouse;
+    private final MlArtifactStore store;
+    private final MlScoresRepository scores;
+    private final MlSettings settings;
+    private final Clock clock;
+
+    MlSteps(Warehouse warehouse, MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock) {
+        this.warehouse = warehouse;
+        this.store = store;
+        this.scores = scores;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Training metadata kept in staging between train and evaluate. */
+    record Training(int trainRows, int testRows, Map<String, Double> trainSeconds) {
+    }
+
+    // ---- features --------------------------------------------------------------------------------------------
+
+    RepeatStatus features(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        LocalDate date = businessDate(step);
+        Path staging = store.stagingDir(step.getJobExecution().getJobInstanceId());
+        MlArtifactStore.deleteRecursively(staging); // leftovers of an earlier attempt of this step
+        Files.createDirectories(staging);
+        LocalDateTime cutoff = MlFeatures.cutoff(date.minusDays(settings.horizonDays()));
+        LocalDateTime labelEnd = cutoff.plusDays(settings.horizonDays());
+        FeatureTable table = MlFeatures.extract(warehouse, cutoff, labelEnd, settings.scoring().activeDays());
+        long positives = table.positives();
+        long negatives = table.size() - positives;
+        if (positives < MIN_CLASS_ROWS || negatives < MIN_CLASS_ROWS) {
+            throw new IllegalStateException("Cannot train for " + date + ": the population before the cutoff " + cutoff
+                    + " has " + positives + " converters and " + negatives + " non-converters; need at least "
+                    + MIN_CLASS_ROWS + " of each (is the warehouse generated through " + date + "?)");
+        }
+        table.write(staging.resolve(FEATURES_FILE));
+        ExecutionContext job = jobContext(step);
+        job.putString(RUN_ID, MlArtifactStore.newRunId(date, clock.instant()));
+        job.putString(CUTOFF, cutoff.toString());
+        job.putString(LABEL_END, labelEnd.toString());
+        step.setReadCount(step.getReadCount() + table.size());
+        contribution.incrementWriteCount(table.size());
+        log.info("ml features for {}: cutoff {}, {} users, {} converters ({} %)", date, cutoff, table.size(), positives,
+                String.format(java.util.Locale.ROOT, "%.2f", 100.0 * positives / table.size()));
+        return RepeatStatus.FINISHED;
+    }
+
+    // ---- train -----------------------------------------------------------------------------------------------
+
+    RepeatStatus train(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        Path staging = staging(step);
+        FeatureTable table = FeatureTable.read(staging.resolve(FEATURES_FILE));
+        StratifiedSplit split = split(table);
+        MutableDataset<Label> train = Candidates.dataset(table, split.train(),
+                "warehouse query " + MlFeatures.QUERY + ", cutoff " + jobContext(step).getString(CUTOFF)
+                        + ", training split (" + split.train().length + " users)");
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        for (String candidate : Candidates.NAMES) {
+            long t0 = System.nanoTime();
+            Model<Label> model = Candidates.train(candidate, train, settings);
+            double took = (System.nanoTime() - t0) / 1e9;
+            seconds.put(candidate, took);
+            Candidates.save(model, staging.resolve("model-" + candidate + ".tribuo"));
+            Files.writeString(staging.resolve("provenance-" + candidate + ".json"), Candidates.provenanceJson(model));
+            log.info("ml train {}: {} rows in {} s", candidate, split.train().length,
+                    String.format(java.util.Locale.ROOT, "%.2f", took));
+        }
+        Files.write(staging.resolve(TRAINING_FILE), MlJson.MAPPER.writeValueAsBytes(
+                new Training(split.train().length, split.test().length, seconds)));
+        step.setReadCount(step.getReadCount() + split.train().length);
+        contribution.incrementWriteCount(Candidates.NAMES.size());
+        return RepeatStatus.FINISHED;
+    }
+
+    // ---- evaluate --------------------------------------------------------------------------------------------
+
+    RepeatStatus evaluate(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        ExecutionContext job = jobContext(step);
+        Path staging = staging(step);
+        FeatureTable table = FeatureTable.read(staging.resolve(FEATURES_FILE));
+        StratifiedSplit split = split(table);
+        Training training = MlJson.MAPPER.readValue(staging.resolve(TRAINING_FILE).toFile(), Training.class);
+        int[] yTrain = table.labels(split.train());
+        int[] yTest = table.labels(split.test());
+        List<Example<Label>> trainExamples = Candidates.examples(table, split.train());
+        List<Example<Label>> testExamples = Candidates.examples(table, split.test());
+        List<ModelMetrics.Candidate> candidates = new ArrayList<>();
+        for (String name : Candidates.NAMES) {
+            Model<Label> model = Candidates.load(staging.resolve("model-" + name + ".tribuo"));
+            double[] pTrain = Candidates.positiveProbabilities(model, trainExamples);
+            double[] pTest = Candidates.positiveProbabilities(model, testExamples);
+            candidates.add(ModelMetrics.evaluate(name, yTrain, pTrain, yTest, pTest,
+                    training.trainSeconds().getOrDefault(name, 0.0)));
+        }
+        ModelMetrics.Candidate best = ModelMetrics.best(candidates);
+        LocalDateTime cutoff = LocalDateTime.parse(job.getString(CUTOFF));
+        LocalDateTime labelEnd = LocalDateTime.parse(job.getString(LABEL_END));
+        ModelMetrics.Report report = new ModelMetrics.Report(job.getString(RUN_ID), businessDate(step),
+                MlFeatures.instant(cutoff), MlFeatures.instant(labelEnd), best.name(),
+                "highest test AUC among " + Candidates.NAMES,
+                best.auc(), best.averagePrecision(), best.logLoss(), best.brier(), best.ece(), best.threshold(),
+                ModelMetrics.THRESHOLD_RULE, best.truePositives(), best.falsePositives(), best.trueNegatives(),
+                best.falseNegatives(), best.precision(), best.recall(), best.f1(),
+                split.train().length, split.test().length, Arrays.stream(yTrain).sum(), Arrays.stream(yTest).sum(),
+                ModelMetrics.n(BinaryMetrics.baseRate(yTrain)), ModelMetrics.n(BinaryMetrics.baseRate(yTest)),
+                best.calibration(), MlFeatures.NAMES, List.copyOf(candidates));
+        Files.write(staging.resolve(MlArtifactStore.METRICS), MlJson.MAPPER.writeValueAsBytes(report));
+        job.putString(CHOSEN, best.name());
+        step.setReadCount(step.getReadCount() + split.test().length);
+        for (ModelMetrics.Candidate c : candidates) {
+            log.info("ml evaluate {}: test AUC {} AP {} log loss {} Brier {} ECE {}", c.name(), c.auc(),
+                    c.averagePrecision(), c.logLoss(), c.brier(), c.ece());
+        }
+        return RepeatStatus.FINISHED;
+    }
+
+    // ---- explain ---------------------------------------------------------------------------------------------
+
+    RepeatStatus explain(StepContribution contribution, ChunkContext chunk) throws Exception {
+        StepExecution step = contribution.getStepExecution();
+        ExecutionContext job = jobContext(step);
+        Path staging = staging(step);
+        FeatureTable table = FeatureTable.read(staging.resolve(FEATURES_FILE));
+        int[] rows = shapRows(split(table).test(), settings.explain().maxRows(), settings.split().seed());
+        Model<Label> model = Candidates.load(staging.resolve("model-" + job.getString(CHOSEN) + ".tribuo"));
+        Shap.Values values = Shap.explain(model, table, rows);
+        ShapSummary summary = new ShapSummary(job.getString(RUN_ID), values.rows(), values.meanAbs());
+        Files.write(staging.resolve(MlArtifactStore.SHAP), MlJson.MAPPER.writeValueAsBytes(summary));
+        step.setReadCount(step.getReadCount() + rows.length);
+        log.info("ml explain {}: {} rows, max additivity error {}", job.getString(CHOSEN), rows.length,
+                values.maxAdditivityError());
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Up to {@code max} of the test rows: all of them, or a seeded sample (ascending). */
+    static int[] shapRows(int[] test, int max, long seed) {
+        if (test.length <= max) {
+            return test;
+        }
+        int[] copy = test.clone();
+        Random random = new Random(seed);
+        for (int i = 0; i < max; i++) {
+            int j = i + random.nextInt(copy.length - i);
+            int t = copy[i];
+            copy[i] = copy[j];
+            copy[j] = t;
+        }
+        int[] out = Arrays.copyOf(copy, max);
+        Arrays.sort(out);
+        return out;
+    }
+
+    // ---- publish ---------------------------------------------------------------------------------------------
+
+    RepeatStatus publish(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        ExecutionContext job = jobContext(step);
+        String runId = job.getString(RUN_ID);
+        String chosen = job.getString(CHOSEN);
+        if (!Files.isDirectory(store.stagingDir(step.getJobExecution().getJobInstanceId()))
+                && Files.isDirectory(store.runDir(runId))) {
+            // an earlier attempt published and cleaned up but did not record its completion
+            MlArtifactStore.MirrorOutcome mirror = store.mirror(runId);
+            contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription("run " + runId
+                    + " was already published; " + mirror.message()));
+            return RepeatStatus.FINISHED;
+        }
+        Path staging = staging(step);
+        ModelMetrics.Report metrics = MlJson.MAPPER.readValue(staging.resolve(MlArtifactStore.METRICS).toFile(),
+                ModelMetrics.Report.class);
+        ShapSummary shap = MlJson.MAPPER.readValue(staging.resolve(MlArtifactStore.SHAP).toFile(), ShapSummary.class);
+        Files.writeString(staging.resolve(MlArtifactStore.MODEL_CARD), ModelCard.render(metrics, shap, settings));
+        Map<String, Path> files = Map.of(
+                MlArtifactStore.METRICS, staging.resolve(MlArtifactStore.METRICS),
+                MlArtifactStore.SHAP, staging.resolve(MlArtifactStore.SHAP),
+                MlArtifactStore.MODEL, staging.resolve("model-" + chosen + ".tribuo"),
+                MlArtifactStore.PROVENANCE, staging.resolve("provenance-" + chosen + ".json"),
+                MlArtifactStore.MODEL_CARD, staging.resolve(MlArtifactStore.MODEL_CARD));
+        store.publish(new MlArtifactStore.LatestPointer(runId, businessDate(step), chosen, clock.instant()), files);
+        MlArtifactStore.MirrorOutcome mirror = store.mirror(runId);
+        MlArtifactStore.deleteRecursively(staging);
+        contribution.incrementWriteCount(files.size());
+        contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription("published run " + runId + " (" + chosen
+                + ") to " + store.runDir(runId) + "; " + mirror.message()));
+        log.info("ml publish {}: {}", runId, mirror.message());
+        return RepeatStatus.FINISHED;
+    }
+
+    // ---- score -----------------------------------------------------------------------------------------------
+
+    RepeatStatus score(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        String runId = jobContext(step).getString(RUN_ID);
+        LocalDate date = businessDate(step);
+        Path modelFile = store.artifact(runId, MlArtifactStore.MODEL).orElseThrow(() -> new IllegalStateException(
+                "The published model of run " + runId + " is missing under " + store.runDir(runId)));
+        Model<Label> model = Candidates.load(modelFile);
+        LocalDateTime cutoff = MlFeatures.cutoff(date);
+        FeatureTable table = MlFeatures.extract(warehouse, cutoff, cutoff, settings.scoring().activeDays());
+        int[] rows = table.activeRows();
+        double[] p = Candidates.positiveProbabilities(model, Candidates.examples(table, rows));
+        List<MlScoresRepository.Score> scored = deciles(table, rows, p);
+        scores.replace(date, runId, step.getJobExecutionId(), scored);
+        step.setReadCount(step.getReadCount() + rows.length);
+        contribution.incrementWriteCount(scored.size());
+        log.info("ml score {}: {} active users scored with run {}", date, scored.size(), runId);
+        return RepeatStatus.FINISHED;
+    }
+
+    /** Decile 1 = the 10 % highest propensities (ties by user id), decile 10 the lowest. */
+    static List<MlScoresRepository.Score> deciles(FeatureTable table, int[] rows, double[] p) {
+        Integer[] order = new Integer[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a])
+                : Long.compare(table.userIds()[rows[a]], table.userIds()[rows[b]]));
+        List<MlScoresRepository.Score> out = new ArrayList<>(rows.length);
+        for (int rank = 0; rank < order.length; rank++) {
+            int i = order[rank];
+            int decile = 1 + (int) ((long) rank * 10 / order.length);
+            out.add(new MlScoresRepository.Score(table.userIds()[rows[i]], p[i], decile));
+        }
+        return out;
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private StratifiedSplit split(FeatureTable table) {
+        return StratifiedSplit.of(table.labels(), settings.split().testFraction(), settings.split().seed());
+    }
+
+    private Path staging(StepExecution step) {
+        Path staging = store.stagingDir(step.getJobExecution().getJobInstanceId());
+        if (!Files.isDirectory(staging)) {
+            throw new IllegalStateException("The staging folder " + staging + " of this job instance is gone; start a"
+                    + " new instance with rerun=true");
+        }
+        return staging;
+    }
+
+    private static ExecutionContext jobContext(StepExecution step) {
+        JobExecution job = step.getJobExecution();
+        return job.getExecutionContext();
+    }
+
+    private static LocalDate businessDate(StepExecution step) {
+        LocalDate date = step.getJobParameters().getLocalDate(JobRequest.DATE);
+        if (date == null) {
+            throw new IllegalStateException("mlJob needs the job parameter 'date'");
+        }
+        return date;
+    }
+}

@@ -1,0 +1,121 @@
+package io.execkpi.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.execkpi.support.TestData;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ClassPathResource;
+
+/** The local artifact store without Spring: run ids, the allow-list, atomic publishing and the latest pointer. */
+class MlArtifactStoreTest {
+
+    Path dir;
+    MlArtifactStore store;
+
+    @BeforeEach
+    void store() {
+        dir = TestData.newDataDir("ml-store");
+        store = new MlArtifactStore(new ArtifactsProperties(dir, new ArtifactsProperties.S3("", "", "", "", "", "",
+                false, 3)));
+    }
+
+    @Test
+    void runIdsAndArtifactNamesAreStrict() {
+        String id = MlArtifactStore.newRunId(LocalDate.of(2026, 11, 24), Instant.parse("2026-11-25T03:15:02Z"));
+        assertThat(id).isEqualTo("2026-11-24_20261125031502");
+        assertThat(MlArtifactStore.isRunId(id)).isTrue();
+        for (String bad : new String[] {"..", "../2026-11-24_20261125031502", "2026-11-24_20261125031502/..",
+                "2026-11-24_2026112503150", "2026-11-24_20261125031502 ", "latest", "", null}) {
+            assertThat(MlArtifactStore.isRunId(bad)).as(String.valueOf(bad)).isFalse();
+        }
+        assertThat(MlArtifactStore.ARTIFACTS).containsExactlyInAnyOrder("metrics.json", "shap_summary.json",
+                "model.tribuo", "provenance.json", "model_card.md");
+        assertThat(MlArtifactStore.isArtifact("../metrics.json")).isFalse();
+        assertThat(MlArtifactStore.isArtifact("features.csv")).isFalse();
+        assertThatThrownBy(() -> store.runDir("../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.artifact("..", "metrics.json")).isEmpty();
+    }
+
+    @Test
+    void publishMovesACompleteFolderIntoPlaceAndMovesLatestForwardOnly() throws Exception {
+        String june = "2025-06-30_20250701000000";
+        store.publish(pointer(june, "2025-06-30"), files("june"));
+        assertThat(store.latest().orElseThrow().runId()).isEqualTo(june);
+        assertThat(Files.readString(store.runDir(june).resolve("metrics.json"))).isEqualTo("{\"v\":\"june\"}");
+        try (Stream<Path> entries = Files.list(dir.resolve("ml/runs"))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly(june); // no temporary left
+        }
+
+        // a backfill of an earlier business date is published but does not take latest
+        String may = "2025-05-31_20250701000100";
+        store.publish(pointer(may, "2025-05-31"), files("may"));
+        assertThat(store.latest().orElseThrow().runId()).isEqualTo(june);
+        assertThat(store.runIds()).containsExactly(june, may);
+
+        // the same run again (a restarted publish) is fine; a different run under the same id is refused
+        store.publish(pointer(june, "2025-06-30"), files("june"));
+        assertThatThrownBy(() -> store.publish(pointer(june, "2025-06-30"), files("other")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readString(store.runDir(june).resolve("metrics.json"))).isEqualTo("{\"v\":\"june\"}");
+    }
+
+    @Test
+    void aFailedCopyLeavesNoRunAndNoPointer() throws Exception {
+        Map<String, Path> files = files("broken");
+        files.put(MlArtifactStore.MODEL, dir.resolve("missing.tribuo"));
+        assertThatThrownBy(() -> store.publish(pointer("2025-06-30_20250701000000", "2025-06-30"), files))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThat(store.runIds()).isEmpty();
+        assertThat(store.latest()).isEmpty();
+        try (Stream<Path> entries = Files.list(dir.resolve("ml/runs"))) {
+            assertThat(entries).isEmpty();
+        }
+    }
+
+    @Test
+    void theS3MirrorIsOffWithoutABucket() {
+        assertThat(store.mirror("2025-06-30_20250701000000").ok()).isTrue();
+        assertThat(store.restoreFromS3IfEmpty().restored()).isEmpty();
+    }
+
+    @Test
+    void theModelSettingsFileLoadsWithTheIssueDefaults() {
+        MlSettings settings = MlSettings.load(new ClassPathResource("jobs/ml.yml"));
+        assertThat(settings.horizonDays()).isEqualTo(14);
+        assertThat(settings.xgboost().trees()).isEqualTo(200);
+        assertThat(settings.xgboost().maxDepth()).isEqualTo(5);
+        assertThat(settings.xgboost().eta()).isEqualTo(0.08);
+        assertThat(settings.xgboost().subsample()).isEqualTo(0.9);
+        assertThat(settings.xgboost().colsample()).isEqualTo(0.9);
+        assertThat(settings.explain().maxRows()).isEqualTo(2000);
+        assertThatThrownBy(() -> new MlSettings(0, settings.split(), settings.xgboost(), settings.logistic(),
+                settings.explain(), settings.scoring())).hasMessageContaining("horizon-days");
+    }
+
+    private static MlArtifactStore.LatestPointer pointer(String runId, String date) {
+        return new MlArtifactStore.LatestPointer(runId, LocalDate.parse(date), "xgboost", Instant.now());
+    }
+
+    private Map<String, Path> files(String tag) throws Exception {
+        Path src = Files.createTempDirectory(dir, "src-");
+        Map<String, Path> files = new HashMap<>();
+        for (String name : MlArtifactStore.ARTIFACTS) {
+            Path file = src.resolve(name);
+            Files.writeString(file, name.equals("metrics.json") ? "{\"v\":\"" + tag + "\"}" : tag + " " + name);
+            files.put(name, file);
+        }
+        return files;
+    }
+}
