@@ -23,6 +23,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.web.cors.CorsConfiguration;
@@ -76,6 +78,14 @@ public class SecurityConfiguration {
                     }
                 });
         return http.build();
+    }
+
+    /** No user accounts: only the bearer token authenticates (this also stops Boot from generating a password). */
+    @Bean
+    UserDetailsService noUserAccounts() {
+        return username -> {
+            throw new UsernameNotFoundException("ExecKPI has no user accounts; use the API token");
+        };
     }
 
     @Bean

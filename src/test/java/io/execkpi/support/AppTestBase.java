@@ -26,7 +26,9 @@ public abstract class AppTestBase {
 
     @DynamicPropertySource
     static void appProperties(DynamicPropertyRegistry registry) {
-        registry.add("execkpi.data-dir", () -> TestData.newDataDir("app").toString());
+        java.nio.file.Path dir = TestData.newDataDir("app");
+        registry.add("execkpi.data-dir", dir::toString);
+        registry.add("execkpi.artifacts.dir", () -> dir.resolve("artifacts").toString());
         registry.add("execkpi.thelook.start", () -> YESTERDAY.minusDays(120).toString());
         registry.add("execkpi.thelook.scale", () -> "0.05");
         registry.add("execkpi.bootstrap.backfill-days", () -> "40");
