@@ -14,6 +14,8 @@ import io.execkpi.abtest.stats.InvalidExperimentInputException;
 import io.execkpi.abtest.stats.SrmResult;
 import io.execkpi.web.ApiException;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  * intended weights, pooled z-test, unpooled interval at 1 − alpha, relative lift, Holm across variants.
  */
 @RestController
+@Tag(name = "A/B test", description = "Ad-hoc A/B statistics (nothing stored)")
 @RequestMapping("/api/ab")
 public class AbTestController {
 
@@ -46,6 +49,7 @@ public class AbTestController {
     public record Answer(double alpha, SrmResult srm, Control control, List<Variant> variants) {
     }
 
+    @Operation(summary = "Ad-hoc conversion test", description = "SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. 400 naming the field for bad input.")
     @PostMapping("/test")
     public Answer test(@RequestBody JsonNode body) {
         if (body == null || !body.isObject()) {

@@ -9,6 +9,8 @@ import java.util.Map;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Stored experiment evaluations written by abJob. */
 @RestController
+@Tag(name = "Experiments", description = "Stored A/B evaluations written by abJob")
 @RequestMapping("/api/experiments")
 public class ExperimentController {
 
@@ -38,6 +41,7 @@ public class ExperimentController {
                              Map<String, List<AbResult>> metrics) {
     }
 
+    @Operation(summary = "Evaluated experiments", description = "Each experiment with its arms, control, latest evaluation date, primary metric, SRM verdict and whether any arm is significant on it.")
     @GetMapping
     public List<ExperimentSummary> list() {
         List<ExperimentSummary> summaries = new ArrayList<>();
@@ -48,6 +52,7 @@ public class ExperimentController {
         return summaries;
     }
 
+    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. 404 for an unknown experiment or date.")
     @GetMapping("/{key}")
     public Evaluation get(@PathVariable String key, @RequestParam(required = false) String date) {
         LocalDate latest = results.latestDate(key).orElseThrow(() -> ApiException.notFound(

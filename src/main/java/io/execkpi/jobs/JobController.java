@@ -8,6 +8,9 @@ import java.util.Map;
 
 import io.execkpi.web.ApiException;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.http.MediaType;
@@ -24,6 +27,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Job control API: see and launch jobs, restart, stop or abandon executions. Mutations need the API token. */
 @RestController
+@Tag(name = "Jobs", description = "Job control (mutations need Authorization: Bearer <EXECKPI_API_TOKEN>)")
 @RequestMapping("/api/jobs")
 public class JobController {
 
@@ -39,6 +43,7 @@ public class JobController {
     public record Page(int page, int size, List<JobExecutionView> executions) {
     }
 
+    @Operation(summary = "Jobs", description = "Each job with its last execution.")
     @GetMapping
     public List<JobSummary> list() {
         return jobs.jobNames().stream()
@@ -46,6 +51,7 @@ public class JobController {
                 .toList();
     }
 
+    @Operation(summary = "Job executions", description = "Executions newest first, filtered by job and status, paged (size at most 100).")
     @GetMapping("/executions")
     public Page executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
                            @RequestParam(defaultValue = "0") String page, @RequestParam(defaultValue = "20") String size) {
@@ -65,6 +71,7 @@ public class JobController {
         return new Page(p, s, jobs.executions(job, batchStatus, p, s).stream().map(JobExecutionView::of).toList());
     }
 
+    @Operation(summary = "One job execution", description = "Parameters, status, exit code and message, start/end, duration and each step with its counts and progress.")
     @GetMapping("/executions/{id}")
     public JobExecutionView execution(@PathVariable String id) {
         return JobExecutionView.of(jobs.get(id(id)));
@@ -74,6 +81,8 @@ public class JobController {
      * Starts {@code job} for {@code {"date": "YYYY-MM-DD"}} or {@code {"from": …, "to": …}}, with optional
      * {@code "rerun": true}; answers 202 with the execution and its {@code Location}.
      */
+    @Operation(summary = "Launch a job", description = "Starts asynchronously: 202 with Location. Body {\"date\"} or {\"from\",\"to\"}, optional \"rerun\": true. 409 when that instance is running or already complete without rerun; 404 unknown job; 400 bad parameters.")
+    @SecurityRequirement(name = "bearer")
     @PostMapping(path = "/{job}/executions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobExecutionView> launch(@PathVariable String job, @RequestBody JsonNode body) {
         if (!jobs.jobNames().contains(job)) {
@@ -99,16 +108,22 @@ public class JobController {
         return accepted(jobs.launch(job, request));
     }
 
+    @Operation(summary = "Restart an execution", description = "FAILED or STOPPED executions only (else 409); resumes where it stopped.")
+    @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/restart")
     public ResponseEntity<JobExecutionView> restart(@PathVariable String id) {
         return accepted(jobs.restart(id(id)));
     }
 
+    @Operation(summary = "Stop an execution", description = "Running executions only (else 409); it ends STOPPED at its next safe point.")
+    @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/stop")
     public ResponseEntity<JobExecutionView> stop(@PathVariable String id) {
         return ResponseEntity.accepted().body(JobExecutionView.of(jobs.stop(id(id))));
     }
 
+    @Operation(summary = "Abandon an execution", description = "Marks a stopped or failed execution ABANDONED so that it is never restarted.")
+    @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/abandon")
     public JobExecutionView abandon(@PathVariable String id) {
         return JobExecutionView.of(jobs.abandon(id(id)));

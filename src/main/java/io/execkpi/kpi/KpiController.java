@@ -10,6 +10,8 @@ import io.execkpi.ExecKpiProperties;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Read API for precomputed KPIs: the catalog and each KPI's rows over a date range. */
 @RestController
+@Tag(name = "KPIs", description = "Precomputed KPIs materialized by kpiJob")
 @RequestMapping("/api/kpis")
 public class KpiController {
 
@@ -48,6 +51,7 @@ public class KpiController {
     public record KpiRows(String kpi, LocalDate from, LocalDate to, List<String> columns, List<Map<String, Object>> rows) {
     }
 
+    @Operation(summary = "The KPI catalog", description = "Every KPI with its description, grain, partition key, columns and latest materialized business date.")
     @GetMapping
     public List<KpiInfo> list() {
         return catalog.all().stream().map(kpi -> new KpiInfo(kpi.name(), kpi.description(),
@@ -59,6 +63,7 @@ public class KpiController {
      * Rows whose partition (date, as-of date or cohort week) lies in [from, to]; by default the
      * {@code execkpi.kpi.default-range-days} days up to the latest materialized date.
      */
+    @Operation(summary = "Rows of one KPI", description = "Rows whose partition (date, as-of date or cohort week) lies in [from, to], ordered by the KPI keys; default: the last 30 days up to the latest materialized date. 400 for a bad date, from after to or a range over execkpi.kpi.max-range-days; 404 for an unknown KPI.")
     @GetMapping("/{name}")
     public KpiRows rows(@PathVariable String name, @RequestParam(required = false) String from,
                         @RequestParam(required = false) String to) {

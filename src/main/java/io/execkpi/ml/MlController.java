@@ -13,6 +13,8 @@ import java.util.Optional;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
@@ -33,6 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * store and the results store; nothing here trains or scores.
  */
 @RestController
+@Tag(name = "ML", description = "Artifacts and scores of mlJob")
 @RequestMapping("/api/ml")
 public class MlController {
 
@@ -67,6 +70,7 @@ public class MlController {
     }
 
     /** The latest run's metrics.json (which carries its runId), plus when it was published. */
+    @Operation(summary = "Latest model metrics", description = "metrics.json of the latest published run; 404 before any run.")
     @GetMapping("/latest")
     public JsonNode latest() {
         MlArtifactStore.LatestPointer pointer = store.latest().orElseThrow(() -> ApiException.notFound(NO_RUN));
@@ -79,6 +83,7 @@ public class MlController {
     }
 
     /** The latest run's shap_summary.json. */
+    @Operation(summary = "Latest SHAP summary", description = "Mean absolute SHAP value per feature in log-odds, sorted.")
     @GetMapping("/shap")
     public JsonNode shap() {
         MlArtifactStore.LatestPointer pointer = store.latest().orElseThrow(() -> ApiException.notFound(NO_RUN));
@@ -86,6 +91,7 @@ public class MlController {
     }
 
     /** Every published run, newest first. */
+    @Operation(summary = "Published runs", description = "Every run with its business date, chosen model and AUC.")
     @GetMapping("/runs")
     public Runs runs() {
         String latest = store.latest().map(MlArtifactStore.LatestPointer::runId).orElse(null);
@@ -101,6 +107,7 @@ public class MlController {
         return new Runs(latest, runs);
     }
 
+    @Operation(summary = "One run", description = "A run with its metrics and artifact list.")
     @GetMapping("/runs/{runId}")
     public RunDetail run(@PathVariable String runId) {
         Path dir = existingRun(runId);
@@ -119,6 +126,7 @@ public class MlController {
     }
 
     /** One artifact file of a run; only the names of {@link MlArtifactStore#ARTIFACTS}. */
+    @Operation(summary = "One artifact of a run", description = "metrics.json, shap_summary.json, model.tribuo, provenance.json or model_card.md; any other name is 404.")
     @GetMapping("/runs/{runId}/artifacts/{file}")
     public ResponseEntity<Resource> artifact(@PathVariable String runId, @PathVariable String file) {
         existingRun(runId);
@@ -142,6 +150,7 @@ public class MlController {
      * The {@code top} highest propensities (default 100, at most 10,000) of the latest scored business date, or of
      * {@code date}.
      */
+    @Operation(summary = "Top propensity scores", description = "Users with the highest conversion propensity (top at most 10,000, default 100) for the latest or given business date.")
     @GetMapping("/scores")
     public Scores scores(@RequestParam(required = false) String top, @RequestParam(required = false) String date) {
         int n = parseTop(top);

@@ -145,7 +145,8 @@ public final class Benchmarks {
             int port = Integer.parseInt(web.getEnvironment().getProperty("local.server.port"));
             String url = "http://127.0.0.1:" + port + "/api/kpis/revenue_daily?from=" + yesterday.minusDays(29)
                     + "&to=" + yesterday;
-            run(wrk.toString(), "-t2", "-c32", "-d20s", url); // warm-up: the JIT needs it (5 s left runs 2x apart)
+            // warm-up: on 2 cores shared with wrk the JIT needs about 40 s of load (after 5 s, runs were 2-4x apart)
+            run(wrk.toString(), "-t2", "-c32", "-d45s", url);
             double[] rps = new double[runs];
             double[] p99 = new double[runs];
             for (int i = 0; i < runs; i++) {

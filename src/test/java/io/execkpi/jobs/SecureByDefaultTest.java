@@ -90,7 +90,26 @@ class SecureByDefaultTest {
         HttpResponse<String> docs = send(HttpRequest.newBuilder(uri("/v3/api-docs")));
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("/api/kpis/{name}", "/api/experiments/{key}", "/api/ab/test",
-                "/api/jobs/{job}/executions", "/api/jobs/executions/{id}/restart");
+                "/api/jobs/{job}/executions", "/api/jobs/executions/{id}/restart", "/api/ml/latest",
+                "/api/ml/runs/{runId}/artifacts/{file}", "/api/ml/scores");
+        // every operation of our API is described, and the job mutations declare the bearer token
+        tools.jackson.databind.JsonNode paths = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(docs.body()).get("paths");
+        int operations = 0;
+        for (var path : paths.properties()) {
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            for (var operation : path.getValue().properties()) {
+                operations++;
+                assertThat(operation.getValue().path("summary").asString()).as(path.getKey()).isNotBlank();
+                assertThat(operation.getValue().path("description").asString()).as(path.getKey()).isNotBlank();
+                if (path.getKey().startsWith("/api/jobs") && operation.getKey().equals("post")) {
+                    assertThat(operation.getValue().path("security").toString()).contains("bearer");
+                }
+            }
+        }
+        assertThat(operations).isEqualTo(18);
         HttpResponse<String> ui = send(HttpRequest.newBuilder(uri("/docs")));
         assertThat(ui.statusCode()).isIn(200, 302);
     }
