@@ -55,8 +55,10 @@ public class JobLoggingListener implements JobExecutionListener, StepExecutionLi
         if (execution == null) {
             return false;
         }
+        // the running step stops after its current chunk; STOPPING keeps the job from starting its next step
         execution.getStepExecutions().stream().filter(s -> s.getStatus().isRunning())
                 .forEach(StepExecution::setTerminateOnly);
+        execution.setStatus(org.springframework.batch.core.BatchStatus.STOPPING);
         log.info("stop requested for job {} execution {}", execution.getJobInstance().getJobName(), executionId);
         return true;
     }

@@ -123,6 +123,53 @@ class JobApiTest extends AppTestBase {
                 .statusCode()).isEqualTo(409);
     }
 
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactionManager;
+
+    @Test
+    void aRunningExecutionIsStoppedAtItsNextSafePointAndRestarts() throws Exception {
+        java.time.LocalDate date = YESTERDAY.minusDays(12);
+        // a reader holds a row lock on one of the job's dates, so the job is still running when the stop arrives
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> new org.springframework.transaction.support.TransactionTemplate(
+                transactionManager).executeWithoutResult(status -> {
+                    store.queryForList("SELECT * FROM kpi_revenue_daily WHERE date = ? FOR UPDATE", date);
+                    locked.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        holder.start();
+        locked.await();
+        String location;
+        try {
+            HttpResponse<String> launch = postAsOperator("/api/jobs/kpiJob/executions", "{\"date\":\"" + date
+                    + "\",\"rerun\":true}");
+            assertThat(launch.statusCode()).isEqualTo(202);
+            location = launch.headers().firstValue("Location").orElseThrow();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!json.readTree(get(location).body()).get("status").asString().equals("STARTED")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            HttpResponse<String> stop = postAsOperator(location + "/stop", "");
+            assertThat(stop.statusCode()).isEqualTo(202);
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        JsonNode stopped = awaitEnd(location);
+        assertThat(stopped.get("status").asString()).isEqualTo("STOPPED");
+        assertThat(stopped.get("steps").size()).isLessThan(4);
+        HttpResponse<String> restarted = postAsOperator(location + "/restart", "");
+        assertThat(restarted.statusCode()).isEqualTo(202);
+        assertThat(awaitEnd(restarted.headers().firstValue("Location").orElseThrow()).get("status").asString())
+                .isEqualTo("COMPLETED");
+    }
+
     @Test
     void badRequestsAreProblemDetails() throws Exception {
         assertProblem(postAsOperator("/api/jobs/noSuchJob/executions", "{\"date\":\"2026-01-01\"}"), 404);
