@@ -22,7 +22,7 @@ public class JobsConfiguration {
         executor.setCorePoolSize(2);
         executor.setMaxPoolSize(2);
         executor.setQueueCapacity(100);
-        // shutdown is handled by JobShutdown, which stops running executions first
+        // on shutdown JobLifecycle first asks running executions to stop at a safe point
         executor.setWaitForTasksToCompleteOnShutdown(true);
         executor.setAwaitTerminationSeconds(60);
         return executor;

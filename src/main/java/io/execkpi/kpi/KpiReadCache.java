@@ -1,6 +1,5 @@
 package io.execkpi.kpi;
 
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -15,7 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The results store for KPIs. Table and column names come only from the validated catalog; values are bound.
+ * The results store for KPIs. Table and column names come only from the catalog, validated as {@code [a-z][a-z0-9_]*}
+ * (safe unquoted on H2 and PostgreSQL); values are bound.
  * {@link #replace} must run inside the caller's transaction (the batch chunk), so that rows, the ledger and the
  * job's progress commit together: readers see a slice either entirely old or entirely new.
  */
@@ -44,11 +45,11 @@ public class KpiResultsRepository {
                         + " outside the materialized range " + partitionFrom + ".." + partitionTo);
             }
         }
-        jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + quote(kpi.partition()) + " BETWEEN ? AND ?",
+        jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
                 partitionFrom, partitionTo);
         List<KpiDefinition.Column> columns = kpi.columns();
         String insert = "INSERT INTO " + kpi.table() + " ("
-                + columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")) + ") VALUES ("
+                + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
         List<Object[]> batch = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
@@ -78,9 +79,9 @@ public class KpiResultsRepository {
     /** Rows whose partition lies in [from, to], ordered by the KPI's keys, with JSON-friendly values. */
     public List<Map<String, Object>> read(KpiDefinition kpi, LocalDate from, LocalDate to) {
         List<KpiDefinition.Column> columns = kpi.columns();
-        String sql = "SELECT " + columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", "))
-                + " FROM " + kpi.table() + " WHERE " + quote(kpi.partition()) + " BETWEEN ? AND ? ORDER BY "
-                + kpi.keys().stream().map(c -> quote(c.name())).collect(Collectors.joining(", "));
+        String sql = "SELECT " + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "))
+                + " FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? ORDER BY "
+                + kpi.keys().stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "));
         return jdbc.query(sql, (rs, n) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             for (int i = 0; i < columns.size(); i++) {
@@ -120,10 +121,5 @@ public class KpiResultsRepository {
             case "decimal" -> value instanceof BigDecimal b ? b.doubleValue() : ((Number) value).doubleValue();
             default -> value;
         };
-    }
-
-    private static String quote(String identifier) {
-        // identifiers are catalog names validated as [a-z][a-z0-9_]*, safe unquoted on H2 and PostgreSQL
-        return identifier;
     }
 }

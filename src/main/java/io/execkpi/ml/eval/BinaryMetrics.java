@@ -130,26 +130,12 @@ public final class BinaryMetrics {
         if (nPos == 0) {
             return Double.NaN;
         }
-        Integer[] order = order(p, true);
         double ap = 0;
-        long tp = 0;
-        long predicted = 0;
         double previousRecall = 0;
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j + 1 < order.length && p[order[j + 1]] == p[order[i]]) {
-                j++;
-            }
-            for (int k = i; k <= j; k++) {
-                tp += y[order[k]];
-                predicted++;
-            }
-            double recall = (double) tp / nPos;
-            double precision = (double) tp / predicted;
-            ap += (recall - previousRecall) * precision;
+        for (Cut cut : cuts(y, p)) {
+            double recall = (double) cut.truePositives() / nPos;
+            ap += (recall - previousRecall) * cut.truePositives() / cut.predicted();
             previousRecall = recall;
-            i = j + 1;
         }
         return ap;
     }
@@ -207,11 +193,33 @@ public final class BinaryMetrics {
         if (nPos == 0) {
             return 0.5;
         }
-        Integer[] order = order(p, true);
-        long tp = 0;
-        long predicted = 0;
         double bestF1 = -1;
         double best = 0.5;
+        for (Cut cut : cuts(y, p)) {
+            // F1 = 2TP / (2TP + FP + FN) = 2TP / (predicted + positives)
+            double f1 = 2.0 * cut.truePositives() / (cut.predicted() + nPos);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = cut.threshold();
+            }
+        }
+        return best;
+    }
+
+    /** Share of positives; NaN for an empty input. */
+    public static double baseRate(int[] y) {
+        return y.length == 0 ? Double.NaN : (double) Arrays.stream(y).sum() / y.length;
+    }
+
+    /** Predicting positive when p ≥ threshold gives truePositives out of predicted rows. */
+    private record Cut(double threshold, long truePositives, long predicted) {
+    }
+
+    /** One cut per distinct score, highest first; rows with tied scores enter together. */
+    private static List<Cut> cuts(int[] y, double[] p) {
+        Integer[] order = order(p, true);
+        List<Cut> cuts = new ArrayList<>();
+        long tp = 0;
         int i = 0;
         while (i < order.length) {
             int j = i;
@@ -220,22 +228,11 @@ public final class BinaryMetrics {
             }
             for (int k = i; k <= j; k++) {
                 tp += y[order[k]];
-                predicted++;
             }
-            // F1 = 2TP / (2TP + FP + FN) = 2TP / (predicted + positives)
-            double f1 = 2.0 * tp / (predicted + nPos);
-            if (f1 > bestF1) {
-                bestF1 = f1;
-                best = p[order[i]];
-            }
+            cuts.add(new Cut(p[order[i]], tp, j + 1));
             i = j + 1;
         }
-        return best;
-    }
-
-    /** Share of positives; NaN for an empty input. */
-    public static double baseRate(int[] y) {
-        return y.length == 0 ? Double.NaN : (double) Arrays.stream(y).sum() / y.length;
+        return cuts;
     }
 
     private static Integer[] order(double[] p, boolean descending) {
