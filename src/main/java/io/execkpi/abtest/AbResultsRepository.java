@@ -47,6 +47,33 @@ public class AbResultsRepository {
                 "SELECT MAX(evaluation_date) FROM ab_results WHERE experiment_id = ?", LocalDate.class, experimentId));
     }
 
+    /** One treatment arm's lift on a metric at one evaluation date (relative lift as a share, interval at 1 − alpha). */
+    public record LiftPoint(LocalDate evaluationDate, String variant, Double relLift, Double relLiftLow,
+                            Double relLiftHigh, Double pValue, Double adjustedPValue, boolean significant,
+                            long jobExecutionId) {
+    }
+
+    /** The treatment arms' lifts on {@code metric} over every stored evaluation date, oldest first. */
+    public List<LiftPoint> history(String experimentId, String metric) {
+        return jdbc.query("SELECT evaluation_date, variant, rel_lift, rel_lift_low, rel_lift_high, p_value,"
+                        + " adjusted_p_value, significant, job_execution_id FROM ab_results"
+                        + " WHERE experiment_id = ? AND metric = ? AND NOT is_control ORDER BY evaluation_date, variant",
+                new DataClassRowMapper<>(LiftPoint.class), experimentId, metric);
+    }
+
+    /** Evaluation dates stored for the experiment, newest first. */
+    public List<LocalDate> evaluationDates(String experimentId) {
+        return jdbc.queryForList("SELECT DISTINCT evaluation_date FROM ab_results WHERE experiment_id = ?"
+                + " ORDER BY evaluation_date DESC", LocalDate.class, experimentId);
+    }
+
+    /** The job execution that wrote the experiment's evaluation of {@code date}, if stored. */
+    public Optional<Long> jobExecutionId(String experimentId, LocalDate date) {
+        return jdbc.queryForList("SELECT MAX(job_execution_id) FROM ab_results WHERE experiment_id = ?"
+                + " AND evaluation_date = ?", Long.class, experimentId, date).stream().filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
     public List<String> experimentIds() {
         return jdbc.queryForList("SELECT DISTINCT experiment_id FROM ab_results ORDER BY experiment_id", String.class);
     }

@@ -71,6 +71,21 @@ public class ExperimentController {
                 new Srm(first.srmChiSquare(), first.srmPValue(), first.srmMismatch(), first.srmThreshold()), byMetric);
     }
 
+    public record History(String experiment, String metric, List<AbResultsRepository.LiftPoint> points) {
+    }
+
+    @Operation(summary = "Lift history of one experiment", description = "Per stored evaluation date and treatment arm: relative lift (share) with its interval at 1 - alpha, p-value, adjusted p-value and significance on the metric (default: the primary metric). 404 for an unknown experiment or metric.")
+    @GetMapping("/{key}/history")
+    public History history(@PathVariable String key, @RequestParam(required = false) String metric) {
+        Evaluation latest = get(key, null);
+        String m = metric == null || metric.isBlank() ? latest.primaryMetric() : metric.strip();
+        if (!latest.metrics().containsKey(m)) {
+            throw ApiException.notFound("Experiment '" + key + "' has no metric '" + m + "'; its metrics are "
+                    + latest.metrics().keySet());
+        }
+        return new History(key, m, results.history(key, m));
+    }
+
     private static ExperimentSummary summary(String id, LocalDate date, List<AbResult> rows) {
         List<AbResult> primary = rows.stream().filter(AbResult::primaryMetric).toList();
         AbResult any = rows.get(0);

@@ -153,6 +153,16 @@ public class JobControlService {
         }
     }
 
+    /**
+     * Progress of the executions running now (at most 5, newest first).
+     *
+     * @param kpiSteps number of kpiJob steps (catalog KPIs), so that its steps not started yet count
+     */
+    public List<JobProgress> running(int kpiSteps) {
+        return executions(null, BatchStatus.STARTED, 0, 5).stream().map(JobExecutionView::of)
+                .map(v -> JobProgress.of(v, v.job().equals("kpiJob") ? kpiSteps : 0)).toList();
+    }
+
     /** Executions newest first, optionally filtered by job name and status. */
     public List<JobExecution> executions(String jobName, BatchStatus status, int page, int size) {
         StringBuilder sql = new StringBuilder("SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e"

@@ -2,7 +2,11 @@ package io.execkpi.jobs;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.execkpi.ExecKpiProperties;
 import io.execkpi.kpi.KpiCatalog;
@@ -42,11 +46,13 @@ public class StartupBootstrap implements ApplicationRunner {
     private final ExecKpiProperties app;
     private final Clock clock;
     private final JobLifecycle lifecycle;
+    private final JobControlService jobs;
 
     public StartupBootstrap(EmbeddedWarehouse embeddedWarehouse, JobRunner jobRunner, KpiCatalog catalog,
                             KpiResultsRepository kpiResults, KpiProperties kpiProperties,
                             BootstrapProperties properties, ExecKpiProperties app, Clock clock,
-                            JobLifecycle lifecycle) {
+                            JobLifecycle lifecycle, JobControlService jobs) {
+        this.jobs = jobs;
         this.embeddedWarehouse = embeddedWarehouse;
         this.jobRunner = jobRunner;
         this.catalog = catalog;
@@ -60,8 +66,41 @@ public class StartupBootstrap implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
+        ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "startup-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        reporter.scheduleAtFixedRate(this::reportProgress, PROGRESS_EVERY_SECONDS, PROGRESS_EVERY_SECONDS,
+                TimeUnit.SECONDS);
+        try {
+            bootstrap();
+            log.info("start-up work done: the dashboard and API serve the results");
+        } finally {
+            reporter.shutdownNow();
+        }
+    }
+
+    /** Seconds between two progress lines on the console while the start-up work runs. */
+    static final int PROGRESS_EVERY_SECONDS = 5;
+
+    /** One console line: what the start-up work is doing and, for a running job, how far it is. */
+    private void reportProgress() {
+        try {
+            List<JobProgress> running = jobs.running(catalog.all().size());
+            log.info("start-up: {}{}", phase, running.isEmpty() ? "" : " — " + running.get(0).sentence());
+        } catch (RuntimeException e) {
+            log.debug("progress report skipped", e);
+        }
+    }
+
+    private volatile String phase = "starting";
+
+    private void bootstrap() throws Exception {
         lifecycle.recoverDeadExecutions();
         LocalDate yesterday = app.yesterday(clock);
+        phase = "step 1 of 3, bringing the embedded warehouse up to " + yesterday;
+        log.info("start-up: {}", phase);
         embeddedWarehouse.ensureGeneratedThrough(yesterday);
         LocalDate first = yesterday.minusDays(properties.backfillDays() - 1L);
         Optional<LocalDate> missing = catalog.all().stream()
@@ -73,6 +112,8 @@ public class StartupBootstrap implements ApplicationRunner {
         } else {
             LocalDate lookback = yesterday.minusDays(kpiProperties.lookbackDays());
             LocalDate from = missing.get().isBefore(lookback) ? missing.get() : lookback;
+            phase = "step 2 of 3, materializing the KPIs for " + from + ".." + yesterday;
+            log.info("start-up: {}", phase);
             JobExecution kpi = jobRunner.run(KpiJobConfiguration.JOB_NAME, new JobRequest(yesterday, from, false));
             log.info("start-up KPI backfill {}..{}: {}", from, yesterday, kpi.getStatus());
             if (kpi.getStatus() != BatchStatus.COMPLETED) {
@@ -80,6 +121,8 @@ public class StartupBootstrap implements ApplicationRunner {
             }
         }
         // nights missed while the app was down (and yesterday's): kpi -> ab -> ml, a no-op when already done
+        phase = "step 3 of 3, nightly runs (KPIs, A/B evaluation, model) of missed nights up to " + yesterday;
+        log.info("start-up: {}", phase);
         lifecycle.catchUp();
     }
 }

@@ -1,8 +1,11 @@
 package io.execkpi.kpi;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,11 +15,19 @@ import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
 
 /** Read API for precomputed KPIs: the catalog and each KPI's rows over a date range. */
 @RestController
@@ -91,6 +102,41 @@ public class KpiController {
         LocalDate t = toDate;
         return cache.get(kpi.name(), f, t, () -> new KpiRows(kpi.name(), f, t,
                 kpi.columns().stream().map(KpiDefinition.Column::name).toList(), results.read(kpi, f, t)));
+    }
+
+    /** RFC 4180 media type of the CSV representation. */
+    public static final String TEXT_CSV = "text/csv";
+
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    /**
+     * The same rows as {@link #rows} as RFC 4180 CSV (header row of the catalog's column names, CRLF line ends,
+     * ISO dates, plain decimal numbers, empty field for null), for {@code Accept: text/csv} or the {@code .csv}
+     * suffix; sent as an attachment named {@code <kpi>_<from>_<to>.csv}.
+     */
+    @Operation(summary = "Rows of one KPI as CSV", description = "The rows of GET /api/kpis/{name} as RFC 4180 CSV (header row, CRLF); also with Accept: text/csv. Same parameters and errors.")
+    @GetMapping(path = {"/{name}.csv", "/{name}"}, produces = TEXT_CSV)
+    public ResponseEntity<String> csv(@PathVariable String name, @RequestParam(required = false) String from,
+                                      @RequestParam(required = false) String to) {
+        KpiRows rows = rows(name, from, to);
+        CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setLineSeparator("\r\n");
+        rows.columns().forEach(schema::addColumn);
+        List<Map<String, Object>> plain = rows.rows().stream().map(KpiController::plainNumbers).toList();
+        String body = CSV.writer(schema.build()).writeValueAsString(plain);
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(rows.kpi() + "_" + rows.from() + "_" + rows.to() + ".csv").build().toString())
+                .body(body);
+    }
+
+    /** Doubles as BigDecimal (their shortest decimal form) so that CSV never shows exponent notation. */
+    private static Map<String, Object> plainNumbers(Map<String, Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        row.forEach((k, v) -> out.put(k, v instanceof Double d && Double.isFinite(d) ? BigDecimal.valueOf(d) : v));
+        return out;
     }
 
     private static List<ColumnInfo> columns(KpiDefinition kpi) {

@@ -91,6 +91,24 @@ public class KpiResultsRepository {
         }, from, to);
     }
 
+    /**
+     * Lineage of business dates: which job execution last materialized a date of the KPI, and when.
+     *
+     * @param businessDate     a business date of the KPI's ledger
+     * @param jobExecutionId   the Spring Batch job execution that wrote it
+     * @param materializedAt   when that execution committed it (UTC)
+     */
+    public record Lineage(LocalDate businessDate, long jobExecutionId, Instant materializedAt) {
+    }
+
+    /** The ledger entries of business dates [from, to], oldest first (dates never materialized are absent). */
+    public List<Lineage> lineage(String kpi, LocalDate from, LocalDate to) {
+        return jdbc.query("SELECT business_date, job_execution_id, materialized_at FROM kpi_materialization"
+                        + " WHERE kpi = ? AND business_date BETWEEN ? AND ? ORDER BY business_date",
+                (rs, n) -> new Lineage(rs.getObject(1, LocalDate.class), rs.getLong(2),
+                        rs.getTimestamp(3).toInstant()), kpi, from, to);
+    }
+
     /** The latest business date materialized for the KPI, if any. */
     public Optional<LocalDate> latestDate(String kpi) {
         return Optional.ofNullable(jdbc.queryForObject(

@@ -162,6 +162,20 @@ public class MlController {
                 scores.top(scored.businessDate(), n));
     }
 
+    public record Deciles(LocalDate businessDate, String runId, long users, List<MlScoresRepository.Decile> deciles) {
+    }
+
+    /** Aggregates only (no user ids): the score distribution by decile of the latest scored date, or of {@code date}. */
+    @Operation(summary = "Score distribution by decile", description = "Per decile (1 = highest 10 % of propensities): users and mean, min and max propensity, for the latest or given scored business date. Aggregates only.")
+    @GetMapping("/deciles")
+    public Deciles deciles(@RequestParam(required = false) String date) {
+        LocalDate day = DateParams.parse("date", date);
+        MlScoresRepository.ScoredDate scored = scores.scoredDate(day).orElseThrow(() -> ApiException.notFound(
+                day == null ? "No propensity scores yet: mlJob stores them in its score step"
+                        : "No propensity scores for " + day));
+        return new Deciles(scored.businessDate(), scored.runId(), scored.users(), scores.deciles(scored.businessDate()));
+    }
+
     static int parseTop(String top) {
         if (top == null || top.isBlank()) {
             return DEFAULT_TOP;

@@ -50,6 +50,23 @@ public class MlScoresRepository {
         return found.stream().findFirst();
     }
 
+    /**
+     * One score decile of a business date: decile 1 holds the 10 % highest propensities, 10 the lowest.
+     *
+     * @param users number of scored users in the decile
+     * @param meanPropensity, minPropensity, maxPropensity propensities (probabilities 0..1) of its users
+     */
+    public record Decile(int decile, long users, double meanPropensity, double minPropensity, double maxPropensity) {
+    }
+
+    /** The score distribution of a date by decile, 1 to 10 (empty when the date was not scored). */
+    public List<Decile> deciles(LocalDate date) {
+        return jdbc.query("SELECT decile, COUNT(*), AVG(propensity), MIN(propensity), MAX(propensity) FROM ml_scores"
+                        + " WHERE business_date = ? GROUP BY decile ORDER BY decile",
+                (rs, i) -> new Decile(rs.getInt(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)),
+                date);
+    }
+
     /** The {@code top} highest propensities of a date, ties by user id. */
     public List<Score> top(LocalDate date, int top) {
         return jdbc.query("SELECT user_id, propensity, decile FROM ml_scores WHERE business_date = ?"

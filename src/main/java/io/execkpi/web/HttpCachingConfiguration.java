@@ -13,7 +13,7 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
 @Configuration(proxyBeanMethods = false)
 public class HttpCachingConfiguration {
 
-    static final String[] READ_PATHS = {"/api/kpis", "/api/kpis/*", "/api/experiments", "/api/experiments/*",
+    static final String[] READ_PATHS = {"/api/kpis", "/api/kpis/*", "/api/experiments", "/api/experiments/*", "/api/experiments/*/history",
             "/api/ml/*", "/api/ml/runs/*", "/api/ml/runs/*/artifacts/*"};
 
     @Bean

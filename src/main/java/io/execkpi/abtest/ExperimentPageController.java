@@ -1,0 +1,176 @@
+package io.execkpi.abtest;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.execkpi.kpi.KpiController;
+import io.execkpi.web.Charts;
+import io.execkpi.web.DashboardPage;
+import io.execkpi.web.Formats;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * Dashboard pages of the stored experiment evaluations, in the style of GrowthBook's results table:
+ * {@code /experiments} lists them with their SRM and primary-metric verdicts, {@code /experiments/{key}} shows one
+ * evaluation per metric (arms, counts, rates or means, relative lift as an interval bar around zero, p-values,
+ * chance to beat control, a verdict in words) and the lift over the stored evaluation dates. Everything is read
+ * through {@link ExperimentController} (the JSON API's path); the intended arm weights come from the
+ * {@code ab_metrics} KPI the evaluation was computed from.
+ */
+@Controller
+@DashboardPage
+public class ExperimentPageController {
+
+    private final ExperimentController api;
+    private final AbResultsRepository results;
+    private final KpiController kpis;
+    private final Formats fmt;
+
+    public ExperimentPageController(ExperimentController api, AbResultsRepository results, KpiController kpis,
+                                    Formats fmt) {
+        this.api = api;
+        this.results = results;
+        this.kpis = kpis;
+        this.fmt = fmt;
+    }
+
+    /** A row of the experiment list: the API's summary, a status word and the primary metric's verdicts. */
+    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts) {
+    }
+
+    @GetMapping("/experiments")
+    public String list(Model model) {
+        List<ExperimentController.ExperimentSummary> summaries = api.list();
+        LocalDate newest = summaries.stream().map(ExperimentController.ExperimentSummary::latestEvaluationDate)
+                .max(LocalDate::compareTo).orElse(null);
+        List<ListItem> items = new ArrayList<>();
+        for (ExperimentController.ExperimentSummary s : summaries) {
+            ExperimentController.Evaluation e = api.get(s.experiment(), null);
+            String status = s.latestEvaluationDate().equals(newest) ? "Running"
+                    : "Not evaluated since " + s.latestEvaluationDate();
+            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric())));
+        }
+        model.addAttribute("experiments", items);
+        return "abtest/list";
+    }
+
+    @GetMapping("/experiments/{key}")
+    public String experiment(@PathVariable String key, @RequestParam(required = false) String date,
+                             @RequestParam(required = false) String metric, Model model) {
+        ExperimentController.Evaluation evaluation = api.get(key, date);
+        String historyMetric = metric == null || metric.isBlank() ? evaluation.primaryMetric() : metric;
+        ExperimentController.History history = api.history(key, historyMetric);
+        List<MetricTable> tables = new ArrayList<>();
+        evaluation.metrics().forEach((name, rows) -> tables.add(table(evaluation, name, rows)));
+        model.addAttribute("evaluation", evaluation);
+        model.addAttribute("tables", tables);
+        model.addAttribute("shares", shares(evaluation));
+        model.addAttribute("history", history);
+        model.addAttribute("historyChart", historyChart(history));
+        model.addAttribute("dates", results.evaluationDates(key));
+        model.addAttribute("jobExecutionId", results.jobExecutionId(key, evaluation.date()).orElse(null));
+        return "abtest/experiment";
+    }
+
+    /** One arm of a results table with the geometry of its interval bar (percent of the bar's width). */
+    public record ArmRow(AbResult result, String verdict, Double barLeft, Double barWidth, Double barPoint,
+                         String tone) {
+    }
+
+    /** A metric's table: its arms, whether it is the primary metric, and where zero sits on the bars (percent). */
+    public record MetricTable(String metric, boolean primary, boolean conversion, List<ArmRow> arms, double zero) {
+    }
+
+    MetricTable table(ExperimentController.Evaluation evaluation, String metric, List<AbResult> rows) {
+        double scale = rows.stream().filter(r -> !r.isControl())
+                .flatMap(r -> java.util.stream.Stream.of(r.relLiftLow(), r.relLiftHigh(), r.relLift()))
+                .filter(v -> v != null && Double.isFinite(v)).mapToDouble(Math::abs).max().orElse(0);
+        double m = scale == 0 ? 1 : scale * 1.1;
+        List<ArmRow> arms = new ArrayList<>();
+        for (AbResult r : rows) {
+            if (r.isControl() || r.relLift() == null || r.relLiftLow() == null || r.relLiftHigh() == null) {
+                arms.add(new ArmRow(r, r.isControl() ? null : verdict(evaluation, r), null, null, null, "none"));
+                continue;
+            }
+            double left = (r.relLiftLow() + m) / (2 * m) * 100;
+            double width = (r.relLiftHigh() - r.relLiftLow()) / (2 * m) * 100;
+            double point = (r.relLift() + m) / (2 * m) * 100;
+            String tone = !r.significant() ? "neutral" : r.relLift() > 0 ? "good" : "bad";
+            arms.add(new ArmRow(r, verdict(evaluation, r), left, width, point, tone));
+        }
+        return new MetricTable(metric, metric.equals(evaluation.primaryMetric()), metric.equals("conversion"), arms,
+                50.0);
+    }
+
+    /**
+     * The verdict of a treatment arm in words, e.g. {@code B beats control on conversion: +8.1 % [+2.0 %, +14.2 %]}
+     * (relative lift and its interval). A sample-ratio mismatch supersedes it.
+     */
+    String verdict(ExperimentController.Evaluation e, AbResult r) {
+        String metric = r.metric().replace('_', ' ');
+        if (Boolean.TRUE.equals(e.srm().mismatch())) {
+            return r.variant() + ": no verdict on " + metric + " — sample ratio mismatch, the split is broken";
+        }
+        if (r.relLift() == null) {
+            return r.variant() + ": not evaluated on " + metric + (r.note() == null ? "" : " (" + r.note() + ")");
+        }
+        String lift = fmt.signedPercent(r.relLift(), 1) + " [" + fmt.signedPercent(r.relLiftLow(), 1) + ", "
+                + fmt.signedPercent(r.relLiftHigh(), 1) + "]";
+        if (r.significant()) {
+            return r.variant() + (r.relLift() > 0 ? " beats control on " : " is worse than control on ") + metric
+                    + ": " + lift;
+        }
+        return r.variant() + ": no significant difference on " + metric + " yet: " + lift;
+    }
+
+    private List<String> verdicts(ExperimentController.Evaluation e, String metric) {
+        List<AbResult> rows = metric == null ? List.of() : e.metrics().getOrDefault(metric, List.of());
+        return rows.stream().filter(r -> !r.isControl()).map(r -> verdict(e, r)).toList();
+    }
+
+    /** Observed share of users against the intended share, per arm (shares 0..1). */
+    public record Share(String variant, long users, double observed, Double expected) {
+    }
+
+    List<Share> shares(ExperimentController.Evaluation e) {
+        List<AbResult> arms = e.metrics().values().stream().findFirst().orElse(List.of());
+        long total = arms.stream().mapToLong(AbResult::users).sum();
+        Map<String, Double> weights = new LinkedHashMap<>();
+        for (Map<String, Object> row : kpis.rows("ab_metrics", e.date().toString(), e.date().toString()).rows()) {
+            if (e.experiment().equals(row.get("experiment_id")) && row.get("weight") instanceof Number w) {
+                weights.put(String.valueOf(row.get("variant")), w.doubleValue());
+            }
+        }
+        double weightSum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
+        return arms.stream().map(a -> new Share(a.variant(), a.users(), total == 0 ? 0 : (double) a.users() / total,
+                weightSum > 0 && weights.containsKey(a.variant()) ? weights.get(a.variant()) / weightSum : null))
+                .toList();
+    }
+
+    /** Relative lift (share) per evaluation date with its interval bounds, per treatment arm. */
+    static Map<String, Object> historyChart(ExperimentController.History history) {
+        List<String> dates = history.points().stream().map(p -> p.evaluationDate().toString()).distinct().toList();
+        List<String> variants = history.points().stream().map(AbResultsRepository.LiftPoint::variant).distinct()
+                .toList();
+        List<Charts.Interval> intervals = new ArrayList<>();
+        for (String v : variants) {
+            Map<String, AbResultsRepository.LiftPoint> byDate = new LinkedHashMap<>();
+            history.points().stream().filter(p -> p.variant().equals(v))
+                    .forEach(p -> byDate.put(p.evaluationDate().toString(), p));
+            java.util.function.Function<java.util.function.Function<AbResultsRepository.LiftPoint, Double>, List<Double>>
+                    values = f -> dates.stream().map(d -> byDate.containsKey(d) ? f.apply(byDate.get(d)) : null).toList();
+            intervals.add(new Charts.Interval(v, values.apply(AbResultsRepository.LiftPoint::relLift),
+                    values.apply(AbResultsRepository.LiftPoint::relLiftLow),
+                    values.apply(AbResultsRepository.LiftPoint::relLiftHigh)));
+        }
+        return Charts.intervals(dates, intervals);
+    }
+}

@@ -1,0 +1,128 @@
+package io.execkpi.ml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.execkpi.web.ApiException;
+import io.execkpi.web.Charts;
+import io.execkpi.web.DashboardPage;
+
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The model page {@code /ml}: the published run's test metrics (AUC, average precision, log loss, Brier, ECE), the
+ * confusion matrix at its stored threshold, the reliability diagram, SHAP mean |value| per feature, the score
+ * distribution by decile of the latest scoring, the model card, artifact downloads, and AUC per business date over
+ * the run history. Everything comes from {@link MlController} (the JSON API's read path); before the first run the
+ * page explains what is missing instead.
+ */
+@Controller
+@DashboardPage
+public class MlPageController {
+
+    private static final List<org.commonmark.Extension> GFM = List.of(TablesExtension.create());
+    private static final Parser MARKDOWN = Parser.builder().extensions(GFM).build();
+    private static final HtmlRenderer HTML = HtmlRenderer.builder().extensions(GFM).escapeHtml(true)
+            .sanitizeUrls(true).build();
+
+    private final MlController api;
+    private final MlArtifactStore store;
+
+    public MlPageController(MlController api, MlArtifactStore store) {
+        this.api = api;
+        this.store = store;
+    }
+
+    @GetMapping("/ml")
+    public String model(Model model) {
+        Optional<JsonNode> latest = optional(api::latest);
+        model.addAttribute("metrics", latest.orElse(null));
+        if (latest.isEmpty()) {
+            return "ml/model";
+        }
+        JsonNode m = latest.get();
+        String runId = m.get("runId").asString();
+        model.addAttribute("runId", runId);
+        model.addAttribute("run", api.run(runId));
+        model.addAttribute("calibrationChart", calibration(m));
+        optional(api::shap).ifPresent(shap -> {
+            model.addAttribute("shap", shap);
+            model.addAttribute("shapChart", shapChart(shap));
+        });
+        optional(() -> api.deciles(null)).ifPresent(d -> {
+            model.addAttribute("deciles", d);
+            model.addAttribute("decileChart", Charts.bars(d.deciles().stream().map(x -> "D" + x.decile()).toList(),
+                    "mean propensity", d.deciles().stream().map(MlScoresRepository.Decile::meanPropensity).toList(),
+                    false));
+        });
+        MlController.Runs runs = api.runs();
+        List<MlController.RunInfo> history = runs.runs().stream()
+                .sorted(Comparator.comparing(MlController.RunInfo::businessDate,
+                        Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(MlController.RunInfo::runId)).toList();
+        model.addAttribute("runs", runs.runs());
+        model.addAttribute("historyChart", Charts.lines(
+                history.stream().map(r -> String.valueOf(r.businessDate())).toList(),
+                List.of(new Charts.Series("AUC", history.stream().map(MlController.RunInfo::auc).toList())), false));
+        model.addAttribute("modelCard", modelCard(runId));
+        return "ml/model";
+    }
+
+    /** Reliability diagram: mean predicted probability against observed rate per non-empty bin of the test split. */
+    static Map<String, Object> calibration(JsonNode metrics) {
+        List<List<Number>> points = new ArrayList<>();
+        JsonNode bins = metrics.get("calibration");
+        if (bins != null) {
+            for (JsonNode b : bins) {
+                if (b.get("count").asLong() > 0 && b.get("meanPredicted").isNumber() && b.get("observedRate").isNumber()) {
+                    points.add(List.of(b.get("meanPredicted").asDouble(), b.get("observedRate").asDouble()));
+                }
+            }
+        }
+        return Charts.xy("Test split", points, true, "mean predicted probability", "observed conversion rate");
+    }
+
+    /** SHAP mean |value| per feature (log-odds), largest on top, as {@code shap_summary.json} lists them. */
+    static Map<String, Object> shapChart(JsonNode shap) {
+        List<String> names = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (JsonNode f : shap.get("features")) {
+            names.add(f.get("feature").asString());
+            values.add(f.get("meanAbsShap").asDouble());
+        }
+        return Charts.bars(names, "mean |SHAP| (log-odds)", values, true);
+    }
+
+    private String modelCard(String runId) {
+        Optional<Path> card = store.artifact(runId, MlArtifactStore.MODEL_CARD);
+        if (card.isEmpty()) {
+            return null;
+        }
+        try {
+            return HTML.render(MARKDOWN.parse(Files.readString(card.get())));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static <T> Optional<T> optional(java.util.function.Supplier<T> read) {
+        try {
+            return Optional.of(read.get());
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.execkpi.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.execkpi.support.AppTestBase;
+import io.execkpi.support.Browser;
+import io.execkpi.support.Poison;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every dashboard page in headless Chromium against the running application: it loads without a console error or
+ * a failed request, requests nothing outside the app, its charts hold exactly the API's numbers, the date range
+ * lives in the URL, the CSV download equals the API rows, an operator restarts a failed execution with the token
+ * and cannot without it. Each page is captured into {@code docs/screenshots/} for the README.
+ */
+class DashboardBrowserTest extends AppTestBase {
+
+    private static Browser browser;
+
+    @Autowired
+    JdbcTemplate store;
+
+    @BeforeAll
+    static void openBrowser() {
+        browser = Browser.open();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        assertThat(browser.severeConsoleMessages()).as("console errors or failed requests").isEmpty();
+        String base = "http://127.0.0.1:" + port + "/";
+        assertThat(browser.resourceUrls()).as("every request stays inside the app").allMatch(u -> u.startsWith(base));
+    }
+
+    private void open(String path) {
+        browser.driver().get("http://127.0.0.1:" + port + path);
+        browser.awaitCharts();
+    }
+
+    private JsonNode api(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    private static List<Double> numbers(JsonNode rows, String column) {
+        List<Double> out = new ArrayList<>();
+        rows.forEach(r -> out.add(r.get(column).isNull() ? null : r.get(column).asDouble()));
+        return out;
+    }
+
+    private static List<Double> doubles(List<Object> chartData) {
+        return chartData.stream().map(v -> v == null ? null : ((Number) v).doubleValue()).toList();
+    }
+
+    @Test
+    void overviewTilesShowTheApiNumbers() throws Exception {
+        open("/");
+        // the default period is the 30 days up to the latest materialized date: the API's default range
+        JsonNode rows = api("/api/kpis/revenue_daily").get("rows");
+        assertThat(rows.size()).isEqualTo(30);
+        assertThat(doubles(browser.seriesData("spark-0", 0))).isEqualTo(numbers(rows, "revenue"));
+        assertThat(doubles(browser.seriesData("spark-1", 0))).isEqualTo(numbers(rows, "orders"));
+        double total = 0;
+        long orders = 0;
+        for (JsonNode r : rows) {
+            total += r.get("revenue").asDouble();
+            orders += r.get("orders").asLong();
+        }
+        String tile = browser.driver().findElement(By.id("tile-0")).getText();
+        assertThat(tile).contains(String.format(java.util.Locale.US, "$%,.2f", total));
+        assertThat(browser.driver().findElement(By.id("tile-1")).getText())
+                .contains(String.format(java.util.Locale.US, "%,d", orders));
+        assertThat(browser.driver().findElement(By.id("as-of")).getText()).contains("UTC");
+        browser.screenshot("overview", 1280);
+        browser.screenshot("overview-phone", 390);
+    }
+
+    @Test
+    void kpiPageChartsTableAndCsvFollowTheRangeInTheUrl() throws Exception {
+        open("/kpis/revenue_daily?days=30");
+        JsonNode page30 = api("/api/kpis/revenue_daily");
+        assertThat(doubles(browser.seriesData("chart-revenue", 0))).isEqualTo(numbers(page30.get("rows"), "revenue"));
+        assertThat(doubles(browser.seriesData("chart-aov", 0))).isEqualTo(numbers(page30.get("rows"), "aov"));
+        assertThat(browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr"))).hasSize(30);
+        browser.screenshot("kpi-revenue_daily", 1280);
+
+        // a preset changes the URL and the data
+        browser.driver().findElement(By.linkText("7 days")).click();
+        browser.awaitCharts();
+        assertThat(browser.driver().getCurrentUrl()).endsWith("/kpis/revenue_daily?days=7");
+        assertThat(browser.seriesData("chart-revenue", 0)).hasSize(7);
+
+        // a custom range through the form: the URL states it and reproduces the view
+        LocalDate to = LocalDate.parse(page30.get("to").asString()).minusDays(3);
+        LocalDate from = to.minusDays(9);
+        setDate("from", from);
+        setDate("to", to);
+        browser.driver().findElement(By.cssSelector("form.range button[type=submit]")).click();
+        browser.awaitCharts();
+        assertThat(browser.driver().getCurrentUrl()).contains("from=" + from).contains("to=" + to);
+        JsonNode custom = api("/api/kpis/revenue_daily?from=" + from + "&to=" + to);
+        assertThat(doubles(browser.seriesData("chart-orders", 0))).isEqualTo(numbers(custom.get("rows"), "orders"));
+        assertThat(browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr"))).hasSize(10);
+
+        // the CSV link downloads exactly the rows shown
+        String href = browser.driver().findElement(By.id("csv-link")).getAttribute("href");
+        HttpResponse<String> csv = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(href)).GET());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        String[] lines = csv.body().split("\r\n");
+        assertThat(lines[0]).isEqualTo("date,orders,items,revenue,aov");
+        assertThat(lines).hasSize(11);
+        for (int i = 0; i < 10; i++) {
+            JsonNode row = custom.get("rows").get(i);
+            String[] f = lines[i + 1].split(",", -1);
+            assertThat(f[0]).isEqualTo(row.get("date").asString());
+            assertThat(Long.parseLong(f[1])).isEqualTo(row.get("orders").asLong());
+            assertThat(Long.parseLong(f[2])).isEqualTo(row.get("items").asLong());
+            assertThat(Double.parseDouble(f[3])).isEqualTo(row.get("revenue").asDouble());
+            assertThat(f[4].isEmpty() ? null : Double.valueOf(f[4]))
+                    .isEqualTo(row.get("aov").isNull() ? null : row.get("aov").asDouble());
+        }
+        // the KPI's definition and SQL are shown
+        assertThat(browser.driver().findElement(By.id("definition")).getText()).contains("Distinct completed orders");
+        assertThat((String) browser.js("return document.getElementById('kpi-sql').textContent;")).contains("SELECT");
+    }
+
+    private void setDate(String name, LocalDate value) {
+        WebElement input = browser.driver().findElement(By.cssSelector("form.range input[name=" + name + "]"));
+        browser.js("arguments[0].value = arguments[1];", input, value.toString());
+    }
+
+    @Test
+    void funnelAndCohortPagesDrawTheirSpecialCharts() throws Exception {
+        open("/kpis/funnel_daily?days=30");
+        JsonNode funnel = api("/api/kpis/funnel_daily").get("rows");
+        List<Object> stages = browser.js("return echarts.getInstanceByDom(document.getElementById('funnel-chart'))"
+                + ".getOption().series[0].data.map(d => d.value);");
+        String[] names = {"home", "department", "product", "cart", "purchase"};
+        for (int i = 0; i < names.length; i++) {
+            long sum = 0;
+            for (JsonNode r : funnel) {
+                sum += r.get(names[i] + "_sessions").asLong();
+            }
+            assertThat(((Number) stages.get(i)).longValue()).as(names[i]).isEqualTo(sum);
+        }
+        browser.screenshot("kpi-funnel_daily", 1280);
+
+        open("/kpis/retention_weekly?days=90");
+        JsonNode retention = api("/api/kpis/retention_weekly?from=" + browser.driver().findElement(
+                By.cssSelector("form.range input[name=from]")).getAttribute("value") + "&to="
+                + browser.driver().findElement(By.cssSelector("form.range input[name=to]")).getAttribute("value"));
+        List<Object> cells = browser.seriesData("cohort-chart", 0);
+        assertThat(cells).hasSize(retention.get("rows").size());
+        double rateSum = 0;
+        for (JsonNode r : retention.get("rows")) {
+            rateSum += r.get("retention_rate").isNull() ? 0 : r.get("retention_rate").asDouble();
+        }
+        double cellSum = cells.stream().mapToDouble(c -> ((Number) ((List<?>) c).get(2)).doubleValue()).sum();
+        assertThat(cellSum).isCloseTo(rateSum, org.assertj.core.data.Offset.offset(1e-9));
+        browser.screenshot("kpi-retention_weekly", 1280);
+    }
+
+    @Test
+    void experimentPagesShowResultsVerdictsAndHistory() throws Exception {
+        open("/experiments");
+        JsonNode list = api("/api/experiments");
+        assertThat(browser.driver().findElements(By.cssSelector("#experiment-list tbody tr"))).hasSize(list.size());
+        browser.screenshot("experiments", 1280);
+
+        String key = list.get(0).get("experiment").asString();
+        open("/experiments/" + key);
+        JsonNode history = api("/api/experiments/" + key + "/history");
+        JsonNode first = history.get("points");
+        String arm = first.get(0).get("variant").asString();
+        List<Double> lifts = new ArrayList<>();
+        first.forEach(p -> {
+            if (p.get("variant").asString().equals(arm)) {
+                lifts.add(p.get("relLift").isNull() ? null : p.get("relLift").asDouble());
+            }
+        });
+        assertThat(doubles(browser.seriesData("history-chart", 0))).isEqualTo(lifts);
+        String text = browser.driver().findElement(By.id("main")).getText();
+        assertThat(text).containsAnyOf("beats control on", "no significant difference on", "is worse than control",
+                "sample ratio mismatch");
+        browser.screenshot("experiment", 1280);
+
+        // the planted sample-ratio mismatch supersedes every verdict
+        open("/experiments/recs_srm");
+        JsonNode srm = api("/api/experiments/recs_srm");
+        if (srm.get("srm").get("mismatch").asBoolean()) {
+            assertThat(browser.driver().findElement(By.id("srm-warning")).getText()).contains("Expected share");
+            browser.screenshot("experiment-srm", 1280);
+        } else {
+            assertThat(browser.driver().findElements(By.id("srm-warning"))).isEmpty();
+        }
+    }
+
+    @Test
+    void modelPageShowsThePublishedRun() throws Exception {
+        open("/ml");
+        JsonNode shap = api("/api/ml/shap");
+        List<Double> expected = new ArrayList<>();
+        shap.get("features").forEach(f -> expected.add(f.get("meanAbsShap").asDouble()));
+        assertThat(doubles(browser.seriesData("shap-chart", 0))).isEqualTo(expected);
+        JsonNode latest = api("/api/ml/latest");
+        List<Object> calibration = browser.seriesData("calibration-chart", 0);
+        long nonEmpty = 0;
+        for (JsonNode b : latest.get("calibration")) {
+            nonEmpty += b.get("count").asLong() > 0 ? 1 : 0;
+        }
+        assertThat(calibration).hasSize((int) nonEmpty);
+        String confusion = browser.driver().findElement(By.id("confusion")).getText();
+        assertThat(confusion).contains(String.format(java.util.Locale.US, "%,d", latest.get("truePositives").asLong()));
+        JsonNode deciles = api("/api/ml/deciles");
+        assertThat(browser.seriesData("decile-chart", 0)).hasSize(deciles.get("deciles").size());
+        assertThat(browser.driver().findElement(By.id("model-card")).getText()).contains("Model card");
+        browser.screenshot("model", 1280);
+    }
+
+    @Test
+    void anOperatorRestartsAFailedExecutionFromTheJobsPage() throws Exception {
+        LocalDate poisoned = YESTERDAY.minusDays(7);
+        long failedId;
+        Poison.add(store, "page_poison", "kpi_funnel_daily", "date", poisoned);
+        try {
+            HttpResponse<String> launched = postAsOperator("/api/jobs/kpiJob/executions",
+                    "{\"date\":\"" + poisoned + "\",\"rerun\":true}");
+            assertThat(launched.statusCode()).isEqualTo(202);
+            failedId = json.readTree(launched.body()).get("id").asLong();
+            awaitStatus(failedId, "FAILED");
+        } finally {
+            Poison.remove(store, "page_poison", "kpi_funnel_daily");
+        }
+
+        open("/jobs?job=kpiJob&status=FAILED");
+        assertThat(browser.driver().getCurrentUrl()).contains("status=FAILED");
+        WebElement restart = browser.driver().findElement(By.cssSelector(
+                "button[data-action=restart][data-id='" + failedId + "']"));
+        assertThat(restart.isEnabled()).as("without a token the action is impossible").isFalse();
+        browser.screenshot("jobs", 1280);
+
+        browser.driver().findElement(By.id("token-input")).sendKeys(TOKEN);
+        browser.driver().findElement(By.id("token-save")).click();
+        assertThat(restart.isEnabled()).isTrue();
+        assertThat((String) browser.js("return document.cookie;")).isEmpty();
+        restart.click();
+        // the page moves to the new execution and refreshes until it has ended
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"COMPLETED".equals(textOf("exec-status"))) {
+            assertThat(System.nanoTime()).as("restarted execution completes").isLessThan(deadline);
+            Browser.sleep(300);
+        }
+        String url = browser.driver().getCurrentUrl();
+        long restartedId = Long.parseLong(url.substring(url.lastIndexOf('/') + 1));
+        assertThat(restartedId).isGreaterThan(failedId);
+        assertThat(api("/api/jobs/executions/" + restartedId).get("instanceId").asLong())
+                .isEqualTo(api("/api/jobs/executions/" + failedId).get("instanceId").asLong());
+        browser.awaitCharts();
+        browser.screenshot("job-execution", 1280);
+
+        // forgetting the token disables the actions again
+        browser.driver().findElement(By.id("token-forget")).click();
+        assertThat((Object) browser.js("return sessionStorage.getItem('execkpi.token');")).isNull();
+    }
+
+    /** The text of an element, or null while the page is being replaced (it reloads itself while a job runs). */
+    private static String textOf(String id) {
+        try {
+            return browser.driver().findElement(By.id(id)).getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+            return null;
+        }
+    }
+
+    private void awaitStatus(long id, String status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!api("/api/jobs/executions/" + id).get("status").asString().equals(status)) {
+            assertThat(System.nanoTime()).as("execution " + id + " reaches " + status).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void badInputGivesAFriendlyErrorPageWithTheRightStatus() throws Exception {
+        String[][] cases = {
+                {"/kpis/no_such_kpi", "404", "no_such_kpi"},
+                {"/kpis/revenue_daily?from=yesterday", "400", "from"},
+                {"/kpis/revenue_daily?from=2026-02-10&to=2026-01-01", "400", "after"},
+                {"/kpis/revenue_daily?days=12", "400", "days"},
+                {"/experiments/no_such_experiment", "404", "no_such_experiment"},
+                {"/jobs/executions/999999999", "404", "999999999"},
+                {"/jobs/executions/abc", "400", "abc"},
+                {"/jobs?status=EXPLODED", "400", "status"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> response = get(c[0]);
+            assertThat(response.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as(c[0]).startsWith("text/html");
+            assertThat(response.body()).as(c[0]).contains(c[2]).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+        browser.driver().get("http://127.0.0.1:" + port + "/kpis/no_such_kpi");
+        assertThat(browser.driver().findElement(By.id("error-message")).getText()).contains("no_such_kpi");
+        browser.screenshot("error", 1280);
+        browser.severeConsoleMessages(); // the 404 of the page itself is expected here
+    }
+}
