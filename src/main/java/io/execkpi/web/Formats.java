@@ -1,5 +1,6 @@
 package io.execkpi.web;
 
+import java.math.RoundingMode;
 import java.text.NumberFormat;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Number and date formats of the dashboard, used from templates as {@code ${@fmt.money(x)}}. English (US)
- * conventions: thousands separators, the currency in US dollars (thelook's sale prices), shares shown as percent,
+ * conventions (amounts rounded half up): thousands separators, the currency in US dollars (thelook's sale prices), shares shown as percent,
  * ISO dates, times in UTC with the zone named. A null or non-finite value is shown as an en dash.
  */
 @Component("fmt")
@@ -38,7 +39,12 @@ public class Formats {
 
     /** A count with thousands separators: {@code 12,345}. */
     public String integer(Number value) {
-        return finite(value) ? NumberFormat.getIntegerInstance(LOCALE).format(value.doubleValue()) : NONE;
+        if (!finite(value)) {
+            return NONE;
+        }
+        NumberFormat f = NumberFormat.getIntegerInstance(LOCALE);
+        f.setRoundingMode(RoundingMode.HALF_UP);
+        return f.format(value.doubleValue());
     }
 
     /** A number with up to {@code digits} fraction digits and separators. */
@@ -49,6 +55,7 @@ public class Formats {
         NumberFormat f = NumberFormat.getNumberInstance(LOCALE);
         f.setMaximumFractionDigits(digits);
         f.setMinimumFractionDigits(digits);
+        f.setRoundingMode(RoundingMode.HALF_UP);
         return f.format(value.doubleValue());
     }
 
@@ -60,6 +67,7 @@ public class Formats {
         NumberFormat f = NumberFormat.getNumberInstance(LOCALE);
         f.setMinimumFractionDigits(2);
         f.setMaximumFractionDigits(4);
+        f.setRoundingMode(RoundingMode.HALF_UP);
         return f.format(value.doubleValue());
     }
 
@@ -135,6 +143,7 @@ public class Formats {
     private static NumberFormat currency(int digits) {
         NumberFormat f = NumberFormat.getCurrencyInstance(LOCALE);
         f.setCurrency(Currency.getInstance("USD"));
+        f.setRoundingMode(RoundingMode.HALF_UP);
         f.setMaximumFractionDigits(digits);
         f.setMinimumFractionDigits(digits);
         return f;

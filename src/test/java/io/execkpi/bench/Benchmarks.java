@@ -108,6 +108,9 @@ public final class Benchmarks {
         // 3. read API under load: GET /api/kpis/revenue_daily for 30 days, wrk on loopback
         rows.addAll(readApiLoad(warehouseDir, yesterday, runs));
 
+        // 3b. dashboard pages: server time for a 365-day range, and the overview's transfer on a first load
+        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday));
+
         // 4. A/B statistics
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
         rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
