@@ -32,7 +32,7 @@ final class DashboardBenchmark {
 
     private static final int WARM_UP = 100;
     private static final int REQUESTS = 300;
-    private static final Pattern ASSET = Pattern.compile("(?:src|href)=\\"(/(?:webjars|css|js)/[^\\"]+)\\"");
+    private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/(?:webjars|css|js)/[^\"]+)\"");
 
     private DashboardBenchmark() {
     }
@@ -76,7 +76,7 @@ final class DashboardBenchmark {
     private static String firstExperiment(HttpClient http, String base) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/experiments")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("\\"experiment\\":\\"([^\\"]+)\\"").matcher(body);
+        Matcher m = Pattern.compile("\"experiment\":\"([^\"]+)\"").matcher(body);
         return m.find() ? m.group(1) : null;
     }
 
