@@ -223,8 +223,13 @@ public final class EffectStatistics {
      *
      * @param control   control arm, with covariate
      * @param treatment treatment arm, with covariate
+     * @throws InvalidExperimentInputException when an arm has no covariate
      */
     public static double pooledTheta(MetricKind kind, SufficientStats control, SufficientStats treatment) {
+        if (!control.hasCovariate() || !treatment.hasCovariate()) {
+            throw new InvalidExperimentInputException(control.hasCovariate() ? "variants[0].preSum" : "control.preSum",
+                    "CUPED needs preSum, preSumSquares and sumProducts on both arms");
+        }
         long n = control.n() + treatment.n();
         double preSum = control.preSum() + treatment.preSum();
         double postSum = control.sum() + treatment.sum();
@@ -252,8 +257,10 @@ public final class EffectStatistics {
      * et al., arXiv 2103.06476): with N = n_c + n_t and s² = se²·N,
      * <pre>halfwidth = √s² · √( 2(Nρ² + 1) · ln(√(Nρ² + 1)/α) / (Nρ)² )</pre>
      *
-     * @param standardError standard error of the lift (its units are the halfwidth's)
-     * @param total         N, users in both arms
+     * @param standardError standard error of the lift (its units are the halfwidth's), &gt; 0
+     * @param total         N, users in both arms, &gt; 0
+     * @param alpha         two-sided level in (0, 1)
+     * @param tuning        τ &gt; 0
      */
     public static double sequentialHalfwidth(double standardError, long total, double alpha, double tuning) {
         double rho = sequentialRho(alpha, tuning);
@@ -266,7 +273,8 @@ public final class EffectStatistics {
     /**
      * gbstats' always-valid p-value of {@code SequentialTwoSidedTTest} (eq. 155 of arXiv
      * 2103.06476): with S = estimate²·N/se² and r = Nρ² + 1, e-value = exp(ρ²S/(2r))/√r and
-     * p = min(1, 1/e-value), computed in logs so that it never overflows.
+     * p = min(1, 1/e-value), computed in logs so that it never overflows. Arguments as
+     * {@link #sequentialHalfwidth} (standard error &gt; 0); the estimate is in the same units.
      */
     public static double sequentialPValue(double estimate, double standardError, long total, double alpha,
                                           double tuning) {

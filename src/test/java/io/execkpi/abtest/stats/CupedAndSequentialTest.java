@@ -228,6 +228,9 @@ class CupedAndSequentialTest {
         assertThatThrownBy(() -> EffectStatistics.compare(MetricKind.MEAN, full, bare, EffectOptions.defaults()))
                 .isInstanceOf(InvalidExperimentInputException.class)
                 .extracting(e -> ((InvalidExperimentInputException) e).getField()).isEqualTo("variants[0].preSum");
+        assertThatThrownBy(() -> EffectStatistics.pooledTheta(MetricKind.MEAN, full, bare))
+                .isInstanceOf(InvalidExperimentInputException.class)
+                .extracting(e -> ((InvalidExperimentInputException) e).getField()).isEqualTo("variants[0].preSum");
         SufficientStats partial = new SufficientStats("B", 10, 6, 6, 4.0, null, 2.0);
         assertThatThrownBy(() -> EffectStatistics.compare(MetricKind.MEAN, full, partial, EffectOptions.defaults()))
                 .isInstanceOf(InvalidExperimentInputException.class)
