@@ -15,6 +15,9 @@ import io.execkpi.abtest.stats.SrmResult;
 import io.execkpi.web.ApiException;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,8 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Ad-hoc conversion test (nothing stored), the original's {@code POST /ab/test} done right: SRM against the
- * intended weights, pooled z-test, unpooled interval at 1 − alpha, relative lift, Holm across variants.
+ * Ad-hoc A/B test (nothing stored). The conversion form (no {@code metric}, or {@code "metric":"conversion"}) is
+ * the original's {@code POST /ab/test} done right: SRM against the intended weights, pooled z-test, unpooled
+ * interval at 1 − alpha, relative lift, Holm across variants. The mean form ({@code "metric":"mean"}, see
+ * {@link AbMeanTest}) takes sufficient statistics per arm and answers GrowthBook-style lifts: CUPED when every arm
+ * has pre-period fields, Holm or Benjamini–Hochberg adjusted p-values and intervals, sequential intervals.
  */
 @RestController
 @Tag(name = "A/B test", description = "Ad-hoc A/B statistics (nothing stored)")
@@ -49,11 +55,23 @@ public class AbTestController {
     public record Answer(double alpha, SrmResult srm, Control control, List<Variant> variants) {
     }
 
-    @Operation(summary = "Ad-hoc conversion test", description = "SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. 400 naming the field for bad input.")
+    @Operation(summary = "Ad-hoc A/B test (conversion or mean)", description = "Conversion form (default): SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. Mean form (\"metric\":\"mean\", n/sum/sumSquares per arm, optional preSum/preSumSquares/sumProducts on every arm for CUPED, difference relative|absolute, correction holm|bh|none, sequential {tuning}): gbstats lifts with CUPED, sequential intervals, adjusted p-values and intervals, risk and chance to win, SRM over every arm. 400 naming the field for bad input.")
+    @ApiResponse(responseCode = "200", description = "The evaluation", content = @Content(schema = @Schema(
+            oneOf = {Answer.class, AbMeanTest.Answer.class})))
     @PostMapping("/test")
-    public Answer test(@RequestBody JsonNode body) {
+    public Object test(@RequestBody JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object with control and variants");
+        }
+        if (body.hasNonNull("metric")) {
+            JsonNode metricNode = body.get("metric");
+            String metric = metricNode.isString() ? metricNode.asString() : metricNode.toString();
+            if ("mean".equals(metric)) {
+                return AbMeanTest.answer(body);
+            }
+            if (!"conversion".equals(metric)) {
+                throw ApiException.badRequest("metric: must be 'conversion' or 'mean', was " + metric);
+            }
         }
         double alpha = body.has("alpha") ? number(body.get("alpha"), "alpha") : 0.05;
         ConversionArm control = arm(body.get("control"), "control", "control");
@@ -71,17 +89,7 @@ public class AbTestController {
             }
             variants.add(arm(v, name, "variants[" + i + "]"));
         }
-        double[] weights = null;
-        if (body.hasNonNull("weights")) {
-            JsonNode w = body.get("weights");
-            if (!w.isArray()) {
-                throw ApiException.badRequest("weights: must be an array of numbers, one per arm (control first)");
-            }
-            weights = new double[w.size()];
-            for (int i = 0; i < w.size(); i++) {
-                weights[i] = number(w.get(i), "weights[" + i + "]");
-            }
-        }
+        double[] weights = weights(body);
         try {
             ConversionEvaluation e = AbStatistics.evaluateConversion(control, variants, alpha, weights,
                     AbStatistics.DEFAULT_SRM_THRESHOLD);
@@ -90,6 +98,22 @@ public class AbTestController {
         } catch (InvalidExperimentInputException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** The optional "weights" array of a request, or null. */
+    static double[] weights(JsonNode body) {
+        if (!body.hasNonNull("weights")) {
+            return null;
+        }
+        JsonNode w = body.get("weights");
+        if (!w.isArray()) {
+            throw ApiException.badRequest("weights: must be an array of numbers, one per arm (control first)");
+        }
+        double[] weights = new double[w.size()];
+        for (int i = 0; i < w.size(); i++) {
+            weights[i] = number(w.get(i), "weights[" + i + "]");
+        }
+        return weights;
     }
 
     private static Variant variant(ConversionComparison c) {
@@ -106,7 +130,7 @@ public class AbTestController {
                 count(node.get("conversions"), field + ".conversions"));
     }
 
-    private static long count(JsonNode node, String field) {
+    static long count(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             throw ApiException.badRequest(field + ": required");
         }
@@ -116,7 +140,7 @@ public class AbTestController {
         return node.asLong();
     }
 
-    private static double number(JsonNode node, String field) {
+    static double number(JsonNode node, String field) {
         if (node == null || !node.isNumber()) {
             throw ApiException.badRequest(field + ": must be a number, got " + node);
         }

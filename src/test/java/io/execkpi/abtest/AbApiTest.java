@@ -88,6 +88,123 @@ class AbApiTest extends AppTestBase {
         assertThat(json.readTree(response.body()).get("detail").asString()).startsWith("variants");
     }
 
+    private static final String CUPED_ARMS = "\"control\":{\"name\":\"A\",\"n\":2500,\"sum\":250497.94,"
+            + "\"sumSquares\":27356496.0848,\"preSum\":250604.62,\"preSumSquares\":27389429.4528,"
+            + "\"sumProducts\":27266078.6263},\"variants\":[{\"name\":\"B\",\"n\":2600,\"sum\":261108.32,"
+            + "\"sumSquares\":28560742.8998,\"preSum\":257071.17,\"preSumSquares\":27728012.7803,"
+            + "\"sumProducts\":28025944.9375}]";
+
+    private static void close(JsonNode node, double expected) {
+        assertThat(node.asDouble()).isCloseTo(expected, within(Math.abs(expected) * 1e-6));
+    }
+
+    @Test
+    void meanFormWithCupedAnswersTheGbstatsValues() throws Exception {
+        HttpResponse<String> response = post("/api/ab/test", "application/json",
+                "{\"metric\":\"mean\",\"alpha\":0.05," + CUPED_ARMS + "}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.get("metric").asString()).isEqualTo("mean");
+        assertThat(body.get("difference").asString()).isEqualTo("relative");
+        assertThat(body.get("correction").asString()).isEqualTo("holm");
+        assertThat(body.get("sequential").isNull()).isTrue();
+        assertThat(body.get("cuped").asBoolean()).isTrue();
+        JsonNode b = body.get("variants").get(0);
+        close(b.get("theta"), 0.95270382);
+        close(b.get("lift").get("estimate"), 0.015276629);
+        close(b.get("lift").get("ciLow"), 0.010214372);
+        close(b.get("lift").get("ciHigh"), 0.020338886);
+        close(b.get("lift").get("pValue"), 3.5119896e-09);
+        close(b.get("lift").get("adjustedPValue"), 3.5119896e-09);
+        assertThat(b.get("lift").get("standardError").asDouble()).isPositive();
+        assertThat(b.get("lift").get("degreesOfFreedom").asDouble()).isGreaterThan(5000);
+        close(b.get("unadjusted").get("estimate"), 0.0022664949);
+        close(b.get("unadjusted").get("ciLow"), -0.014207400);
+        close(b.get("unadjusted").get("pValue"), 0.78738818);
+        assertThat(b.get("varianceReduction").asDouble()).isBetween(0.9, 1.0);
+        assertThat(b.get("significant").asBoolean()).isTrue();
+        assertThat(b.get("risk").asDouble()).isBetween(0.0, 1e-9);
+        assertThat(b.get("chanceToWin").asDouble()).isGreaterThan(0.999);
+        assertThat(b.get("fixedHorizon").isNull()).isTrue();
+    }
+
+    @Test
+    void meanFormSequentialKeepsTheFixedHorizonResult() throws Exception {
+        HttpResponse<String> response = post("/api/ab/test", "application/json",
+                "{\"metric\":\"mean\",\"sequential\":{\"tuning\":1000},"
+                        + "\"control\":{\"n\":3000,\"sum\":1396.87,\"sumSquares\":52377.9767},"
+                        + "\"variants\":[{\"name\":\"B\",\"n\":3461,\"sum\":2422.7,\"sumSquares\":134698.29}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.get("sequential").get("tuning").asDouble()).isEqualTo(1000);
+        assertThat(body.get("cuped").asBoolean()).isFalse();
+        JsonNode b = body.get("variants").get(0);
+        close(b.get("lift").get("estimate"), 0.50336109);
+        close(b.get("lift").get("ciLow"), -0.55844051);
+        close(b.get("lift").get("ciHigh"), 1.5651627);
+        close(b.get("fixedHorizon").get("ciLow"), -0.15024480);
+        close(b.get("fixedHorizon").get("ciHigh"), 1.1569670);
+        close(b.get("fixedHorizon").get("pValue"), 0.13116526);
+        assertThat(b.get("theta").isNull()).isTrue();
+        assertThat(b.get("unadjusted").isNull()).isTrue();
+    }
+
+    @Test
+    void meanFormBenjaminiHochbergAndAnEmptyArm() throws Exception {
+        HttpResponse<String> response = post("/api/ab/test", "application/json",
+                "{\"metric\":\"mean\",\"correction\":\"bh\",\"control\":{\"n\":2000,\"sum\":20000,"
+                        + "\"sumSquares\":260000},\"variants\":[{\"name\":\"B\",\"n\":2000,\"sum\":20900,"
+                        + "\"sumSquares\":280000},{\"name\":\"C\",\"n\":2000,\"sum\":20300,\"sumSquares\":265000}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode b = json.readTree(response.body()).get("variants").get(0);
+        close(b.get("lift").get("pValue"), 0.011652061);
+        close(b.get("lift").get("adjustedPValue"), 0.023304122);
+        close(b.get("lift").get("adjustedCiLow"), 0.0061188847);
+        close(b.get("lift").get("adjustedCiHigh"), 0.083881115);
+
+        HttpResponse<String> empty = post("/api/ab/test", "application/json",
+                "{\"metric\":\"mean\",\"control\":{\"n\":2000,\"sum\":20000,\"sumSquares\":260000},"
+                        + "\"variants\":[{\"name\":\"B\",\"n\":2000,\"sum\":20900,\"sumSquares\":280000},"
+                        + "{\"name\":\"C\",\"n\":0,\"sum\":0,\"sumSquares\":0}]}");
+        assertThat(empty.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(empty.body());
+        assertThat(body.get("srm").get("mismatch").asBoolean()).isTrue();
+        assertThat(body.get("srm").get("emptyArms").get(0).asInt()).isEqualTo(2);
+        assertThat(body.get("variants").get(0).get("lift").get("estimate").asDouble()).isCloseTo(0.045, within(1e-12));
+        JsonNode c = body.get("variants").get(1);
+        assertThat(c.get("lift").get("estimate").isNull()).isTrue();
+        assertThat(c.get("lift").get("error").asString()).isEqualTo("ZERO_NEGATIVE_VARIANCE");
+        assertThat(c.get("note").asString()).contains("0 users");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"metric\":\"median\",\"control\":{\"users\":10,\"conversions\":1},\"variants\":[]}|metric",
+            "{\"metric\":\"mean\",\"control\":{\"n\":-1,\"sum\":0,\"sumSquares\":0},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|control.n",
+            "{\"metric\":\"mean\",\"control\":{\"n\":10,\"sum\":5},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|control.sumSquares",
+            "{\"metric\":\"mean\",\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":1},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|control.sumSquares",
+            "{\"metric\":\"mean\",\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5,\"preSum\":4,\"preSumSquares\":4,\"sumProducts\":2},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|variants[0].preSum",
+            "{\"metric\":\"mean\",\"correction\":\"bonferroni\",\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|correction",
+            "{\"metric\":\"mean\",\"difference\":\"ratio\",\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|difference",
+            "{\"metric\":\"mean\",\"sequential\":{\"tuning\":0},\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|sequential.tuning",
+            "{\"metric\":\"mean\",\"alpha\":0.6,\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5},\"variants\":[{\"n\":10,\"sum\":5,\"sumSquares\":5}]}|alpha",
+            "{\"metric\":\"mean\",\"control\":{\"n\":10,\"sum\":5,\"sumSquares\":5},\"variants\":[]}|variants",
+    })
+    void meanFormBadInputIsA400NamingTheField(String body, String field) throws Exception {
+        HttpResponse<String> response = post("/api/ab/test", "application/json", body);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(response.body()).get("detail").asString()).startsWith(field);
+    }
+
+    @Test
+    void conversionFormCanBeNamedExplicitly() throws Exception {
+        HttpResponse<String> response = post("/api/ab/test", "application/json",
+                "{\"metric\":\"conversion\",\"control\":{\"users\":5000,\"conversions\":100},"
+                        + "\"variants\":[{\"users\":5100,\"conversions\":100}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(response.body()).get("srm").get("pValue").asDouble()).isCloseTo(0.3197, within(1e-4));
+    }
+
     @Test
     void experimentsAreListedWithTheirLatestEvaluation() throws Exception {
         HttpResponse<String> response = get("/api/experiments");

@@ -1,7 +1,9 @@
 package io.execkpi.abtest.stats;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -39,11 +41,9 @@ public final class AbInputValidation {
         for (int i = 0; i < variants.size(); i++) {
             checkConversionArm(variants.get(i), "variants[" + i + "]");
         }
-        checkNames(control == null ? null : control.name(), variants.stream().map(ConversionArm::name).toList());
+        checkNames("", control == null ? null : control.name(), variants.stream().map(ConversionArm::name).toList());
         validateWeights(weights, variants.size() + 1);
-        if (!(srmThreshold > 0 && srmThreshold < 1)) {
-            throw new InvalidExperimentInputException("srmThreshold", "must be in (0, 1), was " + srmThreshold);
-        }
+        checkSrmThreshold(srmThreshold);
     }
 
     /**
@@ -58,7 +58,208 @@ public final class AbInputValidation {
         for (int i = 0; i < variants.size(); i++) {
             checkMeanArm(variants.get(i), "variants[" + i + "]");
         }
-        checkNames(control == null ? null : control.name(), variants.stream().map(MeanArm::name).toList());
+        checkNames("", control == null ? null : control.name(), variants.stream().map(MeanArm::name).toList());
+    }
+
+    /**
+     * Validates the input of {@link EffectStatistics#evaluate}. Field paths are
+     * {@code control.n}, {@code variants[0].sumProducts}, ... when there is one metric and
+     * {@code metrics[1].variants[0].n}, ... when there are several.
+     * <ul>
+     *   <li>options: alpha in (0, 0.5], difference and correction present, sequential tuning
+     *       (when present) a finite number &gt; 0;</li>
+     *   <li>metrics: at least one, names unique and not blank, kind present, 1 to
+     *       {@value #MAX_VARIANTS} treatment arms, the same arm names in the same order in every
+     *       metric, and the same number of users per arm;</li>
+     *   <li>arms: n ≥ 0 (an empty arm is allowed), sums finite; mean metrics need Σy² ≥ (Σy)²/n
+     *       (and Σx² ≥ (Σx)²/n), proportions 0 ≤ Σy ≤ n (and 0 ≤ Σx ≤ n,
+     *       0 ≤ Σxy ≤ min(Σy, Σx)); everything 0 when n is 0;</li>
+     *   <li>covariate: preSum, preSumSquares and sumProducts on every arm of a metric or on none.</li>
+     * </ul>
+     *
+     * @throws InvalidExperimentInputException on the first malformed field
+     */
+    public static void validateEffects(List<MetricInput> metrics, double[] weights, double srmThreshold,
+                                       EffectOptions options) {
+        if (options == null) {
+            throw new InvalidExperimentInputException("options", "is required");
+        }
+        validateAlpha(options.alpha());
+        if (options.difference() == null) {
+            throw new InvalidExperimentInputException("difference", "is required");
+        }
+        if (options.correction() == null) {
+            throw new InvalidExperimentInputException("correction", "is required");
+        }
+        Double tuning = options.sequentialTuning();
+        if (tuning != null && !(tuning > 0 && Double.isFinite(tuning))) {
+            throw new InvalidExperimentInputException("sequential.tuning",
+                    "must be a finite number > 0, was " + tuning);
+        }
+        if (metrics == null || metrics.isEmpty()) {
+            throw new InvalidExperimentInputException("metrics", "at least one metric is required");
+        }
+        Set<String> metricNames = new HashSet<>();
+        for (int m = 0; m < metrics.size(); m++) {
+            String prefix = metrics.size() == 1 ? "" : "metrics[" + m + "].";
+            MetricInput metric = metrics.get(m);
+            if (metric == null) {
+                throw new InvalidExperimentInputException(metrics.size() == 1 ? "metric" : "metrics[" + m + "]",
+                        "is required");
+            }
+            if (metric.metric() == null || metric.metric().isBlank() || !metricNames.add(metric.metric())) {
+                throw new InvalidExperimentInputException(prefix + "metric",
+                        "must be a unique, non-blank name, was " + metric.metric());
+            }
+            if (metric.kind() == null) {
+                throw new InvalidExperimentInputException(prefix + "kind", "is required");
+            }
+            checkVariantList(metric.variants());
+            checkStatsArm(metric.kind(), metric.control(), prefix + "control");
+            for (int i = 0; i < metric.variants().size(); i++) {
+                checkStatsArm(metric.kind(), metric.variants().get(i), prefix + "variants[" + i + "]");
+            }
+            checkNames(prefix, metric.control().name(),
+                    metric.variants().stream().map(SufficientStats::name).toList());
+            checkCovariateOnAllOrNone(metric, prefix);
+            if (m > 0) {
+                checkSameArms(metrics.get(0), metric, prefix);
+            }
+        }
+        validateWeights(weights, metrics.get(0).variants().size() + 1);
+        checkSrmThreshold(srmThreshold);
+    }
+
+    /**
+     * Validates the input of {@link EffectStatistics#sampleRatioMismatchAllArms}: at least two
+     * arms, counts ≥ 0, weights as {@link #validateWeights}, threshold in (0, 1).
+     *
+     * @throws InvalidExperimentInputException on the first malformed field
+     */
+    public static void validateSrmAllArms(long[] users, double[] weights, double threshold) {
+        if (users == null || users.length < 2) {
+            throw new InvalidExperimentInputException("users", "at least two arms are required");
+        }
+        for (int i = 0; i < users.length; i++) {
+            if (users[i] < 0) {
+                throw new InvalidExperimentInputException("users[" + i + "]", "must be >= 0, was " + users[i]);
+            }
+        }
+        validateWeights(weights, users.length);
+        checkSrmThreshold(threshold);
+    }
+
+    private static void checkSrmThreshold(double srmThreshold) {
+        if (!(srmThreshold > 0 && srmThreshold < 1)) {
+            throw new InvalidExperimentInputException("srmThreshold", "must be in (0, 1), was " + srmThreshold);
+        }
+    }
+
+    private static void checkStatsArm(MetricKind kind, SufficientStats arm, String path) {
+        if (arm == null) {
+            throw new InvalidExperimentInputException(path, "is required");
+        }
+        if (arm.n() < 0) {
+            throw new InvalidExperimentInputException(path + ".n", "must be >= 0, was " + arm.n());
+        }
+        boolean covariate = arm.hasAnyCovariate();
+        if (covariate) {
+            requirePreField(arm.preSum(), path + ".preSum");
+            requirePreField(arm.preSumSquares(), path + ".preSumSquares");
+            requirePreField(arm.sumProducts(), path + ".sumProducts");
+            checkFinite(arm.sumProducts(), path + ".sumProducts");
+        }
+        if (kind == MetricKind.MEAN) {
+            checkSums(arm.n(), arm.sum(), arm.sumSquares(), path + ".sum", path + ".sumSquares");
+            if (covariate) {
+                checkSums(arm.n(), arm.preSum(), arm.preSumSquares(), path + ".preSum", path + ".preSumSquares");
+                if (arm.n() == 0 && arm.sumProducts() != 0) {
+                    throw new InvalidExperimentInputException(path + ".sumProducts",
+                            "must be 0 when n is 0, was " + arm.sumProducts());
+                }
+            }
+            return;
+        }
+        checkCount(arm.sum(), arm.n(), path + ".sum");
+        if (covariate) {
+            checkCount(arm.preSum(), arm.n(), path + ".preSum");
+            checkCount(arm.sumProducts(), Math.min(arm.sum(), arm.preSum()), path + ".sumProducts");
+        }
+    }
+
+    private static void requirePreField(Double value, String field) {
+        if (value == null) {
+            throw new InvalidExperimentInputException(field,
+                    "is required with the other pre-period fields (preSum, preSumSquares, sumProducts)");
+        }
+    }
+
+    /** A count of converted users: finite, 0 ≤ value ≤ max. */
+    private static void checkCount(double value, double max, String field) {
+        checkFinite(value, field);
+        if (value < 0 || value > max) {
+            throw new InvalidExperimentInputException(field, "must be in [0, " + max + "], was " + value);
+        }
+    }
+
+    private static void checkCovariateOnAllOrNone(MetricInput metric, String prefix) {
+        boolean any = metric.control().hasCovariate()
+                || metric.variants().stream().anyMatch(SufficientStats::hasCovariate);
+        if (!any) {
+            return;
+        }
+        if (!metric.control().hasCovariate()) {
+            throw new InvalidExperimentInputException(prefix + "control.preSum",
+                    "is required on every arm when any arm has pre-period fields (CUPED)");
+        }
+        for (int i = 0; i < metric.variants().size(); i++) {
+            if (!metric.variants().get(i).hasCovariate()) {
+                throw new InvalidExperimentInputException(prefix + "variants[" + i + "].preSum",
+                        "is required on every arm when any arm has pre-period fields (CUPED)");
+            }
+        }
+    }
+
+    private static void checkSameArms(MetricInput reference, MetricInput metric, String prefix) {
+        if (metric.variants().size() != reference.variants().size()) {
+            throw new InvalidExperimentInputException(prefix + "variants",
+                    "every metric needs the same arms: expected " + reference.variants().size() + ", got "
+                            + metric.variants().size());
+        }
+        checkSameArm(reference.control(), metric.control(), prefix + "control");
+        for (int i = 0; i < metric.variants().size(); i++) {
+            checkSameArm(reference.variants().get(i), metric.variants().get(i), prefix + "variants[" + i + "]");
+        }
+    }
+
+    private static void checkSameArm(SufficientStats reference, SufficientStats arm, String path) {
+        if (!reference.name().equals(arm.name())) {
+            throw new InvalidExperimentInputException(path + ".name",
+                    "every metric needs the same arms in the same order: expected '" + reference.name() + "', was '"
+                            + arm.name() + "'");
+        }
+        if (reference.n() != arm.n()) {
+            throw new InvalidExperimentInputException(path + ".n",
+                    "every metric counts the same users per arm: expected " + reference.n() + ", was " + arm.n());
+        }
+    }
+
+    /**
+     * The constant of {@code type} whose lower-case name is {@code text} (case-insensitive).
+     *
+     * @throws InvalidExperimentInputException naming {@code field}, with the accepted names, otherwise
+     */
+    static <E extends Enum<E>> E parseChoice(Class<E> type, String text, String field) {
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            String name = constant.name().toLowerCase(Locale.ROOT);
+            if (name.equalsIgnoreCase(text)) {
+                return constant;
+            }
+            names.add("'" + name + "'");
+        }
+        throw new InvalidExperimentInputException(field, "must be one of " + String.join(", ", names) + ", was "
+                + text);
     }
 
     /** alpha must be in (0, 0.5]: a two-sided test at a level above 0.5 is meaningless. */
@@ -118,36 +319,51 @@ public final class AbInputValidation {
         if (arm.n() <= 0) {
             throw new InvalidExperimentInputException(path + ".n", "must be > 0, was " + arm.n());
         }
-        if (!Double.isFinite(arm.sum())) {
-            throw new InvalidExperimentInputException(path + ".sum", "must be a finite number, was " + arm.sum());
+        checkSums(arm.n(), arm.sum(), arm.sumSquares(), path + ".sum", path + ".sumSquares");
+    }
+
+    /**
+     * Σ and Σ² of n values must be finite, Σ² ≥ Σ²/n (up to rounding), and both 0 when n is 0.
+     */
+    private static void checkSums(long n, double sum, double sumSquares, String sumField, String squaresField) {
+        checkFinite(sum, sumField);
+        checkFinite(sumSquares, squaresField);
+        if (n == 0) {
+            if (sum != 0 || sumSquares != 0) {
+                throw new InvalidExperimentInputException(sum != 0 ? sumField : squaresField,
+                        "must be 0 when n is 0, was " + (sum != 0 ? sum : sumSquares));
+            }
+            return;
         }
-        if (!Double.isFinite(arm.sumSquares())) {
-            throw new InvalidExperimentInputException(path + ".sumSquares",
-                    "must be a finite number, was " + arm.sumSquares());
-        }
-        double squareOfSumOverN = arm.sum() * (arm.sum() / arm.n());
-        double deficit = squareOfSumOverN - arm.sumSquares();
-        if (deficit > SUM_SQUARES_TOLERANCE * Math.max(Math.abs(arm.sumSquares()), squareOfSumOverN)) {
-            throw new InvalidExperimentInputException(path + ".sumSquares",
+        double squareOfSumOverN = sum * (sum / n);
+        double deficit = squareOfSumOverN - sumSquares;
+        if (deficit > SUM_SQUARES_TOLERANCE * Math.max(Math.abs(sumSquares), squareOfSumOverN)) {
+            throw new InvalidExperimentInputException(squaresField,
                     "must be at least sum²/n = " + squareOfSumOverN + " (otherwise the variance is negative), was "
-                            + arm.sumSquares());
+                            + sumSquares);
+        }
+    }
+
+    private static void checkFinite(double value, String field) {
+        if (!Double.isFinite(value)) {
+            throw new InvalidExperimentInputException(field, "must be a finite number, was " + value);
         }
     }
 
     /** Arm names identify result rows, so they must be present and unique (control included). */
-    private static void checkNames(String controlName, List<String> variantNames) {
+    private static void checkNames(String prefix, String controlName, List<String> variantNames) {
         if (controlName == null || controlName.isBlank()) {
-            throw new InvalidExperimentInputException("control.name", "must not be blank");
+            throw new InvalidExperimentInputException(prefix + "control.name", "must not be blank");
         }
         Set<String> seen = new HashSet<>();
         seen.add(controlName);
         for (int i = 0; i < variantNames.size(); i++) {
             String name = variantNames.get(i);
             if (name == null || name.isBlank()) {
-                throw new InvalidExperimentInputException("variants[" + i + "].name", "must not be blank");
+                throw new InvalidExperimentInputException(prefix + "variants[" + i + "].name", "must not be blank");
             }
             if (!seen.add(name)) {
-                throw new InvalidExperimentInputException("variants[" + i + "].name",
+                throw new InvalidExperimentInputException(prefix + "variants[" + i + "].name",
                         "duplicate arm name '" + name + "'");
             }
         }

@@ -358,12 +358,12 @@ public final class AbStatistics {
     }
 
     /** Boxes a number, mapping NaN and ±infinity to null: outputs never carry them. */
-    private static Double finite(Double x) {
+    static Double finite(Double x) {
         return x != null && Double.isFinite(x) ? x : null;
     }
 
     /** Collects explanations of undefined numbers for one comparison. */
-    private static final class Notes {
+    static final class Notes {
         private final StringJoiner joiner = new StringJoiner("; ");
         private boolean empty = true;
 

@@ -10,6 +10,13 @@
  * well-formed but degenerate inputs (no conversions at all, zero variance, ...) give results whose
  * undefined numbers are {@code null} and whose {@code note} says why, never NaN or an exception.
  *
+ * <p>{@link io.execkpi.abtest.stats.EffectStatistics} follows GrowthBook's stats engine gbstats
+ * on per-arm sufficient statistics: CUPED with one θ pooled over the two arms compared, gbstats'
+ * asymptotic confidence sequences for sequential testing beside the fixed-horizon result, risk
+ * and chance to win, the sample-ratio check over every arm (an empty one flagged) and
+ * {@link io.execkpi.abtest.stats.MultipleTesting} (Holm or Benjamini–Hochberg adjusted p-values
+ * and adjusted intervals as GrowthBook computes them) over every (metric, treatment arm) pair.
+ *
  * <p>All distributions and the quadrature come from commons-math3; the tests check the numbers
  * against published or independently computed reference values.
  */
