@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * all, exponential backoff with full jitter (a random delay up to 0.5 s, 1 s, 2 s… capped at 20 s; throttling backs
  * off from 1 s), retrying only what the SDK classes as transient: HTTP 500/502/503/504, throttling (429, SlowDown),
  * request time-outs, clock skew and I/O errors. Other 4xx answers (access denied, no such bucket…) fail at once.
- * The client is created on first use.
+ * The SDK's circuit breaker (a token bucket per client) stops retrying, not the first attempt, after a long run of
+ * failures. The client is created on first use.
  */
 public class S3Mirror implements AutoCloseable {
 
