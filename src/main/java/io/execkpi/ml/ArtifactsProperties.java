@@ -22,7 +22,8 @@ public record ArtifactsProperties(@DefaultValue("./artifacts") Path dir, @Defaul
      * @param accessKey static access key; empty = the SDK's default credentials chain (environment, profile, IRSA…)
      * @param secretKey static secret key (from the environment, never from a committed file)
      * @param pathStyle path-style addressing ({@code endpoint/bucket/key}), needed by most S3-compatible servers
-     * @param attempts  attempts per upload/download before giving up (with exponential backoff)
+     * @param attempts  attempts per upload/download before giving up, the first included (the AWS SDK's standard
+     *                  retry strategy: jittered exponential backoff, transient errors only); below 1 counts as 1
      */
     public record S3(@DefaultValue("") String bucket, @DefaultValue("") String prefix, @DefaultValue("") String endpoint,
                      @DefaultValue("") String region, @DefaultValue("") String accessKey,

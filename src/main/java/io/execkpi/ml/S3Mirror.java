@@ -1,13 +1,10 @@
 package io.execkpi.ml;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -17,41 +14,56 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Copies artifact files to and from {@code s3://<bucket>/<prefix>…} with the AWS SDK v2. Each call is tried
- * {@code attempts} times with exponential backoff (0.5 s, 1 s, 2 s…); the SDK's own retries are off so that the
- * attempts are counted in one place. The client is created on first use.
+ * Copies artifact files to and from {@code s3://<bucket>/<prefix>…} with the AWS SDK v2. Retries are the SDK's own
+ * standard retry strategy ({@link AwsRetryStrategy#standardRetryStrategy()}): {@code attempts} attempts per call in
+ * all, exponential backoff with full jitter (a random delay up to 0.5 s, 1 s, 2 s… capped at 20 s; throttling backs
+ * off from 1 s), retrying only what the SDK classes as transient: HTTP 500/502/503/504, throttling (429, SlowDown),
+ * request time-outs, clock skew and I/O errors. Other 4xx answers (access denied, no such bucket…) fail at once.
+ * The SDK's circuit breaker (a token bucket per client) stops retrying, not the first attempt, after a long run of
+ * failures. The client is created on first use.
  */
 public class S3Mirror implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(S3Mirror.class);
+    /** Longest delay between two attempts. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
 
     private final ArtifactsProperties.S3 settings;
-    private final Duration initialBackoff;
+    private final Duration baseDelay;
     private S3Client client;
 
+    /**
+     * A mirror with the production backoff (0.5 s base delay).
+     *
+     * @param settings bucket, prefix, endpoint, credentials and {@code attempts} (values below 1 count as 1)
+     */
     public S3Mirror(ArtifactsProperties.S3 settings) {
         this(settings, Duration.ofMillis(500));
     }
 
-    S3Mirror(ArtifactsProperties.S3 settings, Duration initialBackoff) {
+    /** For tests: a shorter base delay of the jittered exponential backoff. */
+    S3Mirror(ArtifactsProperties.S3 settings, Duration baseDelay) {
         this.settings = settings;
-        this.initialBackoff = initialBackoff;
+        this.baseDelay = baseDelay;
     }
 
+    /** Whether a bucket is configured. */
     public boolean enabled() {
         return settings.enabled();
     }
 
+    /** The configured bucket name (empty when off). */
     public String bucket() {
         return settings.bucket();
     }
@@ -61,19 +73,30 @@ public class S3Mirror implements AutoCloseable {
         return settings.keyPrefix() + relative;
     }
 
+    /**
+     * Uploads one file.
+     *
+     * @param file        the local file
+     * @param relativeKey its key below the prefix
+     * @param contentType the object's Content-Type
+     * @throws MirrorException when the SDK gave up (a non-transient error, or every attempt failed)
+     */
     public void upload(Path file, String relativeKey, String contentType) throws MirrorException {
         String key = key(relativeKey);
-        retry("upload " + key, () -> {
-            client().putObject(b -> b.bucket(settings.bucket()).key(key).contentType(contentType),
-                    RequestBody.fromFile(file));
-            return null;
-        });
+        call("upload " + key, () -> client().putObject(
+                b -> b.bucket(settings.bucket()).key(key).contentType(contentType), RequestBody.fromFile(file)));
     }
 
-    /** The object's bytes, or empty when it does not exist. */
+    /**
+     * Downloads one object into memory.
+     *
+     * @param relativeKey its key below the prefix
+     * @return the object's bytes, or empty when the bucket has no such key (404 NoSuchKey, not retried)
+     * @throws MirrorException when the SDK gave up (a non-transient error, or every attempt failed)
+     */
     public Optional<byte[]> download(String relativeKey) throws MirrorException {
         String key = key(relativeKey);
-        return retry("download " + key, () -> {
+        return call("download " + key, () -> {
             try {
                 ResponseBytes<GetObjectResponse> bytes = client().getObjectAsBytes(
                         b -> b.bucket(settings.bucket()).key(key));
@@ -84,36 +107,28 @@ public class S3Mirror implements AutoCloseable {
         });
     }
 
-    private <T> T retry(String what, Call<T> call) throws MirrorException {
-        int attempts = Math.max(1, settings.attempts());
-        Duration backoff = initialBackoff;
-        RuntimeException last = null;
-        for (int attempt = 1; attempt <= attempts; attempt++) {
-            try {
-                return call.run();
-            } catch (S3Exception e) {
-                if (e.statusCode() == 403 || e.statusCode() == 404 && !"NoSuchKey".equals(code(e))) {
-                    // access denied or no such bucket: retrying does not help
-                    throw new MirrorException(what + " failed: " + describe(e), e);
-                }
-                last = e;
-            } catch (RuntimeException e) {
-                last = e;
-            } catch (IOException e) {
-                last = new RuntimeException(e);
-            }
-            if (attempt < attempts) {
-                log.warn("S3 {} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, attempts,
-                        describe(last), backoff.toMillis());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
-            }
+    /** Runs one SDK call (which retries by itself) and turns its failure into a one-line MirrorException. */
+    private static <T> T call(String what, Supplier<T> call) throws MirrorException {
+        try {
+            return call.get();
+        } catch (SdkException e) {
+            Integer attempts = e.numAttempts();
+            String tries = attempts == null ? "" : " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
+            throw new MirrorException(what + " failed" + tries + ": " + describe(e), e);
+        } catch (RuntimeException e) {
+            throw new MirrorException(what + " failed: " + describe(e), e);
         }
-        throw new MirrorException(what + " failed after " + attempts + " attempts: " + describe(last), last);
     }
 
-    private static String code(S3Exception e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    /**
+     * The SDK's standard retry strategy with AWS conditions, {@code attempts} attempts in all and full-jitter
+     * exponential backoff from {@code baseDelay} up to {@link #MAX_BACKOFF}.
+     */
+    static RetryStrategy retryStrategy(int attempts, Duration baseDelay) {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(Math.max(1, attempts))
+                .backoffStrategy(BackoffStrategy.exponentialDelay(baseDelay, MAX_BACKOFF))
+                .build();
     }
 
     private static String describe(Throwable e) {
@@ -131,22 +146,14 @@ public class S3Mirror implements AutoCloseable {
         return message.lines().findFirst().orElse(message);
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private synchronized S3Client client() {
         if (client == null) {
-            client = build(settings);
+            client = build(settings, baseDelay);
         }
         return client;
     }
 
-    static S3Client build(ArtifactsProperties.S3 s) {
+    private static S3Client build(ArtifactsProperties.S3 s, Duration baseDelay) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(region(s))
                 .credentialsProvider(credentials(s))
@@ -154,7 +161,7 @@ public class S3Mirror implements AutoCloseable {
                 // S3-compatible servers do not all speak the SDK's default trailing CRC checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                .overrideConfiguration(o -> o.retryStrategy(retryStrategy(s.attempts(), baseDelay))
                         .apiCallAttemptTimeout(Duration.ofSeconds(60))
                         .apiCallTimeout(Duration.ofSeconds(120)));
         if (!s.endpoint().isBlank()) {
@@ -189,12 +196,10 @@ public class S3Mirror implements AutoCloseable {
         }
     }
 
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws IOException;
-    }
-
-    /** An S3 transfer that failed after all attempts; its message is one line for the step's exit description. */
+    /**
+     * An S3 transfer that failed for good (non-transient error, or after all attempts); its message is one line for
+     * the step's exit description: what, the number of attempts when the SDK reports it, and the cause.
+     */
     public static class MirrorException extends Exception {
         public MirrorException(String message, Throwable cause) {
             super(message, cause);

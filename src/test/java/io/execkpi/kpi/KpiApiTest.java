@@ -37,20 +37,25 @@ class KpiApiTest extends AppTestBase {
         }
     }
 
+    @Autowired
+    KpiProperties properties;
+
     @Test
-    void kpiRowsDefaultToTheLast30DaysOrderedByKey() throws Exception {
+    void kpiRowsDefaultToTheConfiguredNumberOfDaysUpToTheLatestOrderedByKey() throws Exception {
+        int days = properties.defaultRangeDays();
         HttpResponse<String> response = get("/api/kpis/revenue_daily");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = json.readTree(response.body());
         assertThat(body.get("kpi").asString()).isEqualTo("revenue_daily");
         assertThat(body.get("columns").toString()).isEqualTo("[\"date\",\"orders\",\"items\",\"revenue\",\"aov\"]");
         JsonNode rows = body.get("rows");
-        assertThat(rows.size()).isEqualTo(30);
-        assertThat(rows.get(0).get("date").asString()).isEqualTo(YESTERDAY.minusDays(29).toString());
-        assertThat(rows.get(29).get("date").asString()).isEqualTo(YESTERDAY.toString());
+        assertThat(rows.size()).isEqualTo(days);
+        for (int i = 0; i < days; i++) {
+            assertThat(rows.get(i).get("date").asString()).isEqualTo(YESTERDAY.minusDays(days - 1 - i).toString());
+        }
         // the API serves exactly what the job stored
         long storedOrders = store.queryForObject("SELECT SUM(orders) FROM kpi_revenue_daily WHERE date >= ?",
-                Long.class, YESTERDAY.minusDays(29));
+                Long.class, YESTERDAY.minusDays(days - 1));
         long servedOrders = 0;
         for (JsonNode row : rows) {
             servedOrders += row.get("orders").asLong();

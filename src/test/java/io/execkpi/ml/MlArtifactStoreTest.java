@@ -3,12 +3,14 @@ package io.execkpi.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -16,6 +18,7 @@ import io.execkpi.support.TestData;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 
 /** The local artifact store without Spring: run ids, the allow-list, atomic publishing and the latest pointer. */
@@ -91,17 +94,28 @@ class MlArtifactStoreTest {
     }
 
     @Test
-    void theModelSettingsFileLoadsWithTheIssueDefaults() {
-        MlSettings settings = MlSettings.load(new ClassPathResource("jobs/ml.yml"));
-        assertThat(settings.horizonDays()).isEqualTo(14);
-        assertThat(settings.xgboost().trees()).isEqualTo(200);
-        assertThat(settings.xgboost().maxDepth()).isEqualTo(5);
-        assertThat(settings.xgboost().eta()).isEqualTo(0.08);
-        assertThat(settings.xgboost().subsample()).isEqualTo(0.9);
-        assertThat(settings.xgboost().colsample()).isEqualTo(0.9);
-        assertThat(settings.explain().maxRows()).isEqualTo(2000);
-        assertThatThrownBy(() -> new MlSettings(0, settings.split(), settings.xgboost(), settings.logistic(),
-                settings.explain(), settings.scoring())).hasMessageContaining("horizon-days");
+    void theShippedModelSettingsAreValidAndTheLoaderRefusesBadOnes() throws Exception {
+        // the shipped file binds and passes validation (its values are the team's choice, documented in the file)
+        ClassPathResource shipped = new ClassPathResource("jobs/ml.yml");
+        MlSettings.load(shipped);
+        String text = shipped.getContentAsString(StandardCharsets.UTF_8);
+        // each edit of one line makes the file invalid, and the error names the setting
+        record Edit(String line, String replacement, String named) {
+        }
+        for (Edit edit : List.of(
+                new Edit("(?m)^horizon-days: \\d+$", "horizon-days: 0", "horizon-days must be"),
+                new Edit("(?m)^  test-fraction: [0-9.]+$", "  test-fraction: 1", "split.test-fraction must be"),
+                new Edit("(?m)^  eta: [0-9.]+$", "  eta: 0", "xgboost.eta must be"),
+                new Edit("(?m)^  tree-method: \\w+", "  tree-method: gpu", "xgboost.tree-method must be"),
+                new Edit("(?m)^  max-rows: \\d+$", "  max-rows: 0", "explain.max-rows must be"),
+                new Edit("(?m)^  active-days: \\d+$", "  active-days: 91", "scoring.active-days must be"),
+                new Edit("(?m)^  active-days: \\d+$", "", "scoring.active-days must be"),
+                new Edit("(?m)^  max-rows: (\\d+)$", "  max-rows: $1\n  max-rowz: 10", "max-rowz"))) {
+            String edited = text.replaceFirst(edit.line(), edit.replacement());
+            assertThat(edited).as(edit.line()).isNotEqualTo(text);
+            assertThatThrownBy(() -> MlSettings.load(new ByteArrayResource(edited.getBytes(StandardCharsets.UTF_8))))
+                    .as(edit.replacement()).hasStackTraceContaining(edit.named());
+        }
     }
 
     private static MlArtifactStore.LatestPointer pointer(String runId, String date) {
