@@ -16,6 +16,7 @@ import io.execkpi.web.ApiException;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -31,6 +32,9 @@ import tools.jackson.databind.JsonNode;
 @Tag(name = "A/B test", description = "Ad-hoc A/B statistics (nothing stored)")
 @RequestMapping("/api/ab")
 public class AbTestController {
+
+    static final int MAX_NAME_LENGTH = 100;
+    static final double MIN_WEIGHT_SHARE = 1e-6;
 
     public record Lift(Double estimate, Double ciLow, Double ciHigh) {
         static Lift of(Interval i) {
@@ -49,8 +53,8 @@ public class AbTestController {
     public record Answer(double alpha, SrmResult srm, Control control, List<Variant> variants) {
     }
 
-    @Operation(summary = "Ad-hoc conversion test", description = "SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. 400 naming the field for bad input.")
-    @PostMapping("/test")
+    @Operation(summary = "Ad-hoc conversion test", description = "SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. 400 naming the field for bad input; 415 unless the body is JSON.")
+    @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Answer test(@RequestBody JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object with control and variants");
@@ -65,7 +69,7 @@ public class AbTestController {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < variantsNode.size(); i++) {
             JsonNode v = variantsNode.get(i);
-            String name = v != null && v.hasNonNull("name") ? v.get("name").asString() : "variant_" + (i + 1);
+            String name = name(v, i);
             if (!names.add(name)) {
                 throw ApiException.badRequest("variants[" + i + "].name: duplicate variant name '" + name + "'");
             }
@@ -77,10 +81,7 @@ public class AbTestController {
             if (!w.isArray()) {
                 throw ApiException.badRequest("weights: must be an array of numbers, one per arm (control first)");
             }
-            weights = new double[w.size()];
-            for (int i = 0; i < w.size(); i++) {
-                weights[i] = number(w.get(i), "weights[" + i + "]");
-            }
+            weights = weights(w);
         }
         try {
             ConversionEvaluation e = AbStatistics.evaluateConversion(control, variants, alpha, weights,
@@ -96,6 +97,48 @@ public class AbTestController {
         return new Variant(c.name(), c.users(), c.conversions(), c.rate(), c.zScore(), c.pValue(), c.adjustedPValue(),
                 c.significant(), Lift.of(c.absoluteLift()), Lift.of(c.relativeLift()), c.chanceToBeatControl(),
                 c.minimumDetectableEffect(), c.note());
+    }
+
+    private static String name(JsonNode variant, int i) {
+        if (variant == null || !variant.hasNonNull("name")) {
+            return "variant_" + (i + 1);
+        }
+        JsonNode name = variant.get("name");
+        if (!name.isString() || name.asString().isBlank() || name.asString().length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("variants[" + i + "].name: must be a non-blank string of at most "
+                    + MAX_NAME_LENGTH + " characters, got " + shown(name));
+        }
+        return name.asString();
+    }
+
+    /**
+     * The intended allocation, scaled so that the largest weight is 1 (only proportions matter, and huge weights
+     * would overflow their sum); a weight below {@link #MIN_WEIGHT_SHARE} of the largest describes no testable
+     * allocation (its expected count underflows) and is refused.
+     */
+    private static double[] weights(JsonNode w) {
+        double[] weights = new double[w.size()];
+        double largest = 0;
+        for (int i = 0; i < w.size(); i++) {
+            weights[i] = number(w.get(i), "weights[" + i + "]");
+            if (!(weights[i] > 0) || Double.isInfinite(weights[i])) {
+                throw ApiException.badRequest("weights[" + i + "]: must be a positive finite number, got " + w.get(i));
+            }
+            largest = Math.max(largest, weights[i]);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] /= largest;
+            if (weights[i] < MIN_WEIGHT_SHARE) {
+                throw ApiException.badRequest("weights[" + i + "]: " + w.get(i) + " is less than a millionth of the "
+                        + "largest weight; give the intended allocation in comparable numbers, e.g. [50, 50]");
+            }
+        }
+        return weights;
+    }
+
+    private static String shown(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
     }
 
     private static ConversionArm arm(JsonNode node, String name, String field) {

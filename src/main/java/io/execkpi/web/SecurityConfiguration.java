@@ -15,8 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -32,8 +30,6 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
  * Bearer-token security: mutating API calls need {@code Authorization: Bearer <EXECKPI_API_TOKEN>} (compared in
  * constant time, never logged); without a configured token they are refused with 403. Reads, the ad-hoc A/B test,
@@ -47,7 +43,7 @@ public class SecurityConfiguration {
     static final String OPERATOR = "ROLE_OPERATOR";
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api, JsonMapper json) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -55,13 +51,13 @@ public class SecurityConfiguration {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .addFilterBefore(new BearerTokenFilter(api, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(api), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((request, response, ex) -> problem(json, response,
+                        .authenticationEntryPoint((request, response, ex) -> Problems.write(response,
                                 api.tokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
                                 api.tokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
                                         : "This endpoint is disabled: no EXECKPI_API_TOKEN is configured"))
-                        .accessDeniedHandler((request, response, ex) -> problem(json, response, HttpStatus.FORBIDDEN,
+                        .accessDeniedHandler((request, response, ex) -> Problems.write(response, HttpStatus.FORBIDDEN,
                                 "Not allowed")))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
@@ -100,23 +96,13 @@ public class SecurityConfiguration {
         return source;
     }
 
-    static void problem(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
-            throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
-    }
-
     /** Authenticates a request carrying the configured bearer token; a wrong token is a 401 at once. */
     static final class BearerTokenFilter extends OncePerRequestFilter {
 
         private final ApiProperties api;
-        private final JsonMapper json;
 
-        BearerTokenFilter(ApiProperties api, JsonMapper json) {
+        BearerTokenFilter(ApiProperties api) {
             this.api = api;
-            this.json = json;
         }
 
         @Override
@@ -125,13 +111,13 @@ public class SecurityConfiguration {
             String header = request.getHeader("Authorization");
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 if (!api.tokenConfigured()) {
-                    problem(json, response, HttpStatus.FORBIDDEN,
+                    Problems.write(response, HttpStatus.FORBIDDEN,
                             "Tokens are not accepted: no EXECKPI_API_TOKEN is configured");
                     return;
                 }
                 byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
                 if (!MessageDigest.isEqual(given, api.token().getBytes(StandardCharsets.UTF_8))) {
-                    problem(json, response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
+                    Problems.write(response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
                     return;
                 }
                 SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
