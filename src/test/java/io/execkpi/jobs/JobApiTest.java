@@ -105,6 +105,12 @@ class JobApiTest extends AppTestBase {
         }
         assertThat(failed.get("status").asString()).isEqualTo("FAILED");
         assertThat(failed.get("exitMessage").asString()).isNotBlank().doesNotContain("\tat ");
+        // what the public read API shows is a sentence for an operator, not the store's exception (full detail: log)
+        List<String> messages = new ArrayList<>(List.of(failed.get("exitMessage").asString()));
+        failed.get("steps").forEach(step -> messages.add(step.get("exitMessage").asString("")));
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("results store"));
+        assertThat(messages).allSatisfy(m -> assertThat(m).doesNotContain("Exception").doesNotContainIgnoringCase(
+                "api_poison").doesNotContain("SQL").doesNotContain("kpi_revenue_daily (").doesNotContain("/"));
         HttpResponse<String> restarted = postAsOperator("/api/jobs/executions/" + failed.get("id").asLong()
                 + "/restart", "");
         assertThat(restarted.statusCode()).isEqualTo(202);

@@ -33,6 +33,7 @@ public abstract class AppTestBase {
         registry.add("execkpi.thelook.scale", () -> "0.05");
         registry.add("execkpi.bootstrap.backfill-days", () -> "40");
         registry.add("execkpi.kpi.max-range-days", () -> "400");
+        registry.add("execkpi.jobs.max-range-days", () -> "100");
         registry.add("execkpi.api.token", () -> TOKEN);
     }
 
