@@ -14,6 +14,7 @@ import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.InputStreamResource;
@@ -182,9 +183,10 @@ public class MlController {
 
     /**
      * The {@code top} highest propensities (default 100, at most 10,000) of the latest scored business date, or of
-     * {@code date}.
+     * {@code date}. Per-user data: the security configuration requires a token.
      */
-    @Operation(summary = "Top propensity scores", description = "Users with the highest conversion propensity (top at most 10,000, default 100) for the latest or given business date.")
+    @Operation(summary = "Top propensity scores", description = "Users with the highest conversion propensity (top at most 10,000, default 100) for the latest or given business date. Per-user data: needs the operator token or the read-only token (401/403 otherwise).")
+    @SecurityRequirement(name = "bearer")
     @GetMapping("/scores")
     public Scores scores(@RequestParam(required = false) String top, @RequestParam(required = false) String date) {
         int n = parseTop(top);

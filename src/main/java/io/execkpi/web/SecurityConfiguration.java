@@ -2,7 +2,6 @@ package io.execkpi.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -32,15 +31,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bearer-token security: mutating API calls need {@code Authorization: Bearer <EXECKPI_API_TOKEN>} (compared in
- * constant time, never logged); without a configured token they are refused with 403. Reads, the ad-hoc A/B test,
- * health, metrics and the API docs are public unless {@code execkpi.api.read-requires-token=true}. Stateless, no
- * CSRF (no cookies), CORS only for the configured origins. Errors are problem details.
+ * constant time, never logged); without a configured token they are refused with 403. Per-user data
+ * ({@code /api/ml/scores}) needs that token or the read-only {@code EXECKPI_API_READ_TOKEN}. Other reads, the ad-hoc
+ * A/B test, health, metrics and the API docs are public unless {@code execkpi.api.read-requires-token=true} (then
+ * either token reads). Stateless, no CSRF (no cookies), CORS only for the configured origins. Errors are problem
+ * details.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class SecurityConfiguration {
 
     static final String OPERATOR = "ROLE_OPERATOR";
+    static final String READER = "ROLE_READER";
+    /** Endpoints that answer with data about individual users. */
+    static final String[] PER_USER_PATHS = {"/api/ml/scores", "/api/ml/scores/**"};
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api) throws Exception {
@@ -54,21 +58,28 @@ public class SecurityConfiguration {
                 .addFilterBefore(new BearerTokenFilter(api), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, ex) -> Problems.write(response,
-                                api.tokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
-                                api.tokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
+                                api.anyTokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
+                                api.anyTokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
                                         : "This endpoint is disabled: no EXECKPI_API_TOKEN is configured"))
                         .accessDeniedHandler((request, response, ex) -> Problems.write(response, HttpStatus.FORBIDDEN,
-                                "Not allowed")))
+                                "Not allowed with this token: it may only read")))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
-                            "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs/**", "/error").permitAll();
+                            "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs/**", "/error").permitAll()
+                            // per-user data (user ids with their propensities) is never public
+                            .requestMatchers(HttpMethod.GET, PER_USER_PATHS).hasAuthority(READER)
+                            .requestMatchers(HttpMethod.HEAD, PER_USER_PATHS).hasAuthority(READER)
+                            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
                     if (api.readRequiresToken()) {
-                        auth.anyRequest().hasAuthority(OPERATOR);
+                        auth.requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(READER)
+                                .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(READER)
+                                .requestMatchers(HttpMethod.POST, "/api/ab/test").hasAuthority(READER)
+                                .requestMatchers("/api/**").hasAuthority(OPERATOR)
+                                .anyRequest().hasAuthority(READER);
                     } else {
                         auth.requestMatchers(HttpMethod.GET, "/api/**").permitAll()
                                 .requestMatchers(HttpMethod.HEAD, "/api/**").permitAll()
                                 .requestMatchers(HttpMethod.POST, "/api/ab/test").permitAll()
-                                .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                                 .requestMatchers("/api/**").hasAuthority(OPERATOR)
                                 .anyRequest().permitAll();
                     }
@@ -110,18 +121,23 @@ public class SecurityConfiguration {
                 throws ServletException, IOException {
             String header = request.getHeader("Authorization");
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                if (!api.tokenConfigured()) {
+                if (!api.anyTokenConfigured()) {
                     Problems.write(response, HttpStatus.FORBIDDEN,
                             "Tokens are not accepted: no EXECKPI_API_TOKEN is configured");
                     return;
                 }
                 byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-                if (!MessageDigest.isEqual(given, api.token().getBytes(StandardCharsets.UTF_8))) {
+                List<SimpleGrantedAuthority> authorities;
+                if (api.isOperatorToken(given)) {
+                    authorities = List.of(new SimpleGrantedAuthority(OPERATOR), new SimpleGrantedAuthority(READER));
+                } else if (api.isReadToken(given)) {
+                    authorities = List.of(new SimpleGrantedAuthority(READER));
+                } else {
                     Problems.write(response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
                     return;
                 }
                 SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                        "operator", null, List.of(new SimpleGrantedAuthority(OPERATOR))));
+                        authorities.size() > 1 ? "operator" : "reader", null, authorities));
             }
             chain.doFilter(request, response);
         }
