@@ -11,22 +11,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The results store for KPIs. Table and column names come only from the catalog, validated as {@code [a-z][a-z0-9_]*}
  * (safe unquoted on H2 and PostgreSQL); values are bound.
  * {@link #replace} must run inside the caller's transaction (the batch chunk), so that rows, the ledger and the
- * job's progress commit together: readers see a slice either entirely old or entirely new.
+ * job's progress commit together: readers see a slice either entirely old or entirely new. Writers of the same KPI
+ * are serialized by a row lock held until that transaction commits.
  */
 @Repository
 public class KpiResultsRepository {
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
 
-    public KpiResultsRepository(JdbcTemplate jdbc) {
+    public KpiResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /**
@@ -45,6 +53,7 @@ public class KpiResultsRepository {
                         + " outside the materialized range " + partitionFrom + ".." + partitionTo);
             }
         }
+        lockForWrite(kpi.name());
         jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
                 partitionFrom, partitionTo);
         List<KpiDefinition.Column> columns = kpi.columns();
@@ -74,6 +83,24 @@ public class KpiResultsRepository {
         }
         jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
                 + " VALUES (?, ?, ?, ?)", ledger);
+    }
+
+    /**
+     * Takes the KPI's write lock for the rest of the caller's transaction: a concurrent writer of the same KPI (another
+     * thread or process) waits here until this transaction commits, then replaces committed rows instead of colliding
+     * with uncommitted ones on their keys.
+     */
+    void lockForWrite(String kpi) {
+        String lock = "SELECT kpi FROM kpi_write_lock WHERE kpi = ? FOR UPDATE";
+        if (jdbc.queryForList(lock, String.class, kpi).isEmpty()) {
+            try {
+                ownTransaction.executeWithoutResult(status -> jdbc.update(
+                        "INSERT INTO kpi_write_lock (kpi) VALUES (?)", kpi));
+            } catch (DuplicateKeyException e) {
+                // another writer created the lock row first
+            }
+            jdbc.queryForList(lock, String.class, kpi);
+        }
     }
 
     /** Rows whose partition lies in [from, to], ordered by the KPI's keys, with JSON-friendly values. */

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import tools.jackson.databind.JsonNode;
 
 /**
  * Launch parameters are bounded (the warehouse starts 120 days before yesterday, {@code execkpi.jobs.max-range-days}
@@ -59,19 +58,8 @@ class JobLaunchBoundsApiTest extends AppTestBase {
         HttpResponse<String> response = postAsOperator("/api/jobs/kpiJob/executions", "{\"date\":\""
                 + YESTERDAY.minusDays(120) + "\",\"rerun\":true}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        awaitEnd(response.headers().firstValue("Location").orElseThrow());
-    }
-
-    private JsonNode awaitEnd(String location) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            JsonNode execution = json.readTree(get(location).body());
-            if (!List.of("STARTING", "STARTED", "STOPPING").contains(execution.get("status").asString())) {
-                assertThat(execution.get("status").asString()).isEqualTo("COMPLETED");
-                return execution;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("execution did not end: " + location);
+        assertThat(awaitEnd(response.headers().firstValue("Location").orElseThrow()).get("status").asString())
+                .isEqualTo("COMPLETED");
     }
 
     private int executions() {

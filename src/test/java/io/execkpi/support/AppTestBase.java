@@ -69,4 +69,20 @@ public abstract class AppTestBase {
     protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
+
+    /** Polls a job execution (its {@code Location}) until it is no longer starting, running or stopping. */
+    protected tools.jackson.databind.JsonNode awaitEnd(String location) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (true) {
+            tools.jackson.databind.JsonNode execution = json.readTree(get(location).body());
+            String status = execution.get("status").asString();
+            if (!status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
+                return execution;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("execution did not end: " + execution);
+            }
+            Thread.sleep(100);
+        }
+    }
 }
