@@ -5,10 +5,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -28,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Repository
 public class KpiResultsRepository {
 
+    /** The column of a KPI's rows that names the business date whose data they reflect. */
+    static final String AS_OF = "as_of_date";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
 
@@ -39,7 +44,8 @@ public class KpiResultsRepository {
 
     /**
      * Replaces the KPI's partitions [partitionFrom, partitionTo] by {@code rows} and records business dates
-     * [from, to] as materialized by {@code jobExecutionId}.
+     * [from, to] as materialized by {@code jobExecutionId}. Partitions whose stored rows reflect a business date after
+     * {@code to} are kept: newer knowledge is never rolled back.
      *
      * @throws IllegalStateException when a row's partition lies outside the replaced range (it would survive a
      *                               re-run and be duplicated)
@@ -54,8 +60,18 @@ public class KpiResultsRepository {
             }
         }
         lockForWrite(kpi.name());
-        jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
-                partitionFrom, partitionTo);
+        Set<LocalDate> newer = partitionsAsOfLaterThan(kpi, partitionFrom, partitionTo, to);
+        if (newer.isEmpty()) {
+            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
+                    partitionFrom, partitionTo);
+        } else {
+            List<Object> args = new ArrayList<>(List.of(partitionFrom, partitionTo));
+            args.addAll(newer);
+            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? AND "
+                    + kpi.partition() + " NOT IN (" + newer.stream().map(d -> "?").collect(Collectors.joining(", "))
+                    + ")", args.toArray());
+            rows = rows.stream().filter(row -> !newer.contains((LocalDate) row.get(kpi.partition()))).toList();
+        }
         List<KpiDefinition.Column> columns = kpi.columns();
         String insert = "INSERT INTO " + kpi.table() + " ("
                 + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
@@ -83,6 +99,21 @@ public class KpiResultsRepository {
         }
         jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
                 + " VALUES (?, ?, ?, ?)", ledger);
+    }
+
+    /**
+     * Partitions of a KPI whose rows hold a state as of a business date (column {@value #AS_OF}, not the partition
+     * itself: the retention cohorts) that already reflect a business date after {@code asOf}: a rerun or backfill of
+     * an earlier date must leave them as they are, since a clean run through the latest date would (issue 11, A.3).
+     */
+    private Set<LocalDate> partitionsAsOfLaterThan(KpiDefinition kpi, LocalDate partitionFrom, LocalDate partitionTo,
+                                                   LocalDate asOf) {
+        if (kpi.partition().equals(AS_OF) || kpi.columns().stream().noneMatch(c -> c.name().equals(AS_OF))) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("SELECT DISTINCT " + kpi.partition() + " FROM " + kpi.table()
+                + " WHERE " + kpi.partition() + " BETWEEN ? AND ? AND " + AS_OF + " > ?", LocalDate.class,
+                partitionFrom, partitionTo, asOf));
     }
 
     /**

@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-
 /**
  * Launch parameters are bounded (the warehouse starts 120 days before yesterday, {@code execkpi.jobs.max-range-days}
  * is 100 here): dates after today, before the warehouse's first day, at the edges of LocalDate, or ranges over the
