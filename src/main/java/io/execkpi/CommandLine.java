@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.execkpi.jobs.InvalidJobRequestException;
+import io.execkpi.jobs.JobLaunchBounds;
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
@@ -20,7 +21,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Command-line mode: {@code run <job> date=YYYY-MM-DD | from=… to=… [rerun=true] [--spring.property=value …]}
  * runs one job to its end without starting the web server. Exit code 0 when the job completed (or had already
- * completed), 1 when it failed, 2 for bad usage; errors are one line on standard error.
+ * completed), 1 when it failed, 2 for bad usage (including dates outside {@link JobLaunchBounds}); errors are one
+ * line on standard error.
  */
 final class CommandLine {
 
@@ -68,6 +70,12 @@ final class CommandLine {
             JobRunner runner = context.getBean(JobRunner.class);
             if (!runner.knows(jobName)) {
                 err.println("execkpi: unknown job '" + jobName + "'; known jobs: " + runner.jobNames());
+                return USAGE;
+            }
+            try {
+                context.getBean(JobLaunchBounds.class).check(request);
+            } catch (InvalidJobRequestException e) {
+                err.println("execkpi: " + e.getMessage());
                 return USAGE;
             }
             context.getBean(JobLifecycle.class).recoverDeadExecutions();

@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -38,6 +39,9 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/ab")
 public class AbTestController {
 
+    static final int MAX_NAME_LENGTH = 100;
+    static final double MIN_WEIGHT_SHARE = 1e-6;
+
     public record Lift(Double estimate, Double ciLow, Double ciHigh) {
         static Lift of(Interval i) {
             return new Lift(i.estimate(), i.ciLow(), i.ciHigh());
@@ -55,10 +59,10 @@ public class AbTestController {
     public record Answer(double alpha, SrmResult srm, Control control, List<Variant> variants) {
     }
 
-    @Operation(summary = "Ad-hoc A/B test (conversion or mean)", description = "Conversion form (default): SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. Mean form (\"metric\":\"mean\", n/sum/sumSquares per arm, optional preSum/preSumSquares/sumProducts on every arm for CUPED, difference relative|absolute, correction holm|bh|none, sequential {tuning}): gbstats lifts with CUPED, sequential intervals, adjusted p-values and intervals, risk and chance to win, SRM over every arm. 400 naming the field for bad input.")
+    @Operation(summary = "Ad-hoc A/B test (conversion or mean)", description = "Conversion form (default): SRM against the intended weights, pooled two-proportion z-test, unpooled Wald and delta-method intervals at 1 - alpha, Holm across variants, chance to beat control and MDE. Mean form (\"metric\":\"mean\", n/sum/sumSquares per arm, optional preSum/preSumSquares/sumProducts on every arm for CUPED, difference relative|absolute, correction holm|bh|none, sequential {tuning}): gbstats lifts with CUPED, sequential intervals, adjusted p-values and intervals, risk and chance to win, SRM over every arm. 400 naming the field for bad input; 415 unless the body is JSON.")
     @ApiResponse(responseCode = "200", description = "The evaluation", content = @Content(schema = @Schema(
             oneOf = {Answer.class, AbMeanTest.Answer.class})))
-    @PostMapping("/test")
+    @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Object test(@RequestBody JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("The body must be a JSON object with control and variants");
@@ -83,7 +87,7 @@ public class AbTestController {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < variantsNode.size(); i++) {
             JsonNode v = variantsNode.get(i);
-            String name = v != null && v.hasNonNull("name") ? v.get("name").asString() : "variant_" + (i + 1);
+            String name = name(v, i);
             if (!names.add(name)) {
                 throw ApiException.badRequest("variants[" + i + "].name: duplicate variant name '" + name + "'");
             }
@@ -109,17 +113,56 @@ public class AbTestController {
         if (!w.isArray()) {
             throw ApiException.badRequest("weights: must be an array of numbers, one per arm (control first)");
         }
-        double[] weights = new double[w.size()];
-        for (int i = 0; i < w.size(); i++) {
-            weights[i] = number(w.get(i), "weights[" + i + "]");
-        }
-        return weights;
+        return scaled(w);
     }
 
     private static Variant variant(ConversionComparison c) {
         return new Variant(c.name(), c.users(), c.conversions(), c.rate(), c.zScore(), c.pValue(), c.adjustedPValue(),
                 c.significant(), Lift.of(c.absoluteLift()), Lift.of(c.relativeLift()), c.chanceToBeatControl(),
                 c.minimumDetectableEffect(), c.note());
+    }
+
+    private static String name(JsonNode variant, int i) {
+        if (variant == null || !variant.hasNonNull("name")) {
+            return "variant_" + (i + 1);
+        }
+        JsonNode name = variant.get("name");
+        if (!name.isString() || name.asString().isBlank() || name.asString().length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("variants[" + i + "].name: must be a non-blank string of at most "
+                    + MAX_NAME_LENGTH + " characters, got " + shown(name));
+        }
+        return name.asString();
+    }
+
+    /**
+     * The intended allocation, scaled so that the largest weight is 1 (only proportions matter, and huge weights
+     * would overflow their sum); a weight below {@link #MIN_WEIGHT_SHARE} of the largest describes no testable
+     * allocation (its expected count underflows) and is refused.
+     */
+    /** Positive finite weights scaled so that the largest is 1; a weight under a millionth of it is refused. */
+    private static double[] scaled(JsonNode w) {
+        double[] weights = new double[w.size()];
+        double largest = 0;
+        for (int i = 0; i < w.size(); i++) {
+            weights[i] = number(w.get(i), "weights[" + i + "]");
+            if (!(weights[i] > 0) || Double.isInfinite(weights[i])) {
+                throw ApiException.badRequest("weights[" + i + "]: must be a positive finite number, got " + w.get(i));
+            }
+            largest = Math.max(largest, weights[i]);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] /= largest;
+            if (weights[i] < MIN_WEIGHT_SHARE) {
+                throw ApiException.badRequest("weights[" + i + "]: " + w.get(i) + " is less than a millionth of the "
+                        + "largest weight; give the intended allocation in comparable numbers, e.g. [50, 50]");
+            }
+        }
+        return weights;
+    }
+
+    private static String shown(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
     }
 
     private static ConversionArm arm(JsonNode node, String name, String field) {

@@ -1,5 +1,6 @@
 package io.execkpi.jobs;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Service;
 /**
  * Operator actions on jobs, asynchronous: a launch returns as soon as the execution exists. One launch at a time per
  * process, so that identical concurrent requests produce exactly one execution; across processes the job
- * repository's one-instance-per-parameters rule does the same (the loser gets 409).
+ * repository's one-instance-per-parameters rule does the same (the loser gets 409). A launch or restart of a
+ * business date that a running execution of the same job already covers as its date is a 409 too.
  */
 @Service
 public class JobControlService {
@@ -82,11 +84,13 @@ public class JobControlService {
                             + last.getId() + "); send \"rerun\": true to run it again");
                 }
                 if (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED) {
+                    refuseWhileTheSameDateRuns(jobName, request.date());
                     return asyncOperator.restart(last);
                 }
                 throw ApiException.conflict(jobName + " for these parameters was " + last.getStatus()
                         + " (execution " + last.getId() + "); send \"rerun\": true to start a new instance");
             }
+            refuseWhileTheSameDateRuns(jobName, request.date());
             return asyncOperator.start(job, parameters);
         } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
             throw ApiException.conflict(jobName + ": " + e.getMessage());
@@ -94,6 +98,25 @@ public class JobControlService {
             throw ApiException.badRequest(e.getMessage());
         } catch (JobRestartException e) {
             throw ApiException.conflict(jobName + " cannot be restarted: " + e.getMessage());
+        }
+    }
+
+    /**
+     * 409 while an execution of the same job for the same business date runs (a rerun, a restart or a backfill ending
+     * on that date): two runs of one date would materialize the same partitions at once. Launches of this process are
+     * serialized, so the check and the start are atomic here; across processes the KPI write lock still keeps
+     * concurrent writers from colliding.
+     */
+    private void refuseWhileTheSameDateRuns(String jobName, LocalDate date) {
+        List<Long> running = jdbc.queryForList("SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e"
+                + " JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID"
+                + " JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID"
+                + " WHERE i.JOB_NAME = ? AND e.STATUS IN ('STARTING', 'STARTED', 'STOPPING')"
+                + " AND p.PARAMETER_NAME = ? AND p.PARAMETER_VALUE = ? ORDER BY e.JOB_EXECUTION_ID",
+                Long.class, jobName, JobRequest.DATE, date.toString());
+        if (!running.isEmpty()) {
+            throw ApiException.conflict(jobName + " for " + date + " is already running as execution "
+                    + running.get(0) + "; wait for it to end (or stop it) before running that date again");
         }
     }
 
@@ -119,6 +142,10 @@ public class JobControlService {
         JobExecution latest = jobRepository.getLastJobExecution(execution.getJobInstance());
         if (latest != null && latest.getId() != id) {
             throw ApiException.conflict("Execution " + id + " was already restarted as execution " + latest.getId());
+        }
+        LocalDate date = execution.getJobParameters().getLocalDate(JobRequest.DATE);
+        if (date != null) {
+            refuseWhileTheSameDateRuns(execution.getJobInstance().getJobName(), date);
         }
         try {
             return asyncOperator.restart(execution);

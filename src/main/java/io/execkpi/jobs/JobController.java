@@ -32,9 +32,11 @@ import tools.jackson.databind.JsonNode;
 public class JobController {
 
     private final JobControlService jobs;
+    private final JobLaunchBounds bounds;
 
-    public JobController(JobControlService jobs) {
+    public JobController(JobControlService jobs, JobLaunchBounds bounds) {
         this.jobs = jobs;
+        this.bounds = bounds;
     }
 
     public record JobSummary(String name, JobExecutionView lastExecution) {
@@ -81,7 +83,7 @@ public class JobController {
      * Starts {@code job} for {@code {"date": "YYYY-MM-DD"}} or {@code {"from": …, "to": …}}, with optional
      * {@code "rerun": true}; answers 202 with the execution and its {@code Location}.
      */
-    @Operation(summary = "Launch a job", description = "Starts asynchronously: 202 with Location. Body {\"date\"} or {\"from\",\"to\"}, optional \"rerun\": true. 409 when that instance is running or already complete without rerun; 404 unknown job; 400 bad parameters.")
+    @Operation(summary = "Launch a job", description = "Starts asynchronously: 202 with Location. Body {\"date\"} or {\"from\",\"to\"}, optional \"rerun\": true. 409 when that instance is running or already complete without rerun; 404 unknown job; 400 bad parameters, a date after today or before the warehouse's first day, or a range over execkpi.jobs.max-range-days.")
     @SecurityRequirement(name = "bearer")
     @PostMapping(path = "/{job}/executions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobExecutionView> launch(@PathVariable String job, @RequestBody JsonNode body) {
@@ -102,6 +104,7 @@ public class JobController {
         JobRequest request;
         try {
             request = JobRequest.parse(parameters);
+            bounds.check(request);
         } catch (InvalidJobRequestException e) {
             throw ApiException.badRequest(e.getMessage());
         }

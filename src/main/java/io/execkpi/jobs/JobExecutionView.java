@@ -12,7 +12,10 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
-/** A job execution as the job control API shows it (the shape follows Spring Cloud Data Flow's). */
+/**
+ * A job execution as the job control API shows it (the shape follows Spring Cloud Data Flow's). Exit messages are
+ * operator sentences ({@link ExitMessages}): never a stack trace, exception class, SQL or server path.
+ */
 public record JobExecutionView(long id, String job, long instanceId, String status, String exitCode,
                                String exitMessage, Map<String, String> parameters, Instant createTime,
                                Instant startTime, Instant endTime, Long durationMs, List<StepView> steps) {
@@ -41,7 +44,7 @@ public record JobExecutionView(long id, String job, long instanceId, String stat
                 : Duration.between(e.getStartTime(), e.getEndTime() != null ? e.getEndTime() : LocalDateTime.now())
                         .toMillis();
         return new JobExecutionView(e.getId(), e.getJobInstance().getJobName(), e.getJobInstanceId(),
-                e.getStatus().name(), e.getExitStatus().getExitCode(), firstLine(e.getExitStatus().getExitDescription()),
+                e.getStatus().name(), e.getExitStatus().getExitCode(), ExitMessages.forOperator(e.getExitStatus().getExitDescription()),
                 parameters, instant(e.getCreateTime()), instant(e.getStartTime()), instant(e.getEndTime()), duration,
                 steps);
     }
@@ -51,16 +54,8 @@ public record JobExecutionView(long id, String job, long instanceId, String stat
                 : s.getExecutionContext().containsKey(PROGRESS) ? s.getExecutionContext().getDouble(PROGRESS) : null;
         return new StepView(s.getStepName(), s.getStatus().name(), s.getReadCount(), s.getWriteCount(),
                 s.getSkipCount(), s.getCommitCount(), s.getRollbackCount(), s.getExitStatus().getExitCode(),
-                firstLine(s.getExitStatus().getExitDescription()), instant(s.getStartTime()), instant(s.getEndTime()),
+                ExitMessages.forOperator(s.getExitStatus().getExitDescription()), instant(s.getStartTime()), instant(s.getEndTime()),
                 progress);
-    }
-
-    /** Exit descriptions may hold a stack trace: the API shows its first line only. */
-    static String firstLine(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        return text.strip().lines().findFirst().orElse(null);
     }
 
     private static Instant instant(LocalDateTime time) {

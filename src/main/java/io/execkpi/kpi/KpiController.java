@@ -84,11 +84,11 @@ public class KpiController {
         LocalDate fromDate = DateParams.parse("from", from);
         if (toDate == null) {
             toDate = fromDate != null
-                    ? fromDate.plusDays(properties.defaultRangeDays() - 1L)
+                    ? DateParams.plusDaysWithinRange(fromDate, properties.defaultRangeDays() - 1L)
                     : results.latestDate(kpi.name()).orElseGet(() -> app.yesterday(clock));
         }
         if (fromDate == null) {
-            fromDate = toDate.minusDays(properties.defaultRangeDays() - 1L);
+            fromDate = DateParams.plusDaysWithinRange(toDate, 1L - properties.defaultRangeDays());
         }
         if (fromDate.isAfter(toDate)) {
             throw ApiException.badRequest("'from' (" + fromDate + ") is after 'to' (" + toDate + ")");

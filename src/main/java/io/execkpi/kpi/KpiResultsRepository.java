@@ -5,33 +5,47 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The results store for KPIs. Table and column names come only from the catalog, validated as {@code [a-z][a-z0-9_]*}
  * (safe unquoted on H2 and PostgreSQL); values are bound.
  * {@link #replace} must run inside the caller's transaction (the batch chunk), so that rows, the ledger and the
- * job's progress commit together: readers see a slice either entirely old or entirely new.
+ * job's progress commit together: readers see a slice either entirely old or entirely new. Writers of the same KPI
+ * are serialized by a row lock held until that transaction commits.
  */
 @Repository
 public class KpiResultsRepository {
 
-    private final JdbcTemplate jdbc;
+    /** The column of a KPI's rows that names the business date whose data they reflect. */
+    static final String AS_OF = "as_of_date";
 
-    public KpiResultsRepository(JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+
+    public KpiResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     /**
      * Replaces the KPI's partitions [partitionFrom, partitionTo] by {@code rows} and records business dates
-     * [from, to] as materialized by {@code jobExecutionId}.
+     * [from, to] as materialized by {@code jobExecutionId}. Partitions whose stored rows reflect a business date after
+     * {@code to} are kept: newer knowledge is never rolled back.
      *
      * @throws IllegalStateException when a row's partition lies outside the replaced range (it would survive a
      *                               re-run and be duplicated)
@@ -45,8 +59,19 @@ public class KpiResultsRepository {
                         + " outside the materialized range " + partitionFrom + ".." + partitionTo);
             }
         }
-        jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
-                partitionFrom, partitionTo);
+        lockForWrite(kpi.name());
+        Set<LocalDate> newer = partitionsAsOfLaterThan(kpi, partitionFrom, partitionTo, to);
+        if (newer.isEmpty()) {
+            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
+                    partitionFrom, partitionTo);
+        } else {
+            List<Object> args = new ArrayList<>(List.of(partitionFrom, partitionTo));
+            args.addAll(newer);
+            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? AND "
+                    + kpi.partition() + " NOT IN (" + newer.stream().map(d -> "?").collect(Collectors.joining(", "))
+                    + ")", args.toArray());
+            rows = rows.stream().filter(row -> !newer.contains((LocalDate) row.get(kpi.partition()))).toList();
+        }
         List<KpiDefinition.Column> columns = kpi.columns();
         String insert = "INSERT INTO " + kpi.table() + " ("
                 + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
@@ -74,6 +99,39 @@ public class KpiResultsRepository {
         }
         jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
                 + " VALUES (?, ?, ?, ?)", ledger);
+    }
+
+    /**
+     * Partitions of a KPI whose rows hold a state as of a business date (column {@value #AS_OF}, not the partition
+     * itself: the retention cohorts) that already reflect a business date after {@code asOf}: a rerun or backfill of
+     * an earlier date must leave them as they are, since a clean run through the latest date would (issue 11, A.3).
+     */
+    private Set<LocalDate> partitionsAsOfLaterThan(KpiDefinition kpi, LocalDate partitionFrom, LocalDate partitionTo,
+                                                   LocalDate asOf) {
+        if (kpi.partition().equals(AS_OF) || kpi.columns().stream().noneMatch(c -> c.name().equals(AS_OF))) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("SELECT DISTINCT " + kpi.partition() + " FROM " + kpi.table()
+                + " WHERE " + kpi.partition() + " BETWEEN ? AND ? AND " + AS_OF + " > ?", LocalDate.class,
+                partitionFrom, partitionTo, asOf));
+    }
+
+    /**
+     * Takes the KPI's write lock for the rest of the caller's transaction: a concurrent writer of the same KPI (another
+     * thread or process) waits here until this transaction commits, then replaces committed rows instead of colliding
+     * with uncommitted ones on their keys.
+     */
+    void lockForWrite(String kpi) {
+        String lock = "SELECT kpi FROM kpi_write_lock WHERE kpi = ? FOR UPDATE";
+        if (jdbc.queryForList(lock, String.class, kpi).isEmpty()) {
+            try {
+                ownTransaction.executeWithoutResult(status -> jdbc.update(
+                        "INSERT INTO kpi_write_lock (kpi) VALUES (?)", kpi));
+            } catch (DuplicateKeyException e) {
+                // another writer created the lock row first
+            }
+            jdbc.queryForList(lock, String.class, kpi);
+        }
     }
 
     /** Rows whose partition lies in [from, to], ordered by the KPI's keys, with JSON-friendly values. */

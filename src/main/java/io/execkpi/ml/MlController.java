@@ -1,6 +1,7 @@
 package io.execkpi.ml;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +15,22 @@ import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -126,9 +134,10 @@ public class MlController {
     }
 
     /** One artifact file of a run; only the names of {@link MlArtifactStore#ARTIFACTS}. */
-    @Operation(summary = "One artifact of a run", description = "metrics.json, shap_summary.json, model.tribuo, provenance.json or model_card.md; any other name is 404.")
+    @Operation(summary = "One artifact of a run", description = "metrics.json, shap_summary.json, model.tribuo, provenance.json or model_card.md; any other name is 404. Byte ranges (Range: bytes=…) answer 206; an invalid or unsatisfiable byte range is 416 with Content-Range: bytes */<length> and no file; other range units are ignored.")
     @GetMapping("/runs/{runId}/artifacts/{file}")
-    public ResponseEntity<Resource> artifact(@PathVariable String runId, @PathVariable String file) {
+    public ResponseEntity<Resource> artifact(@PathVariable String runId, @PathVariable String file,
+                                             @RequestHeader(name = HttpHeaders.RANGE, required = false) String range) {
         existingRun(runId);
         if (!MlArtifactStore.isArtifact(file)) {
             throw ApiException.notFound("Unknown artifact '" + file + "'; the artifacts of a run are "
@@ -143,14 +152,42 @@ public class MlController {
             response.header(HttpHeaders.CONTENT_DISPOSITION,
                     ContentDisposition.attachment().filename(runId + "-" + file).build().toString());
         }
-        return response.body(new FileSystemResource(path));
+        Resource resource = new FileSystemResource(path);
+        if (range == null) {
+            return response.body(resource);
+        }
+        if (!range.regionMatches(true, 0, "bytes=", 0, 6)) {
+            // a range unit we do not support is ignored (RFC 9110, 14.2); a stream is not range-processed by Spring
+            return response.body(new InputStreamResource(open(path)));
+        }
+        try {
+            HttpRange.toResourceRegions(HttpRange.parseRanges(range), resource); // what Spring will do for the 206
+        } catch (IllegalArgumentException e) {
+            ErrorResponseException unsatisfiable = new ErrorResponseException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    ProblemDetail.forStatusAndDetail(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "Range '"
+                            + (range.length() > 60 ? range.substring(0, 60) + "…" : range) + "' is invalid or beyond "
+                            + "the " + size(path) + " bytes of " + file + "; ask for bytes=first-last within them"),
+                    null);
+            unsatisfiable.getHeaders().set(HttpHeaders.CONTENT_RANGE, "bytes */" + size(path));
+            throw unsatisfiable;
+        }
+        return response.body(resource);
+    }
+
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
      * The {@code top} highest propensities (default 100, at most 10,000) of the latest scored business date, or of
-     * {@code date}.
+     * {@code date}. Per-user data: the security configuration requires a token.
      */
-    @Operation(summary = "Top propensity scores", description = "Users with the highest conversion propensity (top at most 10,000, default 100) for the latest or given business date.")
+    @Operation(summary = "Top propensity scores", description = "Users with the highest conversion propensity (top at most 10,000, default 100) for the latest or given business date. Per-user data: needs the operator token or the read-only token (401/403 otherwise).")
+    @SecurityRequirement(name = "bearer")
     @GetMapping("/scores")
     public Scores scores(@RequestParam(required = false) String top, @RequestParam(required = false) String date) {
         int n = parseTop(top);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -33,8 +34,16 @@ public class MlScoresRepository {
         for (Score s : scores) {
             rows.add(new Object[] {businessDate, s.userId(), runId, s.propensity(), s.decile(), jobExecutionId});
         }
-        jdbc.batchUpdate("INSERT INTO ml_scores (business_date, user_id, run_id, propensity, decile, job_execution_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", rows);
+        try {
+            jdbc.batchUpdate("INSERT INTO ml_scores (business_date, user_id, run_id, propensity, decile,"
+                    + " job_execution_id) VALUES (?, ?, ?, ?, ?, ?)", rows);
+        } catch (DataIntegrityViolationException e) {
+            // the database's message names the offending key, a user id: personal data stays out of logs and
+            // exit messages
+            throw new IllegalStateException("Storing the scores of " + businessDate + " violated a constraint of"
+                    + " ml_scores (another run scoring the same date at once?); the details are withheld because they"
+                    + " name users");
+        }
     }
 
     /** The latest scored business date (or the given one) with its run and number of users. */

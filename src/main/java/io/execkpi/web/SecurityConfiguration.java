@@ -2,7 +2,6 @@ package io.execkpi.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 import jakarta.servlet.FilterChain;
@@ -15,8 +14,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -32,22 +29,25 @@ import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
  * Bearer-token security: mutating API calls need {@code Authorization: Bearer <EXECKPI_API_TOKEN>} (compared in
- * constant time, never logged); without a configured token they are refused with 403. Reads, the ad-hoc A/B test,
- * health, metrics and the API docs are public unless {@code execkpi.api.read-requires-token=true}. Stateless, no
- * CSRF (no cookies), CORS only for the configured origins. Errors are problem details.
+ * constant time, never logged); without a configured token they are refused with 403. Per-user data
+ * ({@code /api/ml/scores}) needs that token or the read-only {@code EXECKPI_API_READ_TOKEN}. Other reads, the ad-hoc
+ * A/B test, health, metrics and the API docs are public unless {@code execkpi.api.read-requires-token=true} (then
+ * either token reads). Stateless, no CSRF (no cookies), CORS only for the configured origins. Errors are problem
+ * details.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class SecurityConfiguration {
 
     static final String OPERATOR = "ROLE_OPERATOR";
+    static final String READER = "ROLE_READER";
+    /** Endpoints that answer with data about individual users. */
+    static final String[] PER_USER_PATHS = {"/api/ml/scores", "/api/ml/scores/**"};
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api, JsonMapper json) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, ApiProperties api) throws Exception {
         http.csrf(csrf -> csrf.disable())
                 .cors(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -60,24 +60,31 @@ public class SecurityConfiguration {
                         + "script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                         + "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
                         + "frame-ancestors 'none'")))
-                .addFilterBefore(new BearerTokenFilter(api, json), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(api), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((request, response, ex) -> problem(json, response,
-                                api.tokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
-                                api.tokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
+                        .authenticationEntryPoint((request, response, ex) -> Problems.write(response,
+                                api.anyTokenConfigured() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
+                                api.anyTokenConfigured() ? "Send Authorization: Bearer <token> to use this endpoint"
                                         : "This endpoint is disabled: no EXECKPI_API_TOKEN is configured"))
-                        .accessDeniedHandler((request, response, ex) -> problem(json, response, HttpStatus.FORBIDDEN,
-                                "Not allowed")))
+                        .accessDeniedHandler((request, response, ex) -> Problems.write(response, HttpStatus.FORBIDDEN,
+                                "Not allowed with this token: it may only read")))
                 .authorizeHttpRequests(auth -> {
                     auth.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus",
-                            "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs/**", "/error").permitAll();
+                            "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs/**", "/error").permitAll()
+                            // per-user data (user ids with their propensities) is never public
+                            .requestMatchers(HttpMethod.GET, PER_USER_PATHS).hasAuthority(READER)
+                            .requestMatchers(HttpMethod.HEAD, PER_USER_PATHS).hasAuthority(READER)
+                            .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll();
                     if (api.readRequiresToken()) {
-                        auth.anyRequest().hasAuthority(OPERATOR);
+                        auth.requestMatchers(HttpMethod.GET, "/api/**").hasAuthority(READER)
+                                .requestMatchers(HttpMethod.HEAD, "/api/**").hasAuthority(READER)
+                                .requestMatchers(HttpMethod.POST, "/api/ab/test").hasAuthority(READER)
+                                .requestMatchers("/api/**").hasAuthority(OPERATOR)
+                                .anyRequest().hasAuthority(READER);
                     } else {
                         auth.requestMatchers(HttpMethod.GET, "/api/**").permitAll()
                                 .requestMatchers(HttpMethod.HEAD, "/api/**").permitAll()
                                 .requestMatchers(HttpMethod.POST, "/api/ab/test").permitAll()
-                                .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                                 .requestMatchers("/api/**").hasAuthority(OPERATOR)
                                 .anyRequest().permitAll();
                     }
@@ -105,23 +112,13 @@ public class SecurityConfiguration {
         return source;
     }
 
-    static void problem(JsonMapper json, HttpServletResponse response, HttpStatus status, String detail)
-            throws IOException {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(json.writeValueAsBytes(problem));
-    }
-
     /** Authenticates a request carrying the configured bearer token; a wrong token is a 401 at once. */
     static final class BearerTokenFilter extends OncePerRequestFilter {
 
         private final ApiProperties api;
-        private final JsonMapper json;
 
-        BearerTokenFilter(ApiProperties api, JsonMapper json) {
+        BearerTokenFilter(ApiProperties api) {
             this.api = api;
-            this.json = json;
         }
 
         @Override
@@ -129,18 +126,23 @@ public class SecurityConfiguration {
                 throws ServletException, IOException {
             String header = request.getHeader("Authorization");
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                if (!api.tokenConfigured()) {
-                    problem(json, response, HttpStatus.FORBIDDEN,
+                if (!api.anyTokenConfigured()) {
+                    Problems.write(response, HttpStatus.FORBIDDEN,
                             "Tokens are not accepted: no EXECKPI_API_TOKEN is configured");
                     return;
                 }
                 byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-                if (!MessageDigest.isEqual(given, api.token().getBytes(StandardCharsets.UTF_8))) {
-                    problem(json, response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
+                List<SimpleGrantedAuthority> authorities;
+                if (api.isOperatorToken(given)) {
+                    authorities = List.of(new SimpleGrantedAuthority(OPERATOR), new SimpleGrantedAuthority(READER));
+                } else if (api.isReadToken(given)) {
+                    authorities = List.of(new SimpleGrantedAuthority(READER));
+                } else {
+                    Problems.write(response, HttpStatus.UNAUTHORIZED, "Invalid bearer token");
                     return;
                 }
                 SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                        "operator", null, List.of(new SimpleGrantedAuthority(OPERATOR))));
+                        authorities.size() > 1 ? "operator" : "reader", null, authorities));
             }
             chain.doFilter(request, response);
         }

@@ -16,7 +16,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Without EXECKPI_API_TOKEN, mutating endpoints answer 403 whatever is sent; reads stay public; CORS allows only
+ * Without EXECKPI_API_TOKEN, mutating endpoints and per-user data answer 403 whatever is sent; other reads stay
+ * public; CORS allows only
  * the configured origins; only health and prometheus of the actuator are exposed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -60,6 +61,10 @@ class SecureByDefaultTest {
         }
         assertThat(send(HttpRequest.newBuilder(uri("/api/jobs"))).statusCode()).isEqualTo(200);
         assertThat(send(HttpRequest.newBuilder(uri("/api/kpis"))).statusCode()).isEqualTo(200);
+        // per-user data is never public: without a configured token nobody reads it
+        HttpResponse<String> scores = send(HttpRequest.newBuilder(uri("/api/ml/scores")));
+        assertThat(scores.statusCode()).isEqualTo(403);
+        assertThat(scores.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
     }
 
     @Test

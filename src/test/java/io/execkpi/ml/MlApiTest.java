@@ -1,6 +1,7 @@
 package io.execkpi.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,9 +23,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,9 +39,12 @@ import tools.jackson.databind.JsonNode;
  * The /api/ml endpoints over real HTTP on a small generated warehouse (no start-up bootstrap): clear 404s before any
  * run; after one mlJob run the metrics, SHAP summary, runs, allow-listed artifacts and scores; 404 for any other file
  * name or run id (a path that the HTTP firewall rejects earlier may answer 400, never a file); 400 for a bad top.
+ * Requests carry the read-only token; per-user scores need it (or the operator token), and no log line of the run
+ * carries a user's score or id.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class MlApiTest {
 
     static final LocalDate D = LocalDate.of(2025, 6, 30);
@@ -51,7 +58,11 @@ class MlApiTest {
         registry.add("execkpi.schedule.nightly", () -> "-");
         registry.add("execkpi.thelook.start", () -> "2025-01-01");
         registry.add("execkpi.thelook.scale", () -> "0.1");
+        registry.add("execkpi.api.token", () -> "operator-token-0123456789");
+        registry.add("execkpi.api.read-token", () -> READ_TOKEN);
     }
+
+    static final String READ_TOKEN = "read-token-0123456789";
 
     @LocalServerPort
     int port;
@@ -61,6 +72,10 @@ class MlApiTest {
     EmbeddedWarehouse embeddedWarehouse;
     @Autowired
     MlArtifactStore store;
+    @Autowired
+    MlScoresRepository scoresRepository;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -82,10 +97,16 @@ class MlApiTest {
 
     @Test
     @Order(2)
-    void afterARunTheLatestMetricsShapRunsArtifactsAndScoresAreServed() throws Exception {
+    void afterARunTheLatestMetricsShapRunsArtifactsAndScoresAreServed(CapturedOutput log) throws Exception {
         embeddedWarehouse.ensureGeneratedThrough(D);
         assertThat(jobRunner.run(MlJobConfiguration.JOB_NAME, new JobRequest(D, null, false)).getStatus())
                 .isEqualTo(BatchStatus.COMPLETED);
+        // personal data stays out of the log: no user id field and none of the stored propensities
+        assertThat(log.getAll()).contains("active users scored with run"); // the run's log is captured
+        assertThat(log.getAll()).doesNotContainPattern("(?i)user[ _]?id\\W{0,3}\\d");
+        for (MlScoresRepository.Score score : scoresRepository.top(D, 200)) {
+            assertThat(log.getAll()).doesNotContain(String.valueOf(score.propensity()));
+        }
         String runId = store.latest().orElseThrow().runId();
 
         JsonNode latest = json(ok("/api/ml/latest"));
@@ -194,8 +215,64 @@ class MlApiTest {
         assertThat(get("/api/ml/scores?date=2025-06-29").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    @Order(5)
+    void perUserScoresNeedATokenWhileAggregatesStayPublic() throws Exception {
+        for (String token : new String[] {null, "wrong-token"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/ml/scores?top=5"));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(token).isEqualTo(401);
+            assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/problem+json");
+            assertThat(response.body()).doesNotContain("userId").doesNotContain("propensity");
+        }
+        for (String path : List.of("/api/ml/scores/", "/api/ml/scores?date=" + D)) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as(path).isIn(401, 404);
+            assertThat(anonymous.body()).as(path).doesNotContain("userId");
+        }
+        HttpResponse<String> asOperator = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/ml/scores?top=5")).header("Authorization", "Bearer operator-token-0123456789").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(asOperator.statusCode()).isEqualTo(200);
+        assertThat(ok("/api/ml/scores?top=5").body()).contains("userId");
+        // aggregates stay public; the read-only token cannot launch jobs
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ml/latest"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        HttpResponse<String> launch = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/jobs/mlJob/executions")).header("Authorization", "Bearer " + READ_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"date\":\"" + D + "\",\"rerun\":true}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(launch.statusCode()).isEqualTo(403);
+        assertThat(launch.body()).contains("may only read");
+    }
+
+    @Test
+    @Order(6)
+    void aConstraintViolationStoringScoresNamesNoUser() {
+        LocalDate day = LocalDate.of(2000, 1, 3);
+        List<MlScoresRepository.Score> duplicate = List.of(new MlScoresRepository.Score(987654321L, 0.5, 1),
+                new MlScoresRepository.Score(987654321L, 0.25, 2));
+        try {
+            assertThatThrownBy(() -> scoresRepository.replace(day, "run", 1, duplicate))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("violated a constraint of ml_scores")
+                    .hasNoCause()
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("987654321"));
+        } finally {
+            jdbc.update("DELETE FROM ml_scores WHERE business_date = ?", day);
+        }
+    }
+
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + READ_TOKEN).GET().build();
     }
 
     private HttpResponse<String> get(String path) throws Exception {

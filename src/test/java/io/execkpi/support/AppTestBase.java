@@ -33,6 +33,7 @@ public abstract class AppTestBase {
         registry.add("execkpi.thelook.scale", () -> "0.05");
         registry.add("execkpi.bootstrap.backfill-days", () -> "40");
         registry.add("execkpi.kpi.max-range-days", () -> "400");
+        registry.add("execkpi.jobs.max-range-days", () -> "100");
         registry.add("execkpi.api.token", () -> TOKEN);
     }
 
@@ -67,5 +68,21 @@ public abstract class AppTestBase {
 
     protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Polls a job execution (its {@code Location}) until it is no longer starting, running or stopping. */
+    protected tools.jackson.databind.JsonNode awaitEnd(String location) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        while (true) {
+            tools.jackson.databind.JsonNode execution = json.readTree(get(location).body());
+            String status = execution.get("status").asString();
+            if (!status.equals("STARTING") && !status.equals("STARTED") && !status.equals("STOPPING")) {
+                return execution;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("execution did not end: " + execution);
+            }
+            Thread.sleep(100);
+        }
     }
 }
