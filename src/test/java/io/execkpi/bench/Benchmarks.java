@@ -20,7 +20,7 @@ import io.execkpi.thelook.GenerationSummary;
 import io.execkpi.thelook.TheLookGenerator;
 import io.execkpi.thelook.TheLookSettings;
 
-import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.WebApplicationType;
@@ -59,15 +59,14 @@ public final class Benchmarks {
         LocalDate start = yesterday.minusYears(3).plusDays(1);
         List<String> rows = new ArrayList<>();
 
-        // 1. generation at scale 1.0 into a fresh H2 file each run
+        // 1. generation at scale 1.0 into a fresh DuckDB file each run
         long[] generation = new long[runs];
         GenerationSummary summary = null;
         Path warehouseDir = null;
         for (int i = 0; i < runs; i++) {
             warehouseDir = root.resolve("run-" + i);
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL("jdbc:h2:file:" + warehouseDir.resolve("warehouse").toAbsolutePath());
-            ds.setUser("sa");
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
+                    + warehouseDir.resolve("warehouse.duckdb").toAbsolutePath());
             long t0 = System.nanoTime();
             summary = new TheLookGenerator(new TheLookSettings(SEED, 1.0, start)).generateThrough(ds, yesterday);
             generation[i] = System.nanoTime() - t0;

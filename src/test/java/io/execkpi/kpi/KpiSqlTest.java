@@ -21,7 +21,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * Every KPI query of sql/h2 against a tiny warehouse written here by hand; expected values are computed by hand in
+ * Every KPI query of sql/duckdb against a tiny warehouse written here by hand; expected values are computed by hand in
  * the comments (not by running the code). The fixture includes the traps of the original system: cancelled and
  * shipped orders, several items per order, an order placed before an experiment assignment, a session crossing
  * midnight, sessions landing mid-funnel, weeks without activity and activity after the as-of date.
@@ -32,10 +32,8 @@ class KpiSqlTest {
 
     @BeforeAll
     static void fixture() throws Exception {
-        // one session for every query, as behind a connection pool (QUERY_CACHE_SIZE=0 as in application.yml:
-        // H2 otherwise reuses a cached parse of a CTE query with the first call's parameter values)
-        SingleConnectionDataSource ds = new SingleConnectionDataSource(
-                "jdbc:h2:mem:kpisql;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=0", "sa", "", true);
+        // one in-memory DuckDB connection for every query
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
         Connection c = ds.getConnection();
         ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
         JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -86,7 +84,8 @@ class KpiSqlTest {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < events.length; i++) {
             Object[] e = events[i];
-            rows.add(new Object[] {i + 1, e[0], i + 1, e[1], java.sql.Timestamp.valueOf((String) e[2]), e[3]});
+            rows.add(new Object[] {i + 1, e[0], i + 1, e[1],
+                    java.time.LocalDateTime.parse(((String) e[2]).replace(' ', 'T')), e[3]});
         }
         jdbc.batchUpdate("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, event_type)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", rows);
@@ -99,7 +98,7 @@ class KpiSqlTest {
                 + " (1, 'exp1', 'control', TIMESTAMP '2025-01-06 10:30:00'),"
                 + " (2, 'exp1', 'treatment', TIMESTAMP '2025-01-07 00:00:00'),"
                 + " (3, 'exp1', 'treatment', TIMESTAMP '2025-01-13 12:00:00')");
-        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "h2"), 100);
+        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100);
     }
 
     static List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
