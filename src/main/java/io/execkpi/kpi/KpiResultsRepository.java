@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -21,10 +22,12 @@ import org.springframework.stereotype.Repository;
  * job's progress commit together: readers see a slice either entirely old or entirely new.
  */
 @Repository
+@DependsOn("kpiResultTables") // every catalog KPI's table exists, with every catalog column, before the first use
 public class KpiResultsRepository {
 
     private final JdbcTemplate jdbc;
 
+    /** @param jdbc the results store, whose KPI tables {@link KpiResultTables} has brought up to the catalog */
     public KpiResultsRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
