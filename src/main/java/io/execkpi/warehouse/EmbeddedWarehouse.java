@@ -33,16 +33,17 @@ public class EmbeddedWarehouse {
     }
 
     /**
-     * Generates every missing day through {@code through} (inclusive), in one transaction per day.
+     * Generates every missing day through {@code through} (inclusive), all in one transaction.
      *
      * @param through last business date the warehouse must hold
-     * @throws java.sql.SQLException when the warehouse fails (the days committed before stay)
+     * @throws java.sql.SQLException when the warehouse fails (the warehouse stays as it was before the call)
      * @throws IllegalStateException when the warehouse was generated with other settings
      */
     public void ensureGeneratedThrough(LocalDate through) throws Exception {
         if (!thelook.generate() || !warehouse.duckDb()) {
             return;
         }
+        // first the pool: opening it replaces an H2 warehouse of an earlier version, which may hand on its start
         javax.sql.DataSource dataSource = connection.dataSource();
         // without a configured start the generator keeps the warehouse's recorded start (three years before the
         // first generated day), so the default does not move every day; a replaced H2 warehouse hands its start on
