@@ -26,7 +26,11 @@ SELECT d AS date,
        CAST(SUM(orders) AS BIGINT) AS orders,
        CAST(SUM(items) AS BIGINT) AS items,
        ROUND(SUM(revenue), 2) AS revenue,
-       CASE WHEN SUM(orders) > 0 THEN ROUND(SUM(revenue) / SUM(orders), 2) END AS aov
+       -- revenue / orders rounded half up to cents in exact integer arithmetic: ROUND on the binary double would
+       -- turn 133.95 / 2 = 66.975 into 66.97
+       CASE WHEN SUM(orders) > 0 THEN
+           CAST((2 * CAST(ROUND(SUM(revenue) * 100) AS BIGINT) + SUM(orders)) // (2 * SUM(orders)) AS DOUBLE) / 100
+       END AS aov
 FROM (
     SELECT d, orders, items, revenue FROM per_day
     UNION ALL

@@ -133,6 +133,26 @@ class KpiSqlTest {
         assertRevenue(rows.get(3), 1, 3, 40.00, 40.00);
     }
 
+    @Test
+    void averageOrderValueRoundsHalfACentUp() throws Exception {
+        // 133.95 over 2 orders is 66.975 exactly: 66.98 (rounding the double 66.974999… would give 66.97)
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
+        ScriptUtils.executeSqlScript(ds.getConnection(), new ClassPathResource("thelook/schema.sql"));
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.update("INSERT INTO orders (order_id, user_id, status, created_at, num_of_item) VALUES"
+                + " (1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 1),"
+                + " (2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 2)");
+        jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price) VALUES"
+                + " (1, 1, 1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 99.95),"
+                + " (2, 2, 2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 20.00),"
+                + " (3, 2, 2, 3, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 14.00)");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100).query(
+                "revenue_daily", Map.of("from", d("2025-01-06"), "to", d("2025-01-06")), rows::add);
+        assertRevenue(rows.get(0), 2, 3, 133.95, 66.98);
+        ds.destroy();
+    }
+
     private static void assertRevenue(Map<String, Object> row, long orders, long items, double revenue, Double aov) {
         assertThat(((Number) row.get("orders")).longValue()).isEqualTo(orders);
         assertThat(((Number) row.get("items")).longValue()).isEqualTo(items);
