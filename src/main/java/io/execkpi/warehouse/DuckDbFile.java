@@ -74,7 +74,7 @@ public final class DuckDbFile {
      * @throws UncheckedIOException when the folder cannot be created or the H2 file cannot be deleted
      */
     public static Optional<LocalDate> prepare(Path duckDbFile) {
-        Path folder = duckDbFile.toAbsolutePath().getParent();
+        Path folder = duckDbFile.toAbsolutePath().normalize().getParent();
         try {
             Files.createDirectories(folder);
             Path legacy = folder.resolve(LEGACY_H2_FILE);
