@@ -29,6 +29,8 @@ import org.springframework.stereotype.Component;
  *   <li>a key column added to an existing table stops the start-up: the table's primary key would no longer
  *       identify a row (drop the table, or give the KPI a new name).</li>
  * </ul>
+ * The statements are {@code IF NOT EXISTS} forms (H2 and PostgreSQL have both), so replicas starting together on a
+ * shared store do not fail on each other's DDL.
  * Column types: date → {@code DATE}, integer → {@code BIGINT}, decimal → {@code DOUBLE PRECISION}, text →
  * {@code VARCHAR(255)}, boolean → {@code BOOLEAN}. Names are the catalog's, already validated as
  * {@code [a-z][a-z0-9_]*}.
@@ -78,7 +80,8 @@ public class KpiResultTables {
                     .map(c -> c.name() + " " + sqlType(c.type()) + (kpi.keys().contains(c) ? " NOT NULL" : ""))
                     .collect(Collectors.joining(", "));
             String key = kpi.keys().stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "));
-            return List.of("CREATE TABLE " + kpi.table() + " (" + columns + ", PRIMARY KEY (" + key + "))");
+            return List.of("CREATE TABLE IF NOT EXISTS " + kpi.table() + " (" + columns + ", PRIMARY KEY (" + key
+                    + "))");
         }
         List<String> missingKeys = kpi.keys().stream().map(KpiDefinition.Column::name)
                 .filter(k -> !existing.contains(k)).toList();
@@ -89,7 +92,8 @@ public class KpiResultTables {
                     + " give the KPI a new name");
         }
         return kpi.values().stream().filter(c -> !existing.contains(c.name()))
-                .map(c -> "ALTER TABLE " + kpi.table() + " ADD COLUMN " + c.name() + " " + sqlType(c.type()))
+                .map(c -> "ALTER TABLE " + kpi.table() + " ADD COLUMN IF NOT EXISTS " + c.name() + " "
+                        + sqlType(c.type()))
                 .toList();
     }
 

@@ -24,7 +24,7 @@ public class EmbeddedWarehouse {
     private final WarehouseProperties warehouse;
     private final TheLookProperties thelook;
 
-    /** Wires the generator to the warehouse pool and the {@code execkpi.warehouse} / {@code execkpi.thelook} settings. */
+    /** Wires the generator to the warehouse pool and to the warehouse and thelook settings. */
     public EmbeddedWarehouse(WarehouseConfiguration.WarehouseConnection connection, WarehouseProperties warehouse,
                              TheLookProperties thelook) {
         this.connection = connection;

@@ -14,21 +14,22 @@ class KpiResultTablesTest {
     static final KpiDefinition KPI = new KpiDefinition("by_source", "d", "by_source", KpiDefinition.Grain.DAILY,
             "date", null,
             List.of(new KpiDefinition.Column("date", "date", "k"), new KpiDefinition.Column("source", "text", "k")),
-            List.of(new KpiDefinition.Column("orders", "integer", "v"), new KpiDefinition.Column("share", "decimal", "v"),
+            List.of(new KpiDefinition.Column("orders", "integer", "v"),
+                    new KpiDefinition.Column("share", "decimal", "v"),
                     new KpiDefinition.Column("flag", "boolean", "v")));
 
     @Test
     void aMissingTableIsCreatedWithItsKeyAsPrimaryKey() {
-        assertThat(KpiResultTables.statements(KPI, Set.of())).containsExactly("CREATE TABLE kpi_by_source ("
-                + "date DATE NOT NULL, source VARCHAR(255) NOT NULL, orders BIGINT, share DOUBLE PRECISION,"
-                + " flag BOOLEAN, PRIMARY KEY (date, source))");
+        assertThat(KpiResultTables.statements(KPI, Set.of())).containsExactly(
+                "CREATE TABLE IF NOT EXISTS kpi_by_source (date DATE NOT NULL, source VARCHAR(255) NOT NULL,"
+                        + " orders BIGINT, share DOUBLE PRECISION, flag BOOLEAN, PRIMARY KEY (date, source))");
     }
 
     @Test
     void newValueColumnsAreAddedAndColumnsNoLongerListedAreLeftAlone() {
         assertThat(KpiResultTables.statements(KPI, Set.of("date", "source", "orders", "old_column")))
-                .containsExactly("ALTER TABLE kpi_by_source ADD COLUMN share DOUBLE PRECISION",
-                        "ALTER TABLE kpi_by_source ADD COLUMN flag BOOLEAN");
+                .containsExactly("ALTER TABLE kpi_by_source ADD COLUMN IF NOT EXISTS share DOUBLE PRECISION",
+                        "ALTER TABLE kpi_by_source ADD COLUMN IF NOT EXISTS flag BOOLEAN");
         assertThat(KpiResultTables.statements(KPI, Set.of("date", "source", "orders", "share", "flag"))).isEmpty();
     }
 
