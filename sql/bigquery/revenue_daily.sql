@@ -24,7 +24,8 @@ SELECT cal_d AS date,
        COALESCE(p.orders, 0) AS orders,
        COALESCE(p.items, 0) AS items,
        ROUND(COALESCE(p.revenue, 0), 2) AS revenue,
-       IF(COALESCE(p.orders, 0) > 0, ROUND(p.revenue / p.orders, 2), NULL) AS aov
+       -- NUMERIC: 133.95 / 2 = 66.975 rounds to 66.98 (ROUND on the FLOAT64 66.974999… would give 66.97)
+       IF(COALESCE(p.orders, 0) > 0, CAST(ROUND(CAST(p.revenue AS NUMERIC) / p.orders, 2) AS FLOAT64), NULL) AS aov
 FROM UNNEST(GENERATE_DATE_ARRAY(@from, @to)) AS cal_d
 LEFT JOIN per_day AS p ON p.d = cal_d
 ORDER BY date

@@ -1,6 +1,9 @@
--- Embedded thelook-style warehouse (H2). Column names and value domains follow
+-- Embedded thelook-style warehouse (DuckDB). Column names and value domains follow
 -- bigquery-public-data.thelook_ecommerce so that the same KPI logic runs on both.
 -- Timestamps are UTC (TIMESTAMP without zone). Created by the generator when missing.
+-- The large tables (users, orders, order_items, inventory_items, events, assignments) declare no PRIMARY KEY and
+-- no index: DuckDB keeps such indexes in memory and checks them on every append, and its scans need none. Their
+-- ids are unique by construction (the generator numbers rows; TheLookGeneratorTest checks it).
 
 CREATE TABLE IF NOT EXISTS distribution_centers (
   id          INTEGER PRIMARY KEY,
@@ -22,7 +25,7 @@ CREATE TABLE IF NOT EXISTS products (
 );
 
 CREATE TABLE IF NOT EXISTS users (
-  id              BIGINT PRIMARY KEY,
+  id              BIGINT NOT NULL,
   first_name      VARCHAR(50),
   last_name       VARCHAR(50),
   email           VARCHAR(120),
@@ -40,7 +43,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 
 CREATE TABLE IF NOT EXISTS orders (
-  order_id      BIGINT PRIMARY KEY,
+  order_id      BIGINT NOT NULL,
   user_id       BIGINT NOT NULL,
   status        VARCHAR(20) NOT NULL,            -- Complete | Cancelled | Returned | Processing | Shipped
   gender        VARCHAR(1),
@@ -52,7 +55,7 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 
 CREATE TABLE IF NOT EXISTS inventory_items (
-  id                              BIGINT PRIMARY KEY,
+  id                              BIGINT NOT NULL,
   product_id                      INTEGER NOT NULL,
   created_at                      TIMESTAMP NOT NULL,
   sold_at                         TIMESTAMP,
@@ -67,7 +70,7 @@ CREATE TABLE IF NOT EXISTS inventory_items (
 );
 
 CREATE TABLE IF NOT EXISTS order_items (
-  id                 BIGINT PRIMARY KEY,
+  id                 BIGINT NOT NULL,
   order_id           BIGINT NOT NULL,
   user_id            BIGINT NOT NULL,
   product_id         INTEGER NOT NULL,
@@ -81,7 +84,7 @@ CREATE TABLE IF NOT EXISTS order_items (
 );
 
 CREATE TABLE IF NOT EXISTS events (
-  id               BIGINT PRIMARY KEY,
+  id               BIGINT NOT NULL,
   user_id          BIGINT,                       -- NULL for anonymous sessions
   sequence_number  INTEGER NOT NULL,
   session_id       VARCHAR(40) NOT NULL,
@@ -117,8 +120,7 @@ CREATE TABLE IF NOT EXISTS assignments (
   user_id        BIGINT NOT NULL,
   experiment_id  VARCHAR(64) NOT NULL,
   variant        VARCHAR(64) NOT NULL,
-  assigned_at    TIMESTAMP NOT NULL,
-  PRIMARY KEY (experiment_id, user_id)
+  assigned_at    TIMESTAMP NOT NULL              -- one row per (experiment_id, user_id)
 );
 
 -- Generator bookkeeping: which parameters built this warehouse and which days it holds.
@@ -129,14 +131,3 @@ CREATE TABLE IF NOT EXISTS thelook_meta (
   start_date      DATE NOT NULL,
   last_generated  DATE
 );
-
--- Indexes the KPI and feature queries rely on (range scans by time, joins by key).
-CREATE INDEX IF NOT EXISTS idx_orders_created_at ON orders (created_at);
-CREATE INDEX IF NOT EXISTS idx_orders_user_id ON orders (user_id);
-CREATE INDEX IF NOT EXISTS idx_order_items_order_id ON order_items (order_id);
-CREATE INDEX IF NOT EXISTS idx_events_created_at ON events (created_at);
-CREATE INDEX IF NOT EXISTS idx_users_created_at ON users (created_at);
-
--- More indexes (thelook generator work): item revenue by day, experiment joins by user.
-CREATE INDEX IF NOT EXISTS idx_order_items_created_at ON order_items (created_at);
-CREATE INDEX IF NOT EXISTS idx_assignments_user_id ON assignments (user_id);

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings shared by every capability.
  *
- * @param dataDir folder of the embedded H2 databases (warehouse and store)
+ * @param dataDir folder of the embedded databases (the DuckDB warehouse, the H2 job repository and results store)
  * @param zone    zone in which business dates are calendar dates ("yesterday" is computed here)
  */
 @ConfigurationProperties("execkpi")

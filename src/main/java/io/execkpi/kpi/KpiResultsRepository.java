@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -28,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * are serialized by a row lock held until that transaction commits.
  */
 @Repository
+@DependsOn("kpiResultTables") // every catalog KPI's table exists, with every catalog column, before the first use
 public class KpiResultsRepository {
 
     /** The column of a KPI's rows that names the business date whose data they reflect. */
@@ -36,6 +38,7 @@ public class KpiResultsRepository {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
 
+    /** @param jdbc the results store, whose KPI tables {@link KpiResultTables} has brought up to the catalog */
     public KpiResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactionManager);

@@ -3,26 +3,32 @@ package io.execkpi.thelook;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
 /**
- * Writes generated rows with batched prepared statements (one executeBatch per table per day, no
- * queries). Timestamps are bound as {@link LocalDateTime} in UTC, never as {@code java.sql.Timestamp},
- * so the JVM's default time zone cannot shift them.
+ * Writes generated rows through DuckDB appenders (one per table, reused for every day; no queries) into one
+ * transaction for a whole top-up. {@link #begin} updates {@code thelook_meta.last_generated} first, so that the
+ * transaction is open before the first row is appended (an appender uses its connection's transaction; without one
+ * it would commit on its own); {@link #finish} flushes every appender into that transaction. The caller's commit
+ * then makes every day visible at once, a rollback (or a killed process) leaves the warehouse as it was.
+ * Timestamps are appended as {@link LocalDateTime} in UTC, never as {@code java.util.Date}, so the JVM's default
+ * time zone cannot shift them.
  */
 final class RowWriter implements AutoCloseable {
 
     private final Simulation sim;
-    private final PreparedStatement users;
-    private final PreparedStatement orders;
-    private final PreparedStatement orderItems;
-    private final PreparedStatement inventory;
-    private final PreparedStatement events;
-    private final PreparedStatement assignments;
+    private final DuckDBAppender users;
+    private final DuckDBAppender orders;
+    private final DuckDBAppender orderItems;
+    private final DuckDBAppender inventory;
+    private final DuckDBAppender events;
+    private final DuckDBAppender assignments;
     private final PreparedStatement meta;
 
     long userRows;
@@ -34,22 +40,14 @@ final class RowWriter implements AutoCloseable {
 
     RowWriter(Connection c, Simulation sim) throws SQLException {
         this.sim = sim;
-        users = c.prepareStatement("INSERT INTO users (id, first_name, last_name, email, age, gender, state, "
-            + "street_address, postal_code, city, country, latitude, longitude, traffic_source, created_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        orders = c.prepareStatement("INSERT INTO orders (order_id, user_id, status, gender, created_at, "
-            + "returned_at, shipped_at, delivered_at, num_of_item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        orderItems = c.prepareStatement("INSERT INTO order_items (id, order_id, user_id, product_id, "
-            + "inventory_item_id, status, created_at, shipped_at, delivered_at, returned_at, sale_price) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        inventory = c.prepareStatement("INSERT INTO inventory_items (id, product_id, created_at, sold_at, cost, "
-            + "product_category, product_name, product_brand, product_retail_price, product_department, "
-            + "product_sku, product_distribution_center_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        events = c.prepareStatement("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, "
-            + "ip_address, city, state, postal_code, browser, traffic_source, uri, event_type) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        assignments = c.prepareStatement(
-            "INSERT INTO assignments (user_id, experiment_id, variant, assigned_at) VALUES (?, ?, ?, ?)");
+        DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
+        // column order of every appender = column order of the table in /thelook/schema.sql
+        users = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "users");
+        orders = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "orders");
+        orderItems = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "order_items");
+        inventory = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "inventory_items");
+        events = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events");
+        assignments = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "assignments");
         meta = c.prepareStatement("UPDATE thelook_meta SET last_generated = ? WHERE id = 1");
     }
 
@@ -57,68 +55,76 @@ final class RowWriter implements AutoCloseable {
         return LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
     }
 
-    private static void setTs(PreparedStatement ps, int index, long epochSecond) throws SQLException {
+    private static void appendTs(DuckDBAppender a, long epochSecond) throws SQLException {
         if (epochSecond < 0) {
-            ps.setNull(index, Types.TIMESTAMP);
+            a.appendNull();
         } else {
-            ps.setObject(index, ts(epochSecond));
+            a.append(ts(epochSecond));
         }
     }
 
-    /** Adds the day's rows and the meta update to the batches and executes them (no commit). */
+    /** Opens the top-up's transaction with the meta update: {@code last_generated} becomes {@code through}. */
+    void begin(LocalDate through) throws SQLException {
+        meta.setObject(1, through);
+        meta.executeUpdate();
+    }
+
+    /** Appends the day's rows (after {@link #begin}; no commit). */
     void write(Simulation.Day day) throws SQLException {
         for (UserProfile u : day.newUsers) {
-            users.setLong(1, u.id);
-            users.setString(2, u.firstName);
-            users.setString(3, u.lastName);
-            users.setString(4, u.email);
-            users.setInt(5, u.age);
-            users.setString(6, String.valueOf(u.gender));
-            users.setString(7, u.place.state());
-            users.setString(8, u.streetAddress);
-            users.setString(9, u.postalCode);
-            users.setString(10, u.place.city());
-            users.setString(11, u.place.country());
-            users.setDouble(12, u.latitude);
-            users.setDouble(13, u.longitude);
-            users.setString(14, u.trafficSource);
-            users.setObject(15, ts(u.createdAtSecond));
-            users.addBatch();
+            users.beginRow()
+                .append(u.id)
+                .append(u.firstName)
+                .append(u.lastName)
+                .append(u.email)
+                .append(u.age)
+                .append(String.valueOf(u.gender))
+                .append(u.place.state())
+                .append(u.streetAddress)
+                .append(u.postalCode)
+                .append(u.place.city())
+                .append(u.place.country())
+                .append(u.latitude)
+                .append(u.longitude)
+                .append(u.trafficSource)
+                .append(ts(u.createdAtSecond))
+                .endRow();
             userRows++;
         }
         List<Experiments.Experiment> experiments = sim.experiments;
         for (Simulation.Session s : day.sessions) {
             long userId = s.user == null ? 0 : s.user.id;
             for (int i = 0; i < s.eventCount; i++) {
-                events.setLong(1, sim.nextEventId++);
+                events.beginRow().append(sim.nextEventId++);
                 if (userId == 0) {
-                    events.setNull(2, Types.BIGINT);
+                    events.appendNull();
                 } else {
-                    events.setLong(2, userId);
+                    events.append(userId);
                 }
-                events.setInt(3, i + 1);
-                events.setString(4, s.sessionId);
-                events.setObject(5, ts(s.start + s.offsets[i]));
-                events.setString(6, s.ipAddress);
-                events.setString(7, s.city);
-                events.setString(8, s.state);
-                events.setString(9, s.postalCode);
-                events.setString(10, s.browser);
-                events.setString(11, s.trafficSource);
-                events.setString(12, uri(s.types[i], s.productIds[i]));
-                events.setString(13, Catalog.EVENT_TYPES[s.types[i]]);
-                events.addBatch();
+                events.append(i + 1)
+                    .append(s.sessionId)
+                    .append(ts(s.start + s.offsets[i]))
+                    .append(s.ipAddress)
+                    .append(s.city)
+                    .append(s.state)
+                    .append(s.postalCode)
+                    .append(s.browser)
+                    .append(s.trafficSource)
+                    .append(uri(s.types[i], s.productIds[i]))
+                    .append(Catalog.EVENT_TYPES[s.types[i]])
+                    .endRow();
                 eventRows++;
             }
             if (s.assign != null) {
                 for (int k = 0; k < s.assign.length; k++) {
                     if (s.assign[k] >= 0) {
                         Experiments.Experiment e = experiments.get(k);
-                        assignments.setLong(1, userId);
-                        assignments.setString(2, e.id());
-                        assignments.setString(3, e.variants().get(s.assign[k]).name());
-                        assignments.setObject(4, ts(s.start));
-                        assignments.addBatch();
+                        assignments.beginRow()
+                            .append(userId)
+                            .append(e.id())
+                            .append(e.variants().get(s.assign[k]).name())
+                            .append(ts(s.start))
+                            .endRow();
                         assignmentRows++;
                     }
                 }
@@ -130,14 +136,16 @@ final class RowWriter implements AutoCloseable {
         for (Simulation.Stock stock : day.stock) {
             addInventory(sim.nextInventoryId++, sim.catalog.product(stock.productId()), stock.createdAtSecond(), -1);
         }
-        meta.setObject(1, LocalDate.ofEpochDay(day.epochDay));
-        meta.executeUpdate();
-        users.executeBatch();
-        events.executeBatch();
-        orders.executeBatch();
-        orderItems.executeBatch();
-        inventory.executeBatch();
-        assignments.executeBatch();
+    }
+
+    /** Flushes every appender into the open transaction (no commit). */
+    void finish() throws SQLException {
+        users.flush();
+        events.flush();
+        orders.flush();
+        orderItems.flush();
+        inventory.flush();
+        assignments.flush();
     }
 
     private void writeOrder(Simulation.Session s, long userId) throws SQLException {
@@ -148,51 +156,52 @@ final class RowWriter implements AutoCloseable {
         long delivered = o.deliveredAfter < 0 ? -1 : created + o.deliveredAfter;
         long returned = o.returnedAfter < 0 ? -1 : created + o.returnedAfter;
         String status = Catalog.ORDER_STATUSES[o.status];
-        orders.setLong(1, orderId);
-        orders.setLong(2, userId);
-        orders.setString(3, status);
-        orders.setString(4, String.valueOf(s.user.gender));
-        orders.setObject(5, ts(created));
-        setTs(orders, 6, returned);
-        setTs(orders, 7, shipped);
-        setTs(orders, 8, delivered);
-        orders.setInt(9, o.productIds.length);
-        orders.addBatch();
+        orders.beginRow()
+            .append(orderId)
+            .append(userId)
+            .append(status)
+            .append(String.valueOf(s.user.gender))
+            .append(ts(created));
+        appendTs(orders, returned);
+        appendTs(orders, shipped);
+        appendTs(orders, delivered);
+        orders.append(o.productIds.length).endRow();
         orderRows++;
         for (int i = 0; i < o.productIds.length; i++) {
             Catalog.Product p = sim.catalog.product(o.productIds[i]);
             long inventoryId = sim.nextInventoryId++;
             addInventory(inventoryId, p, created - o.stockAgeSeconds[i], created);
-            orderItems.setLong(1, sim.nextOrderItemId++);
-            orderItems.setLong(2, orderId);
-            orderItems.setLong(3, userId);
-            orderItems.setInt(4, p.id());
-            orderItems.setLong(5, inventoryId);
-            orderItems.setString(6, status);
-            orderItems.setObject(7, ts(created));
-            setTs(orderItems, 8, shipped);
-            setTs(orderItems, 9, delivered);
-            setTs(orderItems, 10, returned);
-            orderItems.setDouble(11, p.retailPrice());
-            orderItems.addBatch();
+            orderItems.beginRow()
+                .append(sim.nextOrderItemId++)
+                .append(orderId)
+                .append(userId)
+                .append(p.id())
+                .append(inventoryId)
+                .append(status)
+                .append(ts(created));
+            appendTs(orderItems, shipped);
+            appendTs(orderItems, delivered);
+            appendTs(orderItems, returned);
+            orderItems.append(p.retailPrice()).endRow();
             orderItemRows++;
         }
     }
 
     private void addInventory(long id, Catalog.Product p, long createdAt, long soldAt) throws SQLException {
-        inventory.setLong(1, id);
-        inventory.setInt(2, p.id());
-        inventory.setObject(3, ts(createdAt));
-        setTs(inventory, 4, soldAt);
-        inventory.setDouble(5, p.cost());
-        inventory.setString(6, p.category().name());
-        inventory.setString(7, p.name());
-        inventory.setString(8, p.brand());
-        inventory.setDouble(9, p.retailPrice());
-        inventory.setString(10, p.department());
-        inventory.setString(11, p.sku());
-        inventory.setInt(12, p.distributionCenterId());
-        inventory.addBatch();
+        inventory.beginRow()
+            .append(id)
+            .append(p.id())
+            .append(ts(createdAt));
+        appendTs(inventory, soldAt);
+        inventory.append(p.cost())
+            .append(p.category().name())
+            .append(p.name())
+            .append(p.brand())
+            .append(p.retailPrice())
+            .append(p.department())
+            .append(p.sku())
+            .append(p.distributionCenterId())
+            .endRow();
         inventoryRows++;
     }
 
@@ -207,18 +216,23 @@ final class RowWriter implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the appenders and the statement. Rows still buffered (only after a failure before {@link #finish}) are
+     * flushed into the connection's open transaction, which the caller rolls back.
+     */
     @Override
     public void close() throws SQLException {
         SQLException failure = null;
-        for (PreparedStatement ps : new PreparedStatement[] {users, orders, orderItems, inventory, events,
-            assignments, meta}) {
+        for (AutoCloseable resource : new AutoCloseable[] {users, orders, orderItems, inventory, events, assignments,
+            meta}) {
             try {
-                ps.close();
-            } catch (SQLException e) {
+                resource.close();
+            } catch (Exception e) {
+                SQLException sql = e instanceof SQLException se ? se : new SQLException(e);
                 if (failure == null) {
-                    failure = e;
+                    failure = sql;
                 } else {
-                    failure.addSuppressed(e);
+                    failure.addSuppressed(sql);
                 }
             }
         }

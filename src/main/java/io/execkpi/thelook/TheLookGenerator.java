@@ -18,15 +18,20 @@ import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
 /**
- * Deterministic generator of a thelook-style ecommerce warehouse (plain JDBC, no framework).
+ * Deterministic generator of a thelook-style ecommerce warehouse in DuckDB (JDBC plus DuckDB's appender, no
+ * framework).
  *
  * <p>{@link #generateThrough} creates the schema when missing ({@code /thelook/schema.sql}), writes the
  * static tables once (distribution centers, products, experiments, experiment variants, the
- * {@code thelook_meta} row) and then generates every missing day up to the requested date. Each day's
- * rows and the {@code thelook_meta.last_generated} update commit in one transaction, so a crash never
- * leaves half a day: the next run regenerates that day. The same settings always give the same rows,
- * and topping up day by day gives exactly the rows of one run over the whole span.
+ * {@code thelook_meta} row) and then generates every missing day up to the requested date. All the
+ * missing days' rows and the {@code thelook_meta.last_generated} update commit in one transaction, so a
+ * top-up that fails or is killed half-way leaves the warehouse as it was before it: the next run
+ * generates the same days again. The same settings always give the same rows, and topping up day by day
+ * gives exactly the rows of one run over the whole span.
  *
  * <p>Not thread-safe across processes: run one generator per warehouse at a time (calls on one instance
  * are serialised).
@@ -37,10 +42,12 @@ public final class TheLookGenerator {
 
     private final TheLookSettings settings;
 
+    /** A generator for these settings (seed, scale, optional start). */
     public TheLookGenerator(TheLookSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** The settings this generator was built with. */
     public TheLookSettings settings() {
         return settings;
     }
@@ -49,6 +56,10 @@ public final class TheLookGenerator {
      * Creates the schema if missing and generates every day from the first missing day through
      * {@code through} inclusive; a no-op when those days are already there.
      *
+     * @param warehouse a DuckDB database (the rows are written through {@code DuckDBConnection.createAppender})
+     * @param through   last day to generate
+     * @return what was generated (zero days when nothing was missing)
+     * @throws SQLException when the warehouse fails; the whole top-up is rolled back (the warehouse is as before)
      * @throws IllegalStateException when the warehouse was generated with other settings (the message
      *                               names the setting and how to fix it) or is inconsistent
      */
@@ -105,10 +116,12 @@ public final class TheLookGenerator {
         restore(c, sim);
 
         try (RowWriter writer = new RowWriter(c, sim)) {
+            writer.begin(through);
             for (long day = first.toEpochDay(); day <= through.toEpochDay(); day++) {
                 writer.write(sim.simulate(day));
-                c.commit();
             }
+            writer.finish();
+            c.commit();
             return new GenerationSummary(first, through, (int) (through.toEpochDay() - first.toEpochDay() + 1),
                 writer.userRows, writer.orderRows, writer.orderItemRows, writer.eventRows, writer.inventoryRows,
                 writer.assignmentRows, through, Duration.ofNanos(System.nanoTime() - began));
@@ -150,62 +163,39 @@ public final class TheLookGenerator {
         return statements;
     }
 
+    /** Writes the static tables through appenders (prepared statements bind slowly on DuckDB), then the meta row. */
     private void initialize(Connection c, LocalDate start) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO distribution_centers (id, name, latitude, longitude) VALUES (?, ?, ?, ?)")) {
-            for (Catalog.DistributionCenter dc : Catalog.DISTRIBUTION_CENTERS) {
-                ps.setInt(1, dc.id());
-                ps.setString(2, dc.name());
-                ps.setDouble(3, dc.latitude());
-                ps.setDouble(4, dc.longitude());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        Catalog catalog = new Catalog(settings.seed(), settings.scale());
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO products (id, cost, category, name, brand, "
-            + "retail_price, department, sku, distribution_center_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Catalog.Product p : catalog.products) {
-                ps.setInt(1, p.id());
-                ps.setDouble(2, p.cost());
-                ps.setString(3, p.category().name());
-                ps.setString(4, p.name());
-                ps.setString(5, p.brand());
-                ps.setDouble(6, p.retailPrice());
-                ps.setString(7, p.department());
-                ps.setString(8, p.sku());
-                ps.setInt(9, p.distributionCenterId());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ex = c.prepareStatement("INSERT INTO experiments (experiment_id, name, description, "
-            + "start_date, end_date) VALUES (?, ?, ?, ?, NULL)");
-             PreparedStatement var = c.prepareStatement("INSERT INTO experiment_variants (experiment_id, variant, "
-                 + "weight, is_control) VALUES (?, ?, ?, ?)")) {
-            for (Experiments.Experiment e : Experiments.ALL) {
-                ex.setString(1, e.id());
-                ex.setString(2, e.name());
-                ex.setString(3, e.description());
-                ex.setObject(4, e.startDate(start));
-                ex.addBatch();
-                for (Experiments.Variant v : e.variants()) {
-                    var.setString(1, e.id());
-                    var.setString(2, v.name());
-                    var.setDouble(3, v.weight());
-                    var.setBoolean(4, v.control());
-                    var.addBatch();
-                }
-            }
-            ex.executeBatch();
-            var.executeBatch();
-        }
+        DuckDBConnection duck = c.unwrap(DuckDBConnection.class);
+        // the meta row first: it opens the transaction the appenders write into
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO thelook_meta (id, seed, scale, start_date, "
             + "last_generated) VALUES (1, ?, ?, ?, NULL)")) {
             ps.setLong(1, settings.seed());
             ps.setDouble(2, settings.scale());
             ps.setObject(3, start);
             ps.executeUpdate();
+        }
+        try (DuckDBAppender dc = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "distribution_centers")) {
+            for (Catalog.DistributionCenter d : Catalog.DISTRIBUTION_CENTERS) {
+                dc.beginRow().append(d.id()).append(d.name()).append(d.latitude()).append(d.longitude()).endRow();
+            }
+        }
+        Catalog catalog = new Catalog(settings.seed(), settings.scale());
+        try (DuckDBAppender products = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "products")) {
+            for (Catalog.Product p : catalog.products) {
+                products.beginRow().append(p.id()).append(p.cost()).append(p.category().name()).append(p.name())
+                    .append(p.brand()).append(p.retailPrice()).append(p.department()).append(p.sku())
+                    .append(p.distributionCenterId()).endRow();
+            }
+        }
+        try (DuckDBAppender ex = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "experiments");
+             DuckDBAppender var = duck.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "experiment_variants")) {
+            for (Experiments.Experiment e : Experiments.ALL) {
+                ex.beginRow().append(e.id()).append(e.name()).append(e.description()).append(e.startDate(start));
+                ex.appendNull().endRow();
+                for (Experiments.Variant v : e.variants()) {
+                    var.beginRow().append(e.id()).append(v.name()).append(v.weight()).append(v.control()).endRow();
+                }
+            }
         }
     }
 

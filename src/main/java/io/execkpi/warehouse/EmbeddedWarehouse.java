@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the embedded thelook warehouse generated through a date: generates it when missing and tops it up day by
- * day afterwards (the same seed and date always give the same rows). Does nothing for other warehouses or when
- * {@code execkpi.thelook.generate=false}.
+ * Keeps the embedded DuckDB thelook warehouse generated through a date: generates it when missing and tops it up day
+ * by day afterwards (the same seed and date always give the same rows). Does nothing for other warehouses (BigQuery,
+ * a JDBC URL that is not DuckDB's) or when {@code execkpi.thelook.generate=false}.
  */
 @Component
 public class EmbeddedWarehouse {
@@ -24,6 +24,7 @@ public class EmbeddedWarehouse {
     private final WarehouseProperties warehouse;
     private final TheLookProperties thelook;
 
+    /** Wires the generator to the warehouse pool and to the warehouse and thelook settings. */
     public EmbeddedWarehouse(WarehouseConfiguration.WarehouseConnection connection, WarehouseProperties warehouse,
                              TheLookProperties thelook) {
         this.connection = connection;
@@ -31,15 +32,24 @@ public class EmbeddedWarehouse {
         this.thelook = thelook;
     }
 
+    /**
+     * Generates every missing day through {@code through} (inclusive), all in one transaction.
+     *
+     * @param through last business date the warehouse must hold
+     * @throws java.sql.SQLException when the warehouse fails (the warehouse stays as it was before the call)
+     * @throws IllegalStateException when the warehouse was generated with other settings
+     */
     public void ensureGeneratedThrough(LocalDate through) throws Exception {
-        if (!thelook.generate() || !"jdbc".equals(warehouse.type())) {
+        if (!thelook.generate() || !warehouse.duckDb()) {
             return;
         }
+        // first the pool: opening it replaces an H2 warehouse of an earlier version, which may hand on its start
+        javax.sql.DataSource dataSource = connection.dataSource();
         // without a configured start the generator keeps the warehouse's recorded start (three years before the
-        // first generated day), so the default does not move every day
-        GenerationSummary summary = new TheLookGenerator(new TheLookSettings(thelook.seed(), thelook.scale(),
-                thelook.start()))
-                .generateThrough(connection.dataSource(), through);
+        // first generated day), so the default does not move every day; a replaced H2 warehouse hands its start on
+        LocalDate start = thelook.start() != null ? thelook.start() : connection.inheritedStart().orElse(null);
+        GenerationSummary summary = new TheLookGenerator(new TheLookSettings(thelook.seed(), thelook.scale(), start))
+                .generateThrough(dataSource, through);
         if (summary.days() > 0) {
             log.info("embedded warehouse generated {}..{} ({} days, {} users, {} orders, {} events) in {} ms",
                     summary.firstDay(), summary.lastDay(), summary.days(), summary.users(), summary.orders(),

@@ -1,10 +1,10 @@
 package io.execkpi.warehouse;
 
+import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,14 +18,20 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
- * Warehouse over JDBC (the embedded H2 thelook warehouse by default). Named {@code :parameters} are bound by
- * Spring's {@link NamedParameterJdbcTemplate}; timestamps are read as UTC.
+ * Warehouse over JDBC (the embedded DuckDB thelook warehouse by default). Named {@code :parameters} are bound by
+ * Spring's {@link NamedParameterJdbcTemplate}; timestamps are read as UTC; DuckDB's 128-bit integers (the type of
+ * {@code SUM} over integers) are read as {@code Long} when they fit.
  */
 public final class JdbcWarehouse implements Warehouse {
 
     private final SqlFiles sqlFiles;
     private final NamedParameterJdbcTemplate jdbc;
 
+    /**
+     * @param dataSource the warehouse's connections
+     * @param sqlFiles   where the named queries are read from (their dialect is this warehouse's)
+     * @param fetchSize  rows fetched per round trip when streaming results
+     */
     public JdbcWarehouse(DataSource dataSource, SqlFiles sqlFiles, int fetchSize) {
         this.sqlFiles = sqlFiles;
         JdbcTemplate template = new JdbcTemplate(dataSource);
@@ -68,8 +74,11 @@ public final class JdbcWarehouse implements Warehouse {
         if (value instanceof java.time.LocalDateTime ldt) {
             return ldt.toInstant(ZoneOffset.UTC);
         }
-        if (value instanceof LocalDate) {
-            return value;
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof BigInteger big) {
+            return big.bitLength() < 64 ? (Object) big.longValue() : new java.math.BigDecimal(big);
         }
         return value;
     }

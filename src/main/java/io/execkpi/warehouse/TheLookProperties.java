@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The generated embedded warehouse (used only with the default JDBC/H2 warehouse).
+ * The generated embedded warehouse (used only with the default embedded DuckDB warehouse).
  *
  * @param generate whether to generate (or top up) the embedded warehouse at start-up
  * @param scale    1.0 ≈ the public thelook dataset (100k users, ~2.4M events)

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  */
 public interface Warehouse {
 
-    /** The SQL dialect folder this warehouse reads its queries from, e.g. {@code h2} or {@code bigquery}. */
+    /** The SQL dialect folder this warehouse reads its queries from, e.g. {@code duckdb} or {@code bigquery}. */
     String dialect();
 
     /**

@@ -1,5 +1,8 @@
 package io.execkpi.warehouse;
 
+import java.time.LocalDate;
+import java.util.Optional;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -10,8 +13,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * Builds the {@link Warehouse} that {@code execkpi.warehouse.type} selects: {@code jdbc} (default: the embedded H2
- * thelook warehouse) or {@code bigquery}. The JDBC warehouse has its own connection pool, deliberately not a
+ * Builds the {@link Warehouse} that {@code execkpi.warehouse.type} selects: {@code jdbc} (default: the embedded
+ * DuckDB thelook warehouse) or {@code bigquery}. The JDBC warehouse has its own connection pool, deliberately not a
  * {@code DataSource} bean: the application's DataSource is the results store / job repository, and the warehouse is
  * a separate, read-mostly source. That pool is created on first use only, so with BigQuery it never exists.
  */
@@ -45,23 +48,38 @@ public class WarehouseConfiguration {
     /**
      * Owns the JDBC warehouse pool so that it is closed with the application context. The pool is created on the
      * first call of {@link #dataSource()}: never for a BigQuery warehouse.
+     *
+     * <p>For DuckDB, every pooled connection opens the same database instance (the driver shares one instance per
+     * file within the process, and DuckDB's MVCC lets the generator write while queries read); results stream
+     * ({@code jdbc_stream_results}) instead of being materialized in memory. Before the first connection, an H2
+     * warehouse left by an earlier version is replaced (see {@link DuckDbFile#prepare}).
      */
     public static final class WarehouseConnection implements AutoCloseable {
 
         private final WarehouseProperties properties;
         private HikariDataSource dataSource;
+        private Optional<LocalDate> inheritedStart = Optional.empty();
         private boolean closed;
 
         WarehouseConnection(WarehouseProperties properties) {
             this.properties = properties;
         }
 
+        /**
+         * The warehouse pool, created on first call.
+         *
+         * @throws IllegalStateException after {@link #close()}
+         */
         public synchronized HikariDataSource dataSource() {
             if (closed) {
                 throw new IllegalStateException("The warehouse connection pool is closed");
             }
             if (dataSource == null) {
                 HikariConfig config = new HikariConfig();
+                if (properties.duckDb()) {
+                    DuckDbFile.path(properties.jdbcUrl()).ifPresent(file -> inheritedStart = DuckDbFile.prepare(file));
+                    config.addDataSourceProperty("jdbc_stream_results", "true");
+                }
                 config.setJdbcUrl(properties.jdbcUrl());
                 config.setUsername(properties.username());
                 config.setPassword(properties.password());
@@ -70,6 +88,14 @@ public class WarehouseConfiguration {
                 dataSource = new HikariDataSource(config);
             }
             return dataSource;
+        }
+
+        /**
+         * The generator start recorded by an H2 warehouse of an earlier version that {@link #dataSource()} replaced
+         * while the DuckDB file did not exist yet; empty otherwise.
+         */
+        public synchronized Optional<LocalDate> inheritedStart() {
+            return inheritedStart;
         }
 
         /** Whether the pool exists (it is created on first use). */

@@ -6,20 +6,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where the warehouse lives and which SQL dialect its queries are written in.
  *
- * @param type     {@code jdbc} (embedded H2 or any JDBC database) or {@code bigquery} (settings under
+ * @param type     {@code jdbc} (the embedded DuckDB file or any JDBC database) or {@code bigquery} (settings under
  *                 {@code execkpi.warehouse.bigquery}, see {@link BigQueryProperties})
- * @param jdbcUrl  JDBC URL of the warehouse (default: the embedded H2 file); {@code jdbc} only
+ * @param jdbcUrl  JDBC URL of the warehouse (default: the embedded DuckDB file {@code ./data/warehouse.duckdb});
+ *                 {@code jdbc} only
  * @param username JDBC user; {@code jdbc} only
  * @param password JDBC password (from the environment in production); {@code jdbc} only
- * @param dialect  folder under {@code sqlLocation} holding the queries for this warehouse (default: {@code h2} for
- *                 {@code jdbc}, {@code bigquery} for {@code bigquery})
+ * @param dialect  folder under {@code sqlLocation} holding the queries for this warehouse (default: {@code duckdb}
+ *                 for {@code jdbc}, {@code bigquery} for {@code bigquery})
  * @param sqlLocation Spring resource location of the SQL folder (default: the repository's {@code sql/}, packaged in the jar)
  * @param fetchSize rows fetched per round trip when streaming results; {@code jdbc} only
  */
 @ConfigurationProperties("execkpi.warehouse")
 public record WarehouseProperties(
         @DefaultValue("jdbc") String type,
-        @DefaultValue("jdbc:h2:file:./data/warehouse;QUERY_CACHE_SIZE=0") String jdbcUrl,
+        @DefaultValue("jdbc:duckdb:./data/warehouse.duckdb") String jdbcUrl,
         @DefaultValue("sa") String username,
         @DefaultValue("") String password,
         String dialect,
@@ -28,18 +29,30 @@ public record WarehouseProperties(
 
     public static final String JDBC = "jdbc";
     public static final String BIGQUERY = "bigquery";
+    /** The dialect (and {@code sql/} folder) of the embedded DuckDB warehouse. */
+    public static final String DUCKDB = "duckdb";
 
+    /**
+     * Checks and completes the settings.
+     *
+     * @throws IllegalArgumentException for an unknown type, or a dialect other than {@code bigquery} on BigQuery
+     */
     public WarehouseProperties {
         if (!JDBC.equals(type) && !BIGQUERY.equals(type)) {
             throw new IllegalArgumentException("execkpi.warehouse.type: unsupported '" + type
                     + "': expected jdbc or bigquery");
         }
         if (dialect == null || dialect.isBlank()) {
-            dialect = BIGQUERY.equals(type) ? "bigquery" : "h2";
+            dialect = BIGQUERY.equals(type) ? "bigquery" : DUCKDB;
         }
-        if (BIGQUERY.equals(type) && "h2".equals(dialect)) {
-            throw new IllegalArgumentException("execkpi.warehouse.dialect=h2 cannot run on BigQuery: with "
+        if (BIGQUERY.equals(type) && !"bigquery".equals(dialect)) {
+            throw new IllegalArgumentException("execkpi.warehouse.dialect=" + dialect + " cannot run on BigQuery: with "
                     + "execkpi.warehouse.type=bigquery set execkpi.warehouse.dialect=bigquery (or leave it unset)");
         }
+    }
+
+    /** Whether {@link #jdbcUrl()} addresses a DuckDB database (the embedded warehouse). */
+    public boolean duckDb() {
+        return JDBC.equals(type) && jdbcUrl.startsWith(DuckDbFile.URL_PREFIX);
     }
 }

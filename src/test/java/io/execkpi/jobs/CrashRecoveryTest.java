@@ -87,8 +87,8 @@ class CrashRecoveryTest {
         String store = "jdbc:h2:mem:replicas-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         String[] args = {"--execkpi.data-dir=" + dir, "--execkpi.store.jdbc-url=" + store,
                 "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.02", "--execkpi.schedule.nightly=-",
-                "--execkpi.bootstrap.enabled=false", "--execkpi.warehouse.jdbc-url=jdbc:h2:mem:replicas-wh-"
-                + System.nanoTime() + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=0"};
+                // both instances open the same DuckDB warehouse file: the driver shares one database per file
+                "--execkpi.bootstrap.enabled=false"};
         try (ConfigurableApplicationContext a = new SpringApplicationBuilder(ExecKpiApplication.class)
                 .web(WebApplicationType.NONE).run(args);
              ConfigurableApplicationContext b = new SpringApplicationBuilder(ExecKpiApplication.class)

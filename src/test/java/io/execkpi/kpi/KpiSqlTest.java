@@ -21,7 +21,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * Every KPI query of sql/h2 against a tiny warehouse written here by hand; expected values are computed by hand in
+ * Every KPI query of sql/duckdb against a tiny warehouse written here by hand; expected values are computed by hand in
  * the comments (not by running the code). The fixture includes the traps of the original system: cancelled and
  * shipped orders, several items per order, an order placed before an experiment assignment, a session crossing
  * midnight, sessions landing mid-funnel, weeks without activity and activity after the as-of date.
@@ -32,10 +32,8 @@ class KpiSqlTest {
 
     @BeforeAll
     static void fixture() throws Exception {
-        // one session for every query, as behind a connection pool (QUERY_CACHE_SIZE=0 as in application.yml:
-        // H2 otherwise reuses a cached parse of a CTE query with the first call's parameter values)
-        SingleConnectionDataSource ds = new SingleConnectionDataSource(
-                "jdbc:h2:mem:kpisql;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=0", "sa", "", true);
+        // one in-memory DuckDB connection for every query
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
         Connection c = ds.getConnection();
         ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
         JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -86,7 +84,8 @@ class KpiSqlTest {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < events.length; i++) {
             Object[] e = events[i];
-            rows.add(new Object[] {i + 1, e[0], i + 1, e[1], java.sql.Timestamp.valueOf((String) e[2]), e[3]});
+            rows.add(new Object[] {i + 1, e[0], i + 1, e[1],
+                    java.time.LocalDateTime.parse(((String) e[2]).replace(' ', 'T')), e[3]});
         }
         jdbc.batchUpdate("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, event_type)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", rows);
@@ -99,7 +98,7 @@ class KpiSqlTest {
                 + " (1, 'exp1', 'control', TIMESTAMP '2025-01-06 10:30:00'),"
                 + " (2, 'exp1', 'treatment', TIMESTAMP '2025-01-07 00:00:00'),"
                 + " (3, 'exp1', 'treatment', TIMESTAMP '2025-01-13 12:00:00')");
-        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "h2"), 100);
+        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100);
     }
 
     static List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
@@ -132,6 +131,26 @@ class KpiSqlTest {
         assertRevenue(rows.get(2), 0, 0, 0.0, null);
         // 01-08: order 4 with 5.25 + 4.75 + 30.00 -> 1 order, 3 items, 40.00, aov 40.00
         assertRevenue(rows.get(3), 1, 3, 40.00, 40.00);
+    }
+
+    @Test
+    void averageOrderValueRoundsHalfACentUp() throws Exception {
+        // 133.95 over 2 orders is 66.975 exactly: 66.98 (rounding the double 66.974999… would give 66.97)
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
+        ScriptUtils.executeSqlScript(ds.getConnection(), new ClassPathResource("thelook/schema.sql"));
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.update("INSERT INTO orders (order_id, user_id, status, created_at, num_of_item) VALUES"
+                + " (1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 1),"
+                + " (2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 2)");
+        jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price) VALUES"
+                + " (1, 1, 1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 99.95),"
+                + " (2, 2, 2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 20.00),"
+                + " (3, 2, 2, 3, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 14.00)");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100).query(
+                "revenue_daily", Map.of("from", d("2025-01-06"), "to", d("2025-01-06")), rows::add);
+        assertRevenue(rows.get(0), 2, 3, 133.95, 66.98);
+        ds.destroy();
     }
 
     private static void assertRevenue(Map<String, Object> row, long orders, long items, double revenue, Double aov) {

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Measures mlJob end to end and per step on an existing warehouse (not a test; nothing asserts on time):
- * {@code java … io.execkpi.ml.MlBenchmark <warehouse H2 file without .mv.db> <business date> [runs [--spring.args…]]}.
+ * {@code java … io.execkpi.ml.MlBenchmark <DuckDB warehouse file> <business date> [runs [--spring.args…]]}.
  * Each run is a new job instance ({@code rerun=true}) on a fresh results store; prints one line per run and the
  * candidates' metrics.
  */
@@ -39,7 +39,7 @@ public final class MlBenchmark {
         Path dir = Files.createTempDirectory("ml-bench");
         List<String> springArgs = new ArrayList<>(List.of("--execkpi.data-dir=" + dir,
                 "--execkpi.bootstrap.enabled=false", "--execkpi.thelook.generate=false", "--execkpi.schedule.nightly=-",
-                "--execkpi.warehouse.jdbc-url=jdbc:h2:file:" + warehouse + ";ACCESS_MODE_DATA=r;QUERY_CACHE_SIZE=0",
+                "--execkpi.warehouse.jdbc-url=jdbc:duckdb:" + warehouse,
                 "--execkpi.artifacts.dir=" + dir.resolve("artifacts"), "--logging.level.root=WARN",
                 "--logging.level.io.execkpi.ml=INFO"));
         springArgs.addAll(List.of(args).subList(Math.min(3, args.length), args.length));

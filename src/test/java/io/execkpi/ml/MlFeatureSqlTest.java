@@ -24,8 +24,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
- * The real feature query ({@code sql/h2/ml_features.sql}) on a warehouse written here by hand (the thelook schema,
- * H2 in memory). Cutoff T = 2025-03-15 00:00, label window (T, 2025-03-29 00:00].
+ * The real feature query ({@code sql/duckdb/ml_features.sql}) on a warehouse written here by hand (the thelook
+ * schema, DuckDB in memory). Cutoff T = 2025-03-15 00:00, label window (T, 2025-03-29 00:00].
  *
  * <ul>
  * <li>hand-computed feature values for two users and the sentinels of an inactive one;</li>
@@ -45,12 +45,11 @@ class MlFeatureSqlTest {
 
     @BeforeEach
     void fixture() throws Exception {
-        SingleConnectionDataSource ds = new SingleConnectionDataSource(
-                "jdbc:h2:mem:mlfeatures" + System.nanoTime() + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=0", "sa", "", true);
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
         Connection c = ds.getConnection();
         ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
         jdbc = new JdbcTemplate(ds);
-        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "classpath:sql/", "h2"), 100);
+        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "classpath:sql/", "duckdb"), 100);
 
         user(1, "F", 30, "Search", "2024-12-01 10:00:00");
         user(2, "M", 19, "Email", "2025-03-10 08:00:00");

@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.LocalDate;
-import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Manual measurement (not a test): generates a warehouse and prints time, counts and planted effects.
- * Usage: {@code TheLookBenchmark <jdbc-url> <scale> <days> [seed]}.
+ * Usage: {@code TheLookBenchmark <duckdb-jdbc-url> <scale> <days> [seed]}, e.g. {@code jdbc:duckdb:/tmp/w.duckdb}.
  */
 public final class TheLookBenchmark {
 
@@ -16,12 +16,12 @@ public final class TheLookBenchmark {
     static void auc(Connection c, LocalDate cutoff) throws java.sql.SQLException {
         String t = "CAST('" + cutoff + "' AS TIMESTAMP)";
         java.util.Map<Long, Long> s30 = map(c, "SELECT user_id, COUNT(DISTINCT session_id) FROM events WHERE created_at < "
-            + t + " AND created_at >= DATEADD(DAY, -30, " + t + ") AND user_id IS NOT NULL GROUP BY user_id");
+            + t + " AND created_at >= " + t + " - INTERVAL 30 DAY AND user_id IS NOT NULL GROUP BY user_id");
         java.util.Map<Long, Long> past = map(c, "SELECT user_id, COUNT(*) FROM orders WHERE created_at < " + t
             + " GROUP BY user_id");
         java.util.Map<Long, Long> label = map(c, "SELECT user_id, COUNT(*) FROM orders WHERE created_at >= " + t
-            + " AND created_at < DATEADD(DAY, 14, " + t + ") GROUP BY user_id");
-        java.util.List<Object[]> rows = TheLookQueries.rows(c, "SELECT id, DATEDIFF(DAY, created_at, " + t
+            + " AND created_at < " + t + " + INTERVAL 14 DAY GROUP BY user_id");
+        java.util.List<Object[]> rows = TheLookQueries.rows(c, "SELECT id, date_diff('day', created_at, " + t
             + "), traffic_source FROM users WHERE created_at < " + t);
         double[] y = new double[rows.size()];
         double[][] scores = new double[3][rows.size()];
@@ -83,9 +83,7 @@ public final class TheLookBenchmark {
         int days = Integer.parseInt(args[2]);
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
         LocalDate start = LocalDate.of(2022, 1, 1);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(url);
-        ds.setUser("sa");
+        DriverManagerDataSource ds = new DriverManagerDataSource(url);
         TheLookGenerator gen = new TheLookGenerator(new TheLookSettings(seed, scale, start));
         GenerationSummary s = gen.generateThrough(ds, start.plusDays(days - 1));
         System.out.println(s);
@@ -110,8 +108,8 @@ public final class TheLookBenchmark {
             System.out.println("users with orders: " + TheLookQueries.scalar(c,
                 "SELECT COUNT(DISTINCT user_id) FROM orders"));
         }
-        if (url.startsWith("jdbc:h2:file:")) {
-            Path f = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0] + ".mv.db");
+        if (url.startsWith("jdbc:duckdb:")) {
+            Path f = Path.of(url.substring("jdbc:duckdb:".length()).split(";")[0]);
             if (Files.exists(f)) {
                 System.out.printf("file %s %,d bytes%n", f, Files.size(f));
             }

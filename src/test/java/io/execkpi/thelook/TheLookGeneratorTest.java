@@ -14,17 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
+import io.execkpi.support.DuckDbForTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The generator against in-memory H2 warehouses.
+ * The generator against in-memory DuckDB warehouses.
  *
  * <p>Determinism, top-up and crash tests use a small warehouse (scale 0.1, 120 days). The planted
  * effects need a larger sample: at scale 0.1 an arm holds ~1k users and the standard error of a
@@ -41,8 +41,8 @@ class TheLookGeneratorTest {
     private static final TheLookSettings SMALL = new TheLookSettings(7, 0.1, START);
     private static final LocalDate SMALL_THROUGH = START.plusDays(119);
 
-    private final List<JdbcDataSource> opened = new ArrayList<>();
-    private JdbcDataSource big;
+    private final List<DriverManagerDataSource> opened = new ArrayList<>();
+    private DriverManagerDataSource big;
     private GenerationSummary bigSummary;
     private String smallReference;
 
@@ -56,23 +56,19 @@ class TheLookGeneratorTest {
 
     @AfterAll
     void dropDatabases() throws SQLException {
-        for (JdbcDataSource ds : opened) {
-            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-                st.execute("SHUTDOWN");
-            }
+        for (DriverManagerDataSource ds : opened) {
+            DuckDbForTests.release(ds);
         }
     }
 
-    private JdbcDataSource newDatabase() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:thelook-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        ds.setUser("sa");
+    private DriverManagerDataSource newDatabase() {
+        DriverManagerDataSource ds = DuckDbForTests.newMemoryDatabase("thelook");
         opened.add(ds);
         return ds;
     }
 
     private String checksumOf(TheLookSettings settings, LocalDate through) throws SQLException {
-        JdbcDataSource ds = newDatabase();
+        DriverManagerDataSource ds = newDatabase();
         new TheLookGenerator(settings).generateThrough(ds, through);
         return checksum(ds);
     }
@@ -111,7 +107,7 @@ class TheLookGeneratorTest {
 
     @Test
     void toppingUpDayByDayEqualsGeneratingAtOnce() throws SQLException {
-        JdbcDataSource ds = newDatabase();
+        DriverManagerDataSource ds = newDatabase();
         TheLookGenerator generator = new TheLookGenerator(SMALL);
         // cut points before, on and after the experiment starts (days 28, 35, 42, 49)
         int[] cuts = {0, 20, 28, 29, 41, 42, 43, 60, 61, 100, 119};
@@ -137,10 +133,12 @@ class TheLookGeneratorTest {
     }
 
     @Test
-    void aCrashDuringADayLeavesNoHalfDayAndTheNextRunCompletesIt() throws SQLException {
-        JdbcDataSource ds = newDatabase();
-        // commit 1 writes the static tables, commits 2.. one day each: fail while committing day 31
-        DataSource crashing = failingOnCommit(ds, 32);
+    void aTopUpThatFailsHalfWayLeavesTheWarehouseAsBeforeAndTheNextRunCompletesIt() throws SQLException {
+        DriverManagerDataSource ds = newDatabase();
+        new TheLookGenerator(SMALL).generateThrough(ds, START.plusDays(29));
+        String before = checksum(ds);
+        // the top-up through day 119 is one transaction: its commit (the first: the static tables exist) fails
+        DataSource crashing = failingOnCommit(ds, 1);
         assertThatThrownBy(() -> new TheLookGenerator(SMALL).generateThrough(crashing, SMALL_THROUGH))
             .isInstanceOf(SQLException.class).hasMessageContaining("simulated crash");
         try (Connection c = ds.getConnection()) {
@@ -150,8 +148,27 @@ class TheLookGeneratorTest {
             assertThat(TheLookQueries.scalar(c,
                 "SELECT COUNT(*) FROM users WHERE created_at >= TIMESTAMP '2023-01-31 00:00:00'")).isZero();
         }
+        assertThat(checksum(ds)).isEqualTo(before);
         GenerationSummary resumed = new TheLookGenerator(SMALL).generateThrough(ds, SMALL_THROUGH);
         assertThat(resumed.firstDay()).isEqualTo(START.plusDays(30));
+        assertThat(checksum(ds)).isEqualTo(smallReference);
+    }
+
+    @Test
+    void aFirstGenerationThatFailsLeavesOnlyTheStaticTables() throws SQLException {
+        DriverManagerDataSource ds = newDatabase();
+        // commit 1 writes the static tables, commit 2 every day through day 119: it fails
+        DataSource crashing = failingOnCommit(ds, 2);
+        assertThatThrownBy(() -> new TheLookGenerator(SMALL).generateThrough(crashing, SMALL_THROUGH))
+            .isInstanceOf(SQLException.class).hasMessageContaining("simulated crash");
+        try (Connection c = ds.getConnection()) {
+            assertThat(TheLookGenerator.readMeta(c).lastGenerated()).isNull();
+            for (String table : new String[] {"users", "orders", "order_items", "inventory_items", "events",
+                "assignments"}) {
+                assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM " + table)).as(table).isZero();
+            }
+        }
+        new TheLookGenerator(SMALL).generateThrough(ds, SMALL_THROUGH);
         assertThat(checksum(ds)).isEqualTo(smallReference);
     }
 
@@ -184,7 +201,7 @@ class TheLookGeneratorTest {
 
     @Test
     void mismatchedSettingsAreRefusedNamingTheSetting() throws SQLException {
-        JdbcDataSource ds = newDatabase();
+        DriverManagerDataSource ds = newDatabase();
         LocalDate through = START.plusDays(3);
         new TheLookGenerator(SMALL).generateThrough(ds, through);
 
@@ -212,7 +229,7 @@ class TheLookGeneratorTest {
 
     @Test
     void aNewWarehouseWithoutConfiguredStartBeginsThreeYearsBeforeThrough() throws SQLException {
-        JdbcDataSource ds = newDatabase();
+        DriverManagerDataSource ds = newDatabase();
         LocalDate through = LocalDate.of(2025, 6, 30);
         GenerationSummary s = new TheLookGenerator(new TheLookSettings(5, 0.01, null)).generateThrough(ds, through);
         assertThat(s.firstDay()).isEqualTo(LocalDate.of(2022, 6, 30));
@@ -311,6 +328,18 @@ class TheLookGeneratorTest {
         assertThat(scalar("SELECT COUNT(*) FROM assignments WHERE variant NOT IN "
             + "(SELECT variant FROM experiment_variants v WHERE v.experiment_id = assignments.experiment_id)"))
             .isZero();
+    }
+
+    /** The large tables declare no primary key (DuckDB appends faster without): their keys are unique anyway. */
+    @Test
+    void everyKeyIsUniqueWithoutAPrimaryKeyConstraint() throws SQLException {
+        for (String[] key : new String[][] {{"users", "id"}, {"orders", "order_id"}, {"order_items", "id"},
+            {"inventory_items", "id"}, {"events", "id"}, {"assignments", "experiment_id, user_id"}}) {
+            assertThat(scalar("SELECT COUNT(*) FROM " + key[0]))
+                .as("rows of %s unique by (%s)", key[0], key[1])
+                .isEqualTo(scalar("SELECT COUNT(*) FROM (SELECT DISTINCT " + key[1] + " FROM " + key[0] + ")"))
+                .isPositive();
+        }
     }
 
     // ---- value domains and funnel ---------------------------------------------------------------
@@ -497,7 +526,7 @@ class TheLookGeneratorTest {
         double[] activeShare = new double[13];
         for (Object[] r : rows("""
             SELECT week, COUNT(DISTINCT user_id) FROM (
-                SELECT e.user_id, DATEDIFF(SECOND, u.created_at, e.created_at) / 604800 AS week
+                SELECT e.user_id, date_diff('second', u.created_at, e.created_at) // 604800 AS week
                 FROM events e JOIN users u ON u.id = e.user_id
                 WHERE e.created_at < TIMESTAMP '2023-06-01 00:00:00'
                   AND u.created_at < TIMESTAMP '2023-03-02 00:00:00')
@@ -520,9 +549,9 @@ class TheLookGeneratorTest {
         double[] perWeekday = new double[8];
         double[] days = new double[8];
         for (Object[] r : rows("""
-            SELECT ISO_DAY_OF_WEEK(d), COUNT(*), SUM(n) FROM (
+            SELECT isodow(d), COUNT(*), SUM(n) FROM (
                 SELECT CAST(created_at AS DATE) AS d, COUNT(DISTINCT session_id) AS n FROM events GROUP BY d)
-            GROUP BY ISO_DAY_OF_WEEK(d)
+            GROUP BY isodow(d)
             """)) {
             int dow = ((Number) r[0]).intValue();
             days[dow] = ((Number) r[1]).doubleValue();

@@ -20,13 +20,13 @@ import io.execkpi.warehouse.BigQuerySql.Token;
  *   <li>rendering: placeholders known, blocks balanced; no dataset written into the file (every quoted table name
  *       is {@code `{{source}}.table`} or {@code `{{experiments}}.table`}, no unquoted three-part name);</li>
  *   <li>syntax basics: strings, quoted names and comments closed; parentheses balanced; one statement starting
- *       with SELECT or WITH; no H2-only constructs ({@code :param}, DATEADD, DATEDIFF, SYSTEM_RANGE, …);</li>
+ *       with SELECT or WITH; no H2- or DuckDB-only constructs ({@code :param}, DATEADD, DATEDIFF, SYSTEM_RANGE, …);</li>
  *   <li>schema: every table exists in thelook (or the experiments dataset); every {@code alias.column} of a table
  *       or CTE alias names a column of it; every other identifier is a column of a table the file reads, a name
  *       the file defines ({@code AS name}, CTE names) or a GoogleSQL keyword, function, type or date part;</li>
- *   <li>parameters: every {@code @param} is one the H2 version of the same query takes ({@code :param}), so the
+ *   <li>parameters: every {@code @param} is one the DuckDB version of the same query takes ({@code :param}), so the
  *       caller binds it;</li>
- *   <li>output: the final SELECT's column names are the H2 version's, in the same order.</li>
+ *   <li>output: the final SELECT's column names are the DuckDB version's, in the same order.</li>
  * </ol>
  * Limits: it does not type-check expressions or resolve scopes (a column of another table of the same file would
  * pass), and a name missing from the vocabulary below needs adding when a file starts using a new function.
@@ -60,17 +60,17 @@ final class BigQuerySqlCheck {
             "MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "DAYOFWEEK", "DAYOFYEAR", "WEEK",
             "ISOWEEK", "MONTH", "QUARTER", "YEAR", "ISOYEAR", "MONDAY", "SUNDAY");
 
-    /** H2 (or other dialect) constructs that BigQuery does not have. */
+    /** H2, DuckDB (or other dialect) constructs that BigQuery does not have. */
     static final Set<String> FOREIGN = Set.of("DATEADD", "DATEDIFF", "SYSTEM_RANGE", "ISO_DAY_OF_WEEK", "NVL",
-            "VARCHAR", "PRECISION", "TOP", "GETDATE", "NOW", "SYSDATE", "DECODE");
+            "VARCHAR", "PRECISION", "TOP", "GETDATE", "NOW", "SYSDATE", "DECODE", "ISODOW", "TO_DAYS", "EPOCH");
 
     private static final Pattern PLACEHOLDER_TABLE = Pattern.compile("\\{\\{(source|experiments)}}\\.([a-z_]+)");
 
     private BigQuerySqlCheck() {
     }
 
-    /** Every problem found in a BigQuery file, compared with its H2 version; empty when it passes. */
-    static List<String> check(String name, String template, String h2Sql) {
+    /** Every problem found in a BigQuery file, compared with its DuckDB version; empty when it passes. */
+    static List<String> check(String name, String template, String embeddedSql) {
         List<String> problems = new ArrayList<>();
         checkTemplate(name, template, problems);
         for (String experiments : new String[] {EXPERIMENTS, null}) {
@@ -85,7 +85,7 @@ final class BigQuerySqlCheck {
                 problems.add(name + variant + ": " + e.getMessage());
                 continue;
             }
-            for (String problem : checkRendered(sql, h2Sql)) {
+            for (String problem : checkRendered(sql, embeddedSql)) {
                 problems.add(name + variant + ": " + problem);
             }
         }
@@ -115,7 +115,7 @@ final class BigQuerySqlCheck {
         }
     }
 
-    static List<String> checkRendered(String sql, String h2Sql) {
+    static List<String> checkRendered(String sql, String embeddedSql) {
         List<String> problems = new ArrayList<>();
         List<Token> tokens;
         try {
@@ -149,7 +149,7 @@ final class BigQuerySqlCheck {
                 case ":" -> {
                     if (i + 1 < tokens.size() && tokens.get(i + 1).kind() == Kind.WORD) {
                         problems.add("line " + t.line() + ": :" + tokens.get(i + 1).text()
-                                + " is H2 parameter syntax: BigQuery uses @name");
+                                + " is the embedded (DuckDB) parameter syntax: BigQuery uses @name");
                     }
                 }
                 default -> {
@@ -218,14 +218,14 @@ final class BigQuerySqlCheck {
         }
 
         // identifiers
-        Set<String> h2Parameters = h2Parameters(h2Sql);
+        Set<String> embeddedParameters = embeddedParameters(embeddedSql);
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
             if (t.kind() == Kind.PARAMETER) {
                 String parameter = t.text().substring(1);
-                if (!h2Parameters.contains(parameter)) {
-                    problems.add("line " + t.line() + ": @" + parameter + " is not a parameter of the H2 version "
-                            + h2Parameters + ", so no caller binds it");
+                if (!embeddedParameters.contains(parameter)) {
+                    problems.add("line " + t.line() + ": @" + parameter + " is not a parameter of the DuckDB version "
+                            + embeddedParameters + ", so no caller binds it");
                 }
                 continue;
             }
@@ -269,10 +269,10 @@ final class BigQuerySqlCheck {
 
         // output columns
         List<String> output = outputColumns(tokens, problems);
-        if (h2Sql != null) {
-            List<String> expected = outputColumns(BigQuerySql.tokens(h2Sql), new ArrayList<>());
+        if (embeddedSql != null) {
+            List<String> expected = outputColumns(BigQuerySql.tokens(embeddedSql), new ArrayList<>());
             if (!output.equals(expected)) {
-                problems.add("output columns " + output + " differ from the H2 version's " + expected);
+                problems.add("output columns " + output + " differ from the DuckDB version's " + expected);
             }
         }
         return problems;
@@ -289,12 +289,12 @@ final class BigQuerySqlCheck {
         return null;
     }
 
-    static Set<String> h2Parameters(String h2Sql) {
+    static Set<String> embeddedParameters(String embeddedSql) {
         Set<String> parameters = new LinkedHashSet<>();
-        if (h2Sql == null) {
+        if (embeddedSql == null) {
             return parameters;
         }
-        List<Token> tokens = BigQuerySql.tokens(h2Sql);
+        List<Token> tokens = BigQuerySql.tokens(embeddedSql);
         for (int i = 0; i + 1 < tokens.size(); i++) {
             if (tokens.get(i).text().equals(":") && tokens.get(i + 1).kind() == Kind.WORD
                     && (i == 0 || !tokens.get(i - 1).text().equals(":"))) {

@@ -20,13 +20,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@code sql/bigquery/*.sql} file passes the offline check ({@link BigQuerySqlCheck}) against the thelook
- * schema and its H2 twin, every H2 query has a BigQuery version, and the check itself catches the mistakes it is
+ * schema and its DuckDB twin, every DuckDB query has a BigQuery version, and the check itself catches the mistakes it is
  * meant to catch.
  */
 class BigQuerySqlFilesTest {
 
     private static final Path BIGQUERY = Path.of("sql/bigquery");
-    private static final Path H2 = Path.of("sql/h2");
+    private static final Path EMBEDDED = Path.of("sql/duckdb");
 
     static Stream<String> bigQueryFiles() throws IOException {
         return names(BIGQUERY).stream();
@@ -41,9 +41,9 @@ class BigQuerySqlFilesTest {
 
     @Test
     void everyQueryHasABigQueryVersion() throws IOException {
-        assertThat(names(BIGQUERY)).as("sql/bigquery must hold a version of every sql/h2 query")
-                .containsAll(names(H2));
-        assertThat(names(H2)).as("every sql/bigquery query must have its H2 version (same parameters and columns)")
+        assertThat(names(BIGQUERY)).as("sql/bigquery must hold a version of every sql/duckdb query")
+                .containsAll(names(EMBEDDED));
+        assertThat(names(EMBEDDED)).as("every sql/bigquery query must have its DuckDB version (same parameters and columns)")
                 .containsAll(names(BIGQUERY));
         assertThat(names(BIGQUERY)).contains("revenue_daily", "funnel_daily", "retention_weekly", "ab_metrics");
     }
@@ -52,15 +52,15 @@ class BigQuerySqlFilesTest {
     @MethodSource("bigQueryFiles")
     void passesTheOfflineCheck(String name) throws IOException {
         String template = Files.readString(BIGQUERY.resolve(name + ".sql"));
-        Path h2 = H2.resolve(name + ".sql");
-        String h2Sql = Files.exists(h2) ? Files.readString(h2) : null;
+        Path embedded = EMBEDDED.resolve(name + ".sql");
+        String embeddedSql = Files.exists(embedded) ? Files.readString(embedded) : null;
 
-        assertThat(BigQuerySqlCheck.check(name + ".sql", template, h2Sql)).isEmpty();
+        assertThat(BigQuerySqlCheck.check(name + ".sql", template, embeddedSql)).isEmpty();
     }
 
     @Test
     void theSchemaFollowsTheEmbeddedWarehousesColumnNames() throws IOException {
-        Map<String, Set<String>> h2 = new LinkedHashMap<>();
+        Map<String, Set<String>> embedded = new LinkedHashMap<>();
         String ddl = Files.readString(Path.of("src/main/resources/thelook/schema.sql"));
         Matcher table = Pattern.compile("CREATE TABLE IF NOT EXISTS (\\w+) \\((.*?)\\n\\);", Pattern.DOTALL)
                 .matcher(ddl);
@@ -72,23 +72,23 @@ class BigQuerySqlFilesTest {
                     columns.add(column.group(1));
                 }
             }
-            h2.put(table.group(1), columns);
+            embedded.put(table.group(1), columns);
         }
         Map<String, Map<String, String>> all = new LinkedHashMap<>(TheLookBigQuerySchema.THELOOK);
         all.putAll(TheLookBigQuerySchema.EXPERIMENTS);
         all.forEach((name, columns) -> {
-            assertThat(h2).as("table " + name).containsKey(name);
+            assertThat(embedded).as("table " + name).containsKey(name);
             columns.forEach((column, type) -> {
                 if (!type.equals("GEOGRAPHY")) { // the embedded warehouse has no geography columns
-                    assertThat(h2.get(name)).as(name + "." + column).contains(column);
+                    assertThat(embedded.get(name)).as(name + "." + column).contains(column);
                 }
             });
         });
     }
 
     private static List<String> problems(String bigQuery) throws IOException {
-        String h2 = Files.readString(H2.resolve("revenue_daily.sql"));
-        return BigQuerySqlCheck.check("mutated.sql", bigQuery, h2);
+        String embedded = Files.readString(EMBEDDED.resolve("revenue_daily.sql"));
+        return BigQuerySqlCheck.check("mutated.sql", bigQuery, embedded);
     }
 
     @Test
@@ -109,13 +109,13 @@ class BigQuerySqlFilesTest {
         assertThat(problems(good.replace("DATE_ADD(@to, INTERVAL 1 DAY)", "DATEADD(DAY, 1, @to)")))
                 .anyMatch(p -> p.contains("DATEADD is not GoogleSQL"));
         assertThat(problems(good.replace("TIMESTAMP(@from)", "TIMESTAMP(:from)")))
-                .anyMatch(p -> p.contains("is H2 parameter syntax"));
+                .anyMatch(p -> p.contains("is the embedded (DuckDB) parameter syntax"));
         assertThat(problems(good.replace("TIMESTAMP(@from)", "TIMESTAMP(@start)")))
-                .anyMatch(p -> p.contains("@start is not a parameter of the H2 version"));
+                .anyMatch(p -> p.contains("@start is not a parameter of the DuckDB version"));
         assertThat(problems(good.replace("COALESCE(p.items, 0) AS items,\n", "")))
-                .anyMatch(p -> p.contains("differ from the H2 version's"));
+                .anyMatch(p -> p.contains("differ from the DuckDB version's"));
         assertThat(problems(good.replace("AS aov", "AS avg_order_value")))
-                .anyMatch(p -> p.contains("differ from the H2 version's"));
+                .anyMatch(p -> p.contains("differ from the DuckDB version's"));
         assertThat(problems(good.replace("GROUP BY d\n)", "GROUP BY d\n")))
                 .anyMatch(p -> p.contains("unbalanced parentheses"));
         assertThat(problems(good.replace("o.status = 'Complete'", "o.status = 'Complete")))

@@ -10,7 +10,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** {@code execkpi.warehouse.type} selects the warehouse; with BigQuery the embedded H2 pool never exists. */
+/** {@code execkpi.warehouse.type} selects the warehouse; with BigQuery the embedded DuckDB pool never exists. */
 class WarehouseConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
@@ -22,18 +22,20 @@ class WarehouseConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Wiring.class);
 
     @Test
-    void jdbcIsTheDefaultAndUsesTheH2Dialect() {
-        runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:h2:mem:warehouse-config-test")
+    void jdbcIsTheDefaultAndUsesTheDuckDbDialect() {
+        assertThat(new WarehouseProperties("jdbc", "jdbc:duckdb:./data/warehouse.duckdb", "sa", "", null,
+                "classpath:sql/", 5000).dialect()).isEqualTo("duckdb");
+        runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:duckdb:memory:warehouse-config-test")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(Warehouse.class)).isInstanceOf(JdbcWarehouse.class);
-                    assertThat(context.getBean(Warehouse.class).dialect()).isEqualTo("h2");
+                    assertThat(context.getBean(Warehouse.class).dialect()).isEqualTo("duckdb");
                     assertThat(context.getBean(WarehouseConfiguration.WarehouseConnection.class).started()).isTrue();
                 });
     }
 
     @Test
-    void bigQueryIsSelectedByTypeWithItsDialectAndWithoutTheH2Pool() {
+    void bigQueryIsSelectedByTypeWithItsDialectAndWithoutTheDuckDbPool() {
         runner.withPropertyValues("execkpi.warehouse.type=bigquery",
                         "execkpi.warehouse.bigquery.project=billing-project",
                         "execkpi.warehouse.bigquery.endpoint=http://127.0.0.1:9",
@@ -60,11 +62,11 @@ class WarehouseConfigurationTest {
     }
 
     @Test
-    void theH2DialectCannotRunOnBigQuery() {
-        runner.withPropertyValues("execkpi.warehouse.type=bigquery", "execkpi.warehouse.dialect=h2",
+    void theDuckDbDialectCannotRunOnBigQuery() {
+        runner.withPropertyValues("execkpi.warehouse.type=bigquery", "execkpi.warehouse.dialect=duckdb",
                         "execkpi.warehouse.bigquery.project=p", "execkpi.warehouse.bigquery.endpoint=http://127.0.0.1:9")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("execkpi.warehouse.dialect=h2 cannot run on BigQuery"));
+                        .hasMessageContaining("execkpi.warehouse.dialect=duckdb cannot run on BigQuery"));
     }
 
     @Test

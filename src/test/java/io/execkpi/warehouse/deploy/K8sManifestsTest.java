@@ -426,7 +426,7 @@ class K8sManifestsTest {
         }
         Binder base = binder(baseConfig());
         assertThat(base.bindOrCreate("execkpi.warehouse", WarehouseProperties.class).type()).isEqualTo("jdbc");
-        assertThat(base.bindOrCreate("execkpi.warehouse", WarehouseProperties.class).dialect()).isEqualTo("h2");
+        assertThat(base.bindOrCreate("execkpi.warehouse", WarehouseProperties.class).dialect()).isEqualTo("duckdb");
 
         Binder overlay = binder(overlayConfig());
         WarehouseProperties warehouse = overlay.bindOrCreate("execkpi.warehouse", WarehouseProperties.class);

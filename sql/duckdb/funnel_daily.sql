@@ -1,4 +1,4 @@
--- funnel_daily (H2): sessions per day, dated by their first event, reaching each funnel stage
+-- funnel_daily (DuckDB): sessions per day, dated by their first event, reaching each funnel stage
 -- home > department > product > cart > purchase (a session reaches a stage when it has an event of that type).
 -- Events are read with a one-day margin on each side, which dates every session correctly as long as a session
 -- lasts less than 24 hours (thelook sessions last minutes).
@@ -11,8 +11,8 @@ WITH sessions AS (
            MAX(CASE WHEN event_type = 'cart' THEN 1 ELSE 0 END) AS cart,
            MAX(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS purchase
     FROM events
-    WHERE created_at >= DATEADD(DAY, -1, CAST(:from AS TIMESTAMP))
-      AND created_at < DATEADD(DAY, 2, CAST(:to AS TIMESTAMP))
+    WHERE created_at >= CAST(:from AS TIMESTAMP) - INTERVAL 1 DAY
+      AND created_at < CAST(:to AS TIMESTAMP) + INTERVAL 2 DAY
     GROUP BY session_id
 ),
 per_day AS (
@@ -20,17 +20,18 @@ per_day AS (
            SUM(product) AS product, SUM(cart) AS cart, SUM(purchase) AS purchase
     FROM sessions
     WHERE started_at >= CAST(:from AS TIMESTAMP)
-      AND started_at < DATEADD(DAY, 1, CAST(:to AS TIMESTAMP))
+      AND started_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     GROUP BY CAST(started_at AS DATE)
 ),
 calendar AS (
-    SELECT DATEADD(DAY, x, CAST(:from AS DATE)) AS d, 0 AS sessions, 0 AS home, 0 AS department, 0 AS product,
-           0 AS cart, 0 AS purchase
-    FROM SYSTEM_RANGE(0, DATEDIFF(DAY, CAST(:from AS DATE), CAST(:to AS DATE)))
+    SELECT CAST(:from AS DATE) + CAST(x AS INTEGER) AS d, 0 AS sessions, 0 AS home, 0 AS department,
+           0 AS product, 0 AS cart, 0 AS purchase
+    FROM range(0, date_diff('day', CAST(:from AS DATE), CAST(:to AS DATE)) + 1) r(x)
 ),
 totals AS (
-    SELECT d, SUM(sessions) AS sessions, SUM(home) AS home, SUM(department) AS department, SUM(product) AS product,
-           SUM(cart) AS cart, SUM(purchase) AS purchase
+    SELECT d, CAST(SUM(sessions) AS BIGINT) AS sessions, CAST(SUM(home) AS BIGINT) AS home,
+           CAST(SUM(department) AS BIGINT) AS department, CAST(SUM(product) AS BIGINT) AS product,
+           CAST(SUM(cart) AS BIGINT) AS cart, CAST(SUM(purchase) AS BIGINT) AS purchase
     FROM (SELECT * FROM per_day UNION ALL SELECT * FROM calendar) u
     GROUP BY d
 )
@@ -41,10 +42,10 @@ SELECT d AS date,
        product AS product_sessions,
        cart AS cart_sessions,
        purchase AS purchase_sessions,
-       CASE WHEN home > 0 THEN CAST(department AS DOUBLE PRECISION) / home END AS home_to_department,
-       CASE WHEN department > 0 THEN CAST(product AS DOUBLE PRECISION) / department END AS department_to_product,
-       CASE WHEN product > 0 THEN CAST(cart AS DOUBLE PRECISION) / product END AS product_to_cart,
-       CASE WHEN cart > 0 THEN CAST(purchase AS DOUBLE PRECISION) / cart END AS cart_to_purchase,
-       CASE WHEN sessions > 0 THEN CAST(purchase AS DOUBLE PRECISION) / sessions END AS session_conversion
+       CASE WHEN home > 0 THEN CAST(department AS DOUBLE) / home END AS home_to_department,
+       CASE WHEN department > 0 THEN CAST(product AS DOUBLE) / department END AS department_to_product,
+       CASE WHEN product > 0 THEN CAST(cart AS DOUBLE) / product END AS product_to_cart,
+       CASE WHEN cart > 0 THEN CAST(purchase AS DOUBLE) / cart END AS cart_to_purchase,
+       CASE WHEN sessions > 0 THEN CAST(purchase AS DOUBLE) / sessions END AS session_conversion
 FROM totals
 ORDER BY d

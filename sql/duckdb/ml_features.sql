@@ -1,4 +1,4 @@
--- ml_features (H2): point-in-time features and the 14-day conversion label of every user who signed up before
+-- ml_features (DuckDB): point-in-time features and the 14-day conversion label of every user who signed up before
 -- :cutoff (a TIMESTAMP, 00:00 UTC of the cutoff date). One row per user, ordered by user_id.
 --
 -- Features use only rows dated strictly before :cutoff; the label only orders in (:cutoff, :label_end].
@@ -20,34 +20,34 @@
 -- active     1 when the user has an event or a non-cancelled order in the :active_days days before the cutoff
 --            (the scoring population); with :label_end = :cutoff the label window is empty (scoring)
 --
--- Shape for H2: one UNION ALL of per-row contributions from range scans (users, orders, order_items by order,
--- events by created_at: there is no index on events.user_id), grouped once by user; no join between derived tables.
+-- Shape: one UNION ALL of per-row contributions (users, orders, order_items by order, events by created_at), grouped
+-- once by user; no join between derived tables.
 SELECT x.user_id,
        MAX(x.label) AS label,
        MAX(x.active) AS active,
-       SUM(x.orders_30d) AS orders_30d,
-       SUM(x.orders_90d) AS orders_90d,
-       SUM(x.orders_lifetime) AS orders_lifetime,
-       SUM(x.items_30d) AS items_30d,
-       SUM(x.items_90d) AS items_90d,
-       CAST(SUM(x.revenue_30d) AS DOUBLE PRECISION) AS revenue_30d,
-       CAST(SUM(x.revenue_90d) AS DOUBLE PRECISION) AS revenue_90d,
-       DATEDIFF(SECOND, MAX(x.signup_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0 AS days_since_signup,
-       COALESCE(LEAST(DATEDIFF(SECOND, MAX(x.last_order_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0, 365.0), 365.0)
+       CAST(SUM(x.orders_30d) AS BIGINT) AS orders_30d,
+       CAST(SUM(x.orders_90d) AS BIGINT) AS orders_90d,
+       CAST(SUM(x.orders_lifetime) AS BIGINT) AS orders_lifetime,
+       CAST(SUM(x.items_30d) AS BIGINT) AS items_30d,
+       CAST(SUM(x.items_90d) AS BIGINT) AS items_90d,
+       CAST(SUM(x.revenue_30d) AS DOUBLE) AS revenue_30d,
+       CAST(SUM(x.revenue_90d) AS DOUBLE) AS revenue_90d,
+       date_diff('second', MAX(x.signup_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0 AS days_since_signup,
+       COALESCE(LEAST(date_diff('second', MAX(x.last_order_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0, 365.0), 365.0)
            AS days_since_last_order,
-       COALESCE(LEAST(DATEDIFF(SECOND, MAX(x.event_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0, 90.0), 90.0)
+       COALESCE(LEAST(date_diff('second', MAX(x.event_at), CAST(:cutoff AS TIMESTAMP)) / 86400.0, 90.0), 90.0)
            AS days_since_last_session,
        COUNT(DISTINCT x.session_30d) AS sessions_30d,
-       SUM(x.cart_30d) AS cart_events_30d,
-       COALESCE(CAST(SUM(x.src_email) AS DOUBLE PRECISION) / NULLIF(SUM(x.events_90d), 0), 0.0)
+       CAST(SUM(x.cart_30d) AS BIGINT) AS cart_events_30d,
+       COALESCE(CAST(SUM(x.src_email) AS DOUBLE) / NULLIF(SUM(x.events_90d), 0), 0.0)
            AS event_source_email_share,
-       COALESCE(CAST(SUM(x.src_adwords) AS DOUBLE PRECISION) / NULLIF(SUM(x.events_90d), 0), 0.0)
+       COALESCE(CAST(SUM(x.src_adwords) AS DOUBLE) / NULLIF(SUM(x.events_90d), 0), 0.0)
            AS event_source_adwords_share,
-       COALESCE(CAST(SUM(x.src_youtube) AS DOUBLE PRECISION) / NULLIF(SUM(x.events_90d), 0), 0.0)
+       COALESCE(CAST(SUM(x.src_youtube) AS DOUBLE) / NULLIF(SUM(x.events_90d), 0), 0.0)
            AS event_source_youtube_share,
-       COALESCE(CAST(SUM(x.src_facebook) AS DOUBLE PRECISION) / NULLIF(SUM(x.events_90d), 0), 0.0)
+       COALESCE(CAST(SUM(x.src_facebook) AS DOUBLE) / NULLIF(SUM(x.events_90d), 0), 0.0)
            AS event_source_facebook_share,
-       COALESCE(CAST(SUM(x.src_organic) AS DOUBLE PRECISION) / NULLIF(SUM(x.events_90d), 0), 0.0)
+       COALESCE(CAST(SUM(x.src_organic) AS DOUBLE) / NULLIF(SUM(x.events_90d), 0), 0.0)
            AS event_source_organic_share,
        MAX(CASE WHEN x.user_source = 'Search' THEN 1 ELSE 0 END) AS user_source_search,
        MAX(CASE WHEN x.user_source = 'Organic' THEN 1 ELSE 0 END) AS user_source_organic,
@@ -62,7 +62,7 @@ FROM (
            u.traffic_source AS user_source,
            0 AS orders_30d, 0 AS orders_90d, 0 AS orders_lifetime, CAST(NULL AS TIMESTAMP) AS last_order_at,
            0 AS items_30d, 0 AS items_90d,
-           CAST(0 AS DOUBLE PRECISION) AS revenue_30d, CAST(0 AS DOUBLE PRECISION) AS revenue_90d,
+           CAST(0 AS DOUBLE) AS revenue_30d, CAST(0 AS DOUBLE) AS revenue_90d,
            CAST(NULL AS TIMESTAMP) AS event_at, CAST(NULL AS VARCHAR(40)) AS session_30d, 0 AS cart_30d,
            0 AS events_90d, 0 AS src_email, 0 AS src_adwords, 0 AS src_youtube, 0 AS src_facebook, 0 AS src_organic,
            0 AS label, 0 AS active
@@ -72,14 +72,14 @@ FROM (
     UNION ALL
     -- non-cancelled orders before the cutoff (whole history: counts and recency)
     SELECT o.user_id, 0, NULL, NULL, NULL, NULL,
-           CASE WHEN o.created_at >= DATEADD(DAY, -30, CAST(:cutoff AS TIMESTAMP)) THEN 1 ELSE 0 END,
-           CASE WHEN o.created_at >= DATEADD(DAY, -90, CAST(:cutoff AS TIMESTAMP)) THEN 1 ELSE 0 END,
+           CASE WHEN o.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 30 DAY THEN 1 ELSE 0 END,
+           CASE WHEN o.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 90 DAY THEN 1 ELSE 0 END,
            1, o.created_at,
            0, 0, 0, 0,
            NULL, NULL, 0,
            0, 0, 0, 0, 0, 0,
            0,
-           CASE WHEN o.created_at >= DATEADD(DAY, 0 - CAST(:active_days AS INTEGER), CAST(:cutoff AS TIMESTAMP))
+           CASE WHEN o.created_at >= CAST(:cutoff AS TIMESTAMP) - to_days(CAST(:active_days AS INTEGER))
                 THEN 1 ELSE 0 END
     FROM orders o
     WHERE o.created_at < CAST(:cutoff AS TIMESTAMP)
@@ -89,16 +89,16 @@ FROM (
     -- items and revenue of the non-cancelled orders of the 90 days before the cutoff
     SELECT o.user_id, 0, NULL, NULL, NULL, NULL,
            0, 0, 0, NULL,
-           CASE WHEN o.created_at >= DATEADD(DAY, -30, CAST(:cutoff AS TIMESTAMP)) THEN 1 ELSE 0 END,
+           CASE WHEN o.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 30 DAY THEN 1 ELSE 0 END,
            1,
-           CASE WHEN o.created_at >= DATEADD(DAY, -30, CAST(:cutoff AS TIMESTAMP)) THEN oi.sale_price ELSE 0 END,
+           CASE WHEN o.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 30 DAY THEN oi.sale_price ELSE 0 END,
            oi.sale_price,
            NULL, NULL, 0,
            0, 0, 0, 0, 0, 0,
            0, 0
     FROM orders o
     JOIN order_items oi ON oi.order_id = o.order_id
-    WHERE o.created_at >= DATEADD(DAY, -90, CAST(:cutoff AS TIMESTAMP))
+    WHERE o.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 90 DAY
       AND o.created_at < CAST(:cutoff AS TIMESTAMP)
       AND o.status <> 'Cancelled'
 
@@ -108,8 +108,8 @@ FROM (
            0, 0, 0, NULL,
            0, 0, 0, 0,
            e.created_at,
-           CASE WHEN e.created_at >= DATEADD(DAY, -30, CAST(:cutoff AS TIMESTAMP)) THEN e.session_id END,
-           CASE WHEN e.created_at >= DATEADD(DAY, -30, CAST(:cutoff AS TIMESTAMP)) AND e.event_type = 'cart'
+           CASE WHEN e.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 30 DAY THEN e.session_id END,
+           CASE WHEN e.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 30 DAY AND e.event_type = 'cart'
                 THEN 1 ELSE 0 END,
            1,
            CASE WHEN e.traffic_source = 'Email' THEN 1 ELSE 0 END,
@@ -118,10 +118,10 @@ FROM (
            CASE WHEN e.traffic_source = 'Facebook' THEN 1 ELSE 0 END,
            CASE WHEN e.traffic_source = 'Organic' THEN 1 ELSE 0 END,
            0,
-           CASE WHEN e.created_at >= DATEADD(DAY, 0 - CAST(:active_days AS INTEGER), CAST(:cutoff AS TIMESTAMP))
+           CASE WHEN e.created_at >= CAST(:cutoff AS TIMESTAMP) - to_days(CAST(:active_days AS INTEGER))
                 THEN 1 ELSE 0 END
     FROM events e
-    WHERE e.created_at >= DATEADD(DAY, -90, CAST(:cutoff AS TIMESTAMP))
+    WHERE e.created_at >= CAST(:cutoff AS TIMESTAMP) - INTERVAL 90 DAY
       AND e.created_at < CAST(:cutoff AS TIMESTAMP)
       AND e.user_id IS NOT NULL
 

@@ -1,4 +1,4 @@
--- ab_metrics (H2): for every as-of business date in [:from, :to], per experiment and variant: users assigned by the
+-- ab_metrics (DuckDB): for every as-of business date in [:from, :to], per experiment and variant: users assigned by the
 -- end of that date, converters (assigned users with a completed order created at or after their assignment and by
 -- the end of that date), and the sum and sum of squares over users of that post-assignment completed revenue.
 -- One pass for the whole range: daily changes per arm are accumulated with running sums. A user's squared revenue
@@ -10,8 +10,8 @@ WITH arms AS (
     WHERE e.start_date <= CAST(:to AS DATE)
 ),
 calendar AS (
-    SELECT DATEADD(DAY, x, (SELECT MIN(start_date) FROM experiments)) AS d
-    FROM SYSTEM_RANGE(0, DATEDIFF(DAY, (SELECT MIN(start_date) FROM experiments), CAST(:to AS DATE)))
+    SELECT (SELECT MIN(start_date) FROM experiments) + CAST(x AS INTEGER) AS d
+    FROM range(0, date_diff('day', (SELECT MIN(start_date) FROM experiments), CAST(:to AS DATE)) + 1) r(x)
 ),
 user_day AS (
     SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, SUM(oi.sale_price) AS rev
@@ -20,7 +20,7 @@ user_day AS (
     JOIN order_items oi ON oi.order_id = o.order_id
     WHERE o.status = 'Complete'
       AND o.created_at >= a.assigned_at
-      AND o.created_at < DATEADD(DAY, 1, CAST(:to AS TIMESTAMP))
+      AND o.created_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     GROUP BY a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE)
 ),
 user_running AS (
@@ -31,12 +31,12 @@ user_running AS (
 ),
 changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
-           0 AS users, 0 AS converters, CAST(0 AS DOUBLE PRECISION) AS rev, CAST(0 AS DOUBLE PRECISION) AS sq
+           0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
     SELECT experiment_id, variant, CAST(assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0
     FROM assignments
-    WHERE assigned_at < DATEADD(DAY, 1, CAST(:to AS TIMESTAMP))
+    WHERE assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev)
     FROM user_running
@@ -51,8 +51,8 @@ running AS (
     SELECT experiment_id, variant, d,
            MAX(is_control_max) OVER (PARTITION BY experiment_id, variant) AS is_control,
            MAX(weight_max) OVER (PARTITION BY experiment_id, variant) AS weight,
-           SUM(users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS users,
-           SUM(converters) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS converters,
+           CAST(SUM(users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS users,
+           CAST(SUM(converters) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS converters,
            SUM(rev) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum,
            SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares
     FROM per_day
