@@ -99,5 +99,39 @@ public final class KpiCatalog {
         if (!partitionIsDateKey) {
             throw new IllegalStateException(where + "partition '" + kpi.partition() + "' must be a key of type date");
         }
+        validateQuality(kpi, where, seen);
+    }
+
+    /** The quality sections: identifiers, columns of the KPI, one kind per test, a daily KPI for anomalies. */
+    private static void validateQuality(KpiDefinition kpi, String where, Set<String> columns) {
+        for (KpiDefinition.Source s : kpi.sources()) {
+            if (s.table() == null || !IDENTIFIER.matcher(s.table()).matches() || s.timestampColumn() == null
+                    || !IDENTIFIER.matcher(s.timestampColumn()).matches()) {
+                throw new IllegalStateException(where + "a source needs table and timestamp-column matching "
+                        + IDENTIFIER);
+            }
+            if ((s.warnAfterMinutes() != null && s.warnAfterMinutes() < 0)
+                    || (s.errorAfterMinutes() != null && s.errorAfterMinutes() < 0)) {
+                throw new IllegalStateException(where + "source " + s.table() + ": lags must be >= 0 minutes");
+            }
+        }
+        for (KpiDefinition.DataTest t : kpi.tests()) {
+            boolean unique = t.unique() != null;
+            boolean onColumn = t.column() != null;
+            if (unique == onColumn || (unique && (t.unique().isEmpty() || !columns.containsAll(t.unique())))
+                    || (onColumn && (!columns.contains(t.column())
+                            || (!Boolean.TRUE.equals(t.notNull()) && t.min() == null && t.max() == null)))) {
+                throw new IllegalStateException(where + "a test is either {unique: [columns]} or {column: c,"
+                        + " not-null: true, min: x, max: y} over the KPI's columns; got " + t);
+            }
+        }
+        KpiDefinition.Anomaly a = kpi.anomaly();
+        if (a != null && (kpi.grain() != KpiDefinition.Grain.DAILY || a.column() == null
+                || kpi.values().stream().noneMatch(c -> c.name().equals(a.column())
+                        && (c.type().equals("integer") || c.type().equals("decimal")))
+                || a.trailingWeeks() < 3 || a.trailingWeeks() > 52)) {
+            throw new IllegalStateException(where + "anomaly needs a daily KPI, a numeric value column and 3..52"
+                    + " weeks");
+        }
     }
 }

@@ -13,7 +13,83 @@ import java.util.stream.Stream;
  * grow with the slice, like a full-history snapshot, is cheaper in few large slices).
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
-                            Integer sliceDays, List<Column> keys, List<Column> values) {
+                            Integer sliceDays, List<Column> keys, List<Column> values, List<Source> sources,
+                            List<DataTest> tests, Anomaly anomaly) {
+
+    /** Absent quality sections are empty lists (no sources checked, no tests). */
+    public KpiDefinition {
+        sources = sources == null ? List.of() : List.copyOf(sources);
+        tests = tests == null ? List.of() : List.copyOf(tests);
+    }
+
+    /** Level of a failed data-quality check: {@code warn} is recorded, {@code error} also fails the step. */
+    public enum Severity {
+        WARN, ERROR
+    }
+
+    /**
+     * A warehouse table the KPI reads, checked for freshness before a business date is materialized: its latest
+     * {@code timestampColumn} (UTC) must reach the end of that date. The lag is how far it falls short.
+     *
+     * @param table             warehouse table ({@code [a-z][a-z0-9_]*})
+     * @param timestampColumn   its event-time column ({@code [a-z][a-z0-9_]*})
+     * @param warnAfterMinutes  a lag above this many minutes is a warning (null: never)
+     * @param errorAfterMinutes a lag above this many minutes fails the step (null: never)
+     */
+    public record Source(String table, String timestampColumn, Integer warnAfterMinutes, Integer errorAfterMinutes) {
+    }
+
+    /**
+     * A test on the rows a materialization is about to write, run before they become visible. Exactly one kind:
+     * {@code unique} (the listed columns identify a row), or on {@code column}: {@code notNull} and/or an accepted
+     * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test).
+     *
+     * @param severity {@code error} (default) fails the step and rolls the rows back; {@code warn} only records
+     */
+    public record DataTest(String column, Boolean notNull, Double min, Double max, List<String> unique,
+                           Severity severity) {
+
+        /** The effective severity ({@code error} when not given). */
+        public Severity level() {
+            return severity == null ? Severity.ERROR : severity;
+        }
+
+        /** A stable name of the check, e.g. {@code not_null(orders)}, {@code range(rate,[0,1])}, {@code unique(date)}. */
+        public String checkName() {
+            if (unique != null) {
+                return "unique(" + String.join(",", unique) + ")";
+            }
+            if (Boolean.TRUE.equals(notNull) && min == null && max == null) {
+                return "not_null(" + column + ")";
+            }
+            return (Boolean.TRUE.equals(notNull) ? "not_null_" : "") + "range(" + column + ",[" + bound(min) + ","
+                    + bound(max) + "])";
+        }
+
+        private static String bound(Double d) {
+            return d == null ? "" : d == Math.rint(d) ? String.valueOf(d.longValue()) : d.toString();
+        }
+    }
+
+    /**
+     * Value anomaly of a daily KPI: each date's {@code column} against the same weekday of the {@code weeks} weeks
+     * before it, as a robust z-score {@code |x - median| / scale}, {@code scale = 1.4826 * MAD} but at least 5 % of
+     * the median and, for an integer column (a count), at least {@code max(1, sqrt(median))}, its Poisson noise, so
+     * that a history of identical or tiny values does not make every change extreme (a score is capped at 10^6).
+     * Needs three of those weekdays.
+     *
+     * @param column a numeric value column of the KPI
+     * @param weeks  trailing weeks compared (default 4)
+     * @param warn   a score above this is a warning (null: never)
+     * @param error  a score above this fails the step (null: never)
+     */
+    public record Anomaly(String column, Integer weeks, Double warn, Double error) {
+
+        /** The number of trailing weeks compared (4 when not given). */
+        public int trailingWeeks() {
+            return weeks == null ? 4 : weeks;
+        }
+    }
 
     /** How business dates map to stored partitions. */
     public enum Grain {

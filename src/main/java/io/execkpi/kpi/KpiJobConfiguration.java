@@ -5,6 +5,7 @@ import java.io.IOException;
 import io.execkpi.jobs.BusinessDateParametersValidator;
 import io.execkpi.jobs.JobLoggingListener;
 import io.execkpi.jobs.JobRequest;
+import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
 
 import org.springframework.batch.core.job.Job;
@@ -34,11 +35,13 @@ public class KpiJobConfiguration {
 
     @Bean
     Job kpiJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
-               Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobLoggingListener logging) {
+               Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobLoggingListener logging,
+               QualityGate quality) {
         SimpleJobBuilder job = null;
         for (KpiDefinition kpi : catalog.all()) {
             Step step = new StepBuilder("kpi_" + kpi.name(), jobRepository)
-                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties), transactionManager)
+                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality),
+                            transactionManager)
                     .listener(logging)
                     .build();
             job = job == null

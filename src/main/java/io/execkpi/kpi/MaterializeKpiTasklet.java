@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobRequest;
+import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
 
 import org.springframework.batch.core.step.StepContribution;
@@ -21,6 +22,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * in its own transaction together with the step's execution context, so the slice's rows, its ledger entries and
  * the "next date" bookmark commit atomically: a restart resumes at the first unfinished slice, never redoing a
  * committed one and never duplicating rows. Stateless: all state lives in the step execution.
+ * The KPI's data-quality gates ({@link QualityGate}) run in that transaction: source freshness before the warehouse
+ * query, the tests and the anomaly check on the rows before they are written; an error-level failure fails the step
+ * with the slice's rows unwritten, so the previously committed results stay visible.
  */
 final class MaterializeKpiTasklet implements Tasklet {
 
@@ -30,8 +34,11 @@ final class MaterializeKpiTasklet implements Tasklet {
     private final Warehouse warehouse;
     private final KpiResultsRepository results;
     private final KpiProperties properties;
+    private final QualityGate quality;
 
-    MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties) {
+    MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties,
+                          QualityGate quality) {
+        this.quality = quality;
         this.kpi = kpi;
         this.warehouse = warehouse;
         this.results = results;
@@ -53,10 +60,13 @@ final class MaterializeKpiTasklet implements Tasklet {
         }
         LocalDate partitionFrom = kpi.grain().partitionFrom(from);
         LocalDate partitionTo = kpi.grain().partitionTo(to);
+        long jobExecutionId = step.getJobExecutionId();
+        quality.checkSources(kpi, to, jobExecutionId);
         List<Map<String, Object>> rows = new ArrayList<>();
         warehouse.query(kpi.sql(), Map.of("from", from, "to", to, "partition_from", partitionFrom,
                 "partition_to", partitionTo), rows::add);
-        results.replace(kpi, partitionFrom, partitionTo, rows, from, to, step.getJobExecutionId());
+        quality.checkRows(kpi, rows, from, to, jobExecutionId);
+        results.replace(kpi, partitionFrom, partitionTo, rows, from, to, jobExecutionId);
         contribution.incrementReadCount();
         contribution.incrementWriteCount(rows.size());
         context.putString(NEXT_DATE, to.plusDays(1).toString());

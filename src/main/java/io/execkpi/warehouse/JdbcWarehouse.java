@@ -55,6 +55,19 @@ public final class JdbcWarehouse implements Warehouse {
         return count[0];
     }
 
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,59}");
+
+    /** {@inheritDoc} Runs {@code SELECT MAX(column) FROM table}; names outside {@code [a-z][a-z0-9_]*} are refused. */
+    @Override
+    public java.util.Optional<java.time.Instant> latestTimestamp(String table, String column) {
+        if (!IDENTIFIER.matcher(table).matches() || !IDENTIFIER.matcher(column).matches()) {
+            throw new IllegalArgumentException("Invalid source " + table + "." + column);
+        }
+        Object latest = jdbc.getJdbcTemplate().queryForObject("SELECT MAX(" + column + ") FROM " + table,
+                (rs, n) -> toJava(rs.getObject(1)));
+        return java.util.Optional.ofNullable((java.time.Instant) latest);
+    }
+
     private static Map<String, Object> toRow(ResultSet rs) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, Object> row = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package io.execkpi.warehouse;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -21,4 +23,17 @@ public interface Warehouse {
      * @throws UnknownQueryException when no such query file exists for this dialect
      */
     long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows);
+
+    /**
+     * The latest value of a timestamp column, for source freshness checks.
+     *
+     * @param table  a warehouse table, already validated as {@code [a-z][a-z0-9_]*}
+     * @param column its timestamp column, validated the same way
+     * @return the latest timestamp (UTC), or empty when the table has no rows
+     * @throws UnsupportedOperationException when this warehouse cannot answer it (BigQuery, for now)
+     */
+    default Optional<Instant> latestTimestamp(String table, String column) {
+        throw new UnsupportedOperationException("source freshness is not supported on the " + dialect()
+                + " warehouse");
+    }
 }

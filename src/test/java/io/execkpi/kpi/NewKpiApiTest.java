@@ -15,18 +15,16 @@ import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
+import io.execkpi.support.CatalogFiles;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 import io.execkpi.warehouse.WarehouseConfiguration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -88,15 +86,8 @@ class NewKpiApiTest {
     @Test
     void aKpiAddedAsFilesIsMaterializedAndServedAndANewColumnReachesItsTable() throws Exception {
         Path dir = TestData.newDataDir("new-kpi");
-        Path files = dir.resolve("files");
-        Files.createDirectories(files.resolve("sql/duckdb"));
-        try (Stream<Path> sql = Files.list(Path.of("sql/duckdb"))) {
-            for (Path p : sql.toList()) {
-                Files.copy(p, files.resolve("sql/duckdb").resolve(p.getFileName()));
-            }
-        }
         String catalog = Files.readString(Path.of("jobs/kpis.yml"));
-        Files.writeString(files.resolve("kpis.yml"), catalog + ENTRY_V1);
+        Path files = CatalogFiles.write(dir, catalog + ENTRY_V1);
         Files.writeString(files.resolve("sql/duckdb/orders_by_source.sql"), SQL_V1.formatted(""));
 
         Map<String, long[]> expected;
@@ -154,12 +145,7 @@ class NewKpiApiTest {
     }
 
     static ConfigurableApplicationContext start(Path dir, Path files) {
-        return new SpringApplicationBuilder(ExecKpiApplication.class).run("--server.port=0",
-                "--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
-                "--execkpi.thelook.start=2024-06-01", "--execkpi.thelook.scale=0.2",
-                "--execkpi.bootstrap.enabled=false", "--execkpi.schedule.nightly=-",
-                "--execkpi.kpi.catalog=file:" + files.resolve("kpis.yml").toAbsolutePath(),
-                "--execkpi.warehouse.sql-location=file:" + files.resolve("sql").toAbsolutePath() + "/");
+        return CatalogFiles.start(dir, files, "2024-06-01", "0.2");
     }
 
     static void run(ConfigurableApplicationContext app, boolean rerun) throws Exception {

@@ -1,0 +1,272 @@
+package io.execkpi.quality;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.execkpi.kpi.KpiDefinition;
+import io.execkpi.kpi.KpiDefinition.Severity;
+import io.execkpi.warehouse.Warehouse;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The data-quality gates of a KPI materialization, as declared in its catalog entry (dbt's source freshness, tests
+ * and anomaly checks for ExecKPI's own tables). Each check's result is stored per KPI and business date
+ * ({@link QualityResultsRepository}) and counted in the metric {@code execkpi.quality.checks} (Prometheus:
+ * {@code execkpi_quality_checks_total}, tags {@code kpi}, {@code kind}, {@code status}). A failed error-level check
+ * throws {@link IllegalStateException} with one operator sentence, which fails the step: called before the rows are
+ * written, in the step's transaction, it leaves the previously committed rows visible.
+ */
+@Component
+public class QualityGate {
+
+    private static final Logger log = LoggerFactory.getLogger(QualityGate.class);
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneOffset.UTC);
+    private static final int MIN_HISTORY = 3;
+    /** The score reported when the history has no spread at all and the value differs from it. */
+    private static final double MAX_SCORE = 1e6;
+
+    private final Warehouse warehouse;
+    private final JdbcTemplate store;
+    private final QualityResultsRepository results;
+    private final MeterRegistry meters;
+
+    /**
+     * @param warehouse the warehouse whose sources are checked for freshness
+     * @param store     the results store, read for the anomaly check's history
+     * @param results   where results are stored
+     * @param meters    where results are counted
+     */
+    public QualityGate(Warehouse warehouse, JdbcTemplate store, QualityResultsRepository results, MeterRegistry meters) {
+        this.warehouse = warehouse;
+        this.store = store;
+        this.results = results;
+        this.meters = meters;
+    }
+
+    /**
+     * Source freshness: every source of the KPI must hold data through the end of {@code through} (UTC).
+     *
+     * @param kpi            the KPI about to be materialized
+     * @param through        the last business date of the slice
+     * @param jobExecutionId the running job execution
+     * @return the results recorded (one per source)
+     * @throws IllegalStateException when a source lags beyond its error level, e.g. "source `events` has data only
+     *                               through 2026-11-28 21:14 UTC, not through the end of 2026-11-29 …"
+     */
+    public List<QualityResult> checkSources(KpiDefinition kpi, LocalDate through, long jobExecutionId) {
+        Instant needed = through.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant now = Instant.now();
+        List<QualityResult> recorded = new ArrayList<>();
+        for (KpiDefinition.Source source : kpi.sources()) {
+            String check = "freshness(" + source.table() + ")";
+            Optional<Instant> latest;
+            try {
+                latest = warehouse.latestTimestamp(source.table(), source.timestampColumn());
+            } catch (UnsupportedOperationException e) {
+                recorded.add(new QualityResult(kpi.name(), through, check, "freshness", QualityResult.WARN, null,
+                        "source `" + source.table() + "` was not checked: " + e.getMessage(), jobExecutionId, now));
+                continue;
+            }
+            // the latest row stamped 23:59:59.x of the date counts as complete through the end of it
+            long lag = latest.map(l -> Math.max(0, Duration.between(l, needed).toMinutes() - 1)).orElse(Long.MAX_VALUE);
+            String status = status(lag, source.warnAfterMinutes(), source.errorAfterMinutes());
+            String message = latest.isEmpty()
+                    ? "source `" + source.table() + "` has no data"
+                    : status.equals(QualityResult.PASS)
+                    ? "source `" + source.table() + "` has data through " + MINUTE.format(latest.get()) + " UTC"
+                    : "source `" + source.table() + "` has data only through " + MINUTE.format(latest.get())
+                            + " UTC, not through the end of " + through + " (" + lag + " min late)";
+            recorded.add(new QualityResult(kpi.name(), through, check, "freshness", status,
+                    latest.isEmpty() ? null : (double) lag, message, jobExecutionId, now));
+        }
+        record(recorded);
+        failOnErrors(kpi, recorded, "; it keeps its previous results until the data arrives");
+        return recorded;
+    }
+
+    /**
+     * The KPI's tests and anomaly check on the rows a materialization of business dates [from, to] is about to write.
+     * A row is attributed to the business date of its partition, or to {@code to} when its partition is not a date of
+     * the slice (retention cohorts).
+     *
+     * @param rows the rows as the KPI's query returned them (column name to value)
+     * @return the results recorded: one per test and business date, one per anomaly-checked date
+     * @throws IllegalStateException when an error-level check failed; the sentence names the KPI, check and date
+     */
+    public List<QualityResult> checkRows(KpiDefinition kpi, List<Map<String, Object>> rows, LocalDate from, LocalDate to,
+                                         long jobExecutionId) {
+        Instant now = Instant.now();
+        List<QualityResult> recorded = new ArrayList<>();
+        for (KpiDefinition.DataTest test : kpi.tests()) {
+            recorded.addAll(test(kpi, test, rows, from, to, jobExecutionId, now));
+        }
+        if (kpi.anomaly() != null) {
+            recorded.addAll(anomaly(kpi, rows, from, to, jobExecutionId, now));
+        }
+        record(recorded);
+        failOnErrors(kpi, recorded, "; its rows were not written and its previous results stay visible");
+        return recorded;
+    }
+
+    private List<QualityResult> test(KpiDefinition kpi, KpiDefinition.DataTest test, List<Map<String, Object>> rows,
+                                     LocalDate from, LocalDate to, long jobExecutionId, Instant now) {
+        Map<LocalDate, Integer> failing = new TreeMap<>();
+        Map<LocalDate, String> example = new HashMap<>();
+        if (test.unique() != null) {
+            Map<List<Object>, Integer> seen = new HashMap<>();
+            for (Map<String, Object> row : rows) {
+                List<Object> key = test.unique().stream().map(row::get).toList();
+                if (seen.merge(key, 1, Integer::sum) == 2) {
+                    LocalDate d = dateOf(kpi, row, from, to);
+                    failing.merge(d, 1, Integer::sum);
+                    example.putIfAbsent(d, "key " + key + " appears more than once");
+                }
+            }
+        } else {
+            for (Map<String, Object> row : rows) {
+                Object v = row.get(test.column());
+                boolean bad = v == null ? Boolean.TRUE.equals(test.notNull())
+                        : v instanceof Number n && ((test.min() != null && n.doubleValue() < test.min())
+                        || (test.max() != null && n.doubleValue() > test.max()) || Double.isNaN(n.doubleValue()));
+                if (bad) {
+                    LocalDate d = dateOf(kpi, row, from, to);
+                    failing.merge(d, 1, Integer::sum);
+                    example.putIfAbsent(d, test.column() + " = " + v);
+                }
+            }
+        }
+        String failed = test.level() == Severity.ERROR ? QualityResult.ERROR : QualityResult.WARN;
+        List<QualityResult> out = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            int n = failing.getOrDefault(d, 0);
+            String message = n == 0
+                    ? "test " + test.checkName() + " passed"
+                    : "test " + test.checkName() + " failed on " + n + " row" + (n == 1 ? "" : "s") + " of " + d
+                            + " (" + example.get(d) + ")";
+            out.add(new QualityResult(kpi.name(), d, test.checkName(), "test", n == 0 ? QualityResult.PASS : failed,
+                    (double) n, message, jobExecutionId, now));
+        }
+        return out;
+    }
+
+    private static LocalDate dateOf(KpiDefinition kpi, Map<String, Object> row, LocalDate from, LocalDate to) {
+        return row.get(kpi.partition()) instanceof LocalDate d && !d.isBefore(from) && !d.isAfter(to) ? d : to;
+    }
+
+    private List<QualityResult> anomaly(KpiDefinition kpi, List<Map<String, Object>> rows, LocalDate from,
+                                        LocalDate to, long jobExecutionId, Instant now) {
+        KpiDefinition.Anomaly a = kpi.anomaly();
+        int weeks = a.trailingWeeks();
+        Map<LocalDate, Double> values = new HashMap<>();
+        // history: committed values before the slice (the slice's own dates are replaced by the new rows)
+        store.query("SELECT " + kpi.partition() + ", SUM(" + a.column() + ") FROM " + kpi.table() + " WHERE "
+                        + kpi.partition() + " BETWEEN ? AND ? GROUP BY " + kpi.partition(),
+                rs -> {
+                    values.put(rs.getObject(1, LocalDate.class), rs.getObject(2) == null ? null : rs.getDouble(2));
+                }, from.minusWeeks(weeks), from.minusDays(1));
+        Map<LocalDate, Double> slice = new HashMap<>();
+        for (Map<String, Object> row : rows) {
+            if (row.get(kpi.partition()) instanceof LocalDate d && row.get(a.column()) instanceof Number n) {
+                slice.merge(d, n.doubleValue(), Double::sum);
+            }
+        }
+        values.putAll(slice);
+        List<QualityResult> out = new ArrayList<>();
+        String check = "anomaly(" + a.column() + ")";
+        boolean counts = kpi.values().stream().anyMatch(c -> c.name().equals(a.column()) && c.type().equals("integer"));
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            Double x = slice.get(d);
+            double[] history = new double[weeks];
+            int n = 0;
+            for (int w = 1; w <= weeks; w++) {
+                Double h = values.get(d.minusWeeks(w));
+                if (h != null) {
+                    history[n++] = h;
+                }
+            }
+            if (x == null || n < MIN_HISTORY) {
+                continue;
+            }
+            double[] h = Arrays.copyOf(history, n);
+            double median = median(h);
+            double mad = median(Arrays.stream(h).map(v -> Math.abs(v - median)).toArray());
+            double scale = Math.max(1.4826 * mad, 0.05 * Math.abs(median));
+            if (counts) {
+                scale = Math.max(scale, Math.max(1, Math.sqrt(Math.abs(median)))); // Poisson noise of a count
+            }
+            double z = scale == 0 ? (x == median ? 0 : MAX_SCORE) : Math.min(MAX_SCORE, Math.abs(x - median) / scale);
+            String status = score(z, a.warn(), a.error());
+            String message = String.format(java.util.Locale.ROOT,
+                    "%s of %s is %s against a median of %s on the same weekday of the %d weeks before"
+                            + " (robust z-score %.1f)", a.column(), d, number(x), number(median), weeks, z);
+            out.add(new QualityResult(kpi.name(), d, check, "anomaly", status, z, message, jobExecutionId, now));
+        }
+        return out;
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+                : String.format(java.util.Locale.ROOT, "%.4g", v);
+    }
+
+    /** The median of a non-empty array (sorted in place). */
+    static double median(double[] v) {
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    private static String status(long lag, Integer warnAfter, Integer errorAfter) {
+        if (errorAfter != null && lag > errorAfter) {
+            return QualityResult.ERROR;
+        }
+        return warnAfter != null && lag > warnAfter ? QualityResult.WARN : QualityResult.PASS;
+    }
+
+    private static String score(double z, Double warn, Double error) {
+        if (error != null && z > error) {
+            return QualityResult.ERROR;
+        }
+        return warn != null && z > warn ? QualityResult.WARN : QualityResult.PASS;
+    }
+
+    private void record(List<QualityResult> recorded) {
+        results.save(recorded);
+        for (QualityResult r : recorded) {
+            Counter.builder("execkpi.quality.checks")
+                    .description("Data-quality checks run, by KPI, kind (freshness, test, anomaly) and status")
+                    .tag("kpi", r.kpi()).tag("kind", r.kind()).tag("status", r.status())
+                    .register(meters).increment();
+            if (!r.status().equals(QualityResult.PASS)) {
+                log.warn("Data quality {} of KPI {} on {}: {}", r.status(), r.kpi(), r.businessDate(), r.message());
+            }
+        }
+    }
+
+    private static void failOnErrors(KpiDefinition kpi, List<QualityResult> recorded, String consequence) {
+        List<String> errors = recorded.stream().filter(r -> r.status().equals(QualityResult.ERROR))
+                .map(QualityResult::message).distinct().toList();
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", errors.subList(0, Math.min(3, errors.size())))
+                    + (errors.size() > 3 ? " (and " + (errors.size() - 3) + " more)" : "") + ": KPI " + kpi.name()
+                    + " failed its data-quality gate" + consequence);
+        }
+    }
+}
