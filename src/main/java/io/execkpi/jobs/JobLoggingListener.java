@@ -73,7 +73,13 @@ public class JobLoggingListener implements JobExecutionListener, StepExecutionLi
     @Override
     public void afterJob(JobExecution job) {
         running.remove(job.getId());
-        events.publishEvent(new JobEndedEvent(job.getJobInstance().getJobName(), job.getId(), job.getStatus().name()));
+        String failure = job.getStepExecutions().stream()
+                .filter(s -> s.getStatus() == org.springframework.batch.core.BatchStatus.FAILED)
+                .map(s -> ExitMessages.forOperator(s.getExitStatus().getExitDescription()))
+                .filter(java.util.Objects::nonNull).findFirst()
+                .orElse(ExitMessages.forOperator(job.getExitStatus().getExitDescription()));
+        events.publishEvent(new JobEndedEvent(job.getJobInstance().getJobName(), job.getId(), job.getStatus().name(),
+                job.getStatus().isUnsuccessful() ? failure : null));
         long written = job.getStepExecutions().stream().mapToLong(StepExecution::getWriteCount).sum();
         log.info("job {} ended: execution={} status={} rowsWritten={} took={}ms", job.getJobInstance().getJobName(),
                 job.getId(), job.getStatus(), written, millis(job.getStartTime()));

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.execkpi.alerts.Alert;
+import io.execkpi.alerts.AlertOutbox;
 import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiDefinition.Severity;
 import io.execkpi.warehouse.Warehouse;
@@ -46,14 +48,19 @@ public class QualityGate {
     private final JdbcTemplate store;
     private final QualityResultsRepository results;
     private final MeterRegistry meters;
+    private final AlertOutbox alerts;
 
     /**
      * @param warehouse the warehouse whose sources are checked for freshness
      * @param store     the results store, read for the anomaly check's history
      * @param results   where results are stored
      * @param meters    where results are counted
+     * @param alerts    where a failed check queues its alert ({@code source-stale}, {@code data-test-failed},
+     *                  {@code anomaly}), in the transaction that stores the result
      */
-    public QualityGate(Warehouse warehouse, JdbcTemplate store, QualityResultsRepository results, MeterRegistry meters) {
+    public QualityGate(Warehouse warehouse, JdbcTemplate store, QualityResultsRepository results, MeterRegistry meters,
+                       AlertOutbox alerts) {
+        this.alerts = alerts;
         this.warehouse = warehouse;
         this.store = store;
         this.results = results;
@@ -248,7 +255,8 @@ public class QualityGate {
     }
 
     private void record(List<QualityResult> recorded) {
-        results.save(recorded);
+        results.save(recorded, () -> recorded.stream().filter(r -> !r.status().equals(QualityResult.PASS))
+                .forEach(r -> alerts.enqueue(alert(r))));
         for (QualityResult r : recorded) {
             Counter.builder("execkpi.quality.checks")
                     .description("Data-quality checks run, by KPI, kind (freshness, test, anomaly) and status")
@@ -258,6 +266,24 @@ public class QualityGate {
                 log.warn("Data quality {} of KPI {} on {}: {}", r.status(), r.kpi(), r.businessDate(), r.message());
             }
         }
+    }
+
+    /** The alert of a failed check; its dedup key names KPI, date, check and status (not the execution). */
+    private static Alert alert(QualityResult r) {
+        String event = switch (r.kind()) {
+            case "freshness" -> "source-stale";
+            case "anomaly" -> "anomaly";
+            default -> "data-test-failed";
+        };
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("kpi", r.kpi());
+        details.put("date", r.businessDate().toString());
+        details.put("check", r.check());
+        details.put("observed", r.observed());
+        details.put("executionId", r.jobExecutionId());
+        return new Alert(event, r.status(), "KPI " + r.kpi() + ", " + r.businessDate() + ": " + r.message(),
+                event + "/" + r.kpi() + "/" + r.businessDate() + "/" + r.check() + "/" + r.status(), r.checkedAt(),
+                details);
     }
 
     private static void failOnErrors(KpiDefinition kpi, List<QualityResult> recorded, String consequence) {

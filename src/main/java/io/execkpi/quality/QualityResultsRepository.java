@@ -29,8 +29,11 @@ public class QualityResultsRepository {
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** Replaces the stored result of each given (KPI, business date, check) by the given one, in one commit. */
-    public void save(List<QualityResult> results) {
+    /**
+     * Replaces the stored result of each given (KPI, business date, check) by the given one, in one commit, together
+     * with what {@code alsoInTransaction} writes (the alerts about them).
+     */
+    public void save(List<QualityResult> results, Runnable alsoInTransaction) {
         if (results.isEmpty()) {
             return;
         }
@@ -45,6 +48,7 @@ public class QualityResultsRepository {
             jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?", keys);
             jdbc.batchUpdate("INSERT INTO quality_result (kpi, business_date, check_name, kind, status, observed,"
                     + " message, job_execution_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+            alsoInTransaction.run();
         });
     }
 

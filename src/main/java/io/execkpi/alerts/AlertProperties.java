@@ -1,0 +1,78 @@
+package io.execkpi.alerts;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Alert webhooks ({@code execkpi.alerts.*}).
+ *
+ * @param webhooks       where alerts go; none by default (no alert is written then)
+ * @param maxAttempts    deliveries tried per alert and webhook before it is marked failed
+ * @param initialBackoff wait after the first failed delivery; doubled after each further failure
+ * @param maxBackoff     the longest wait between two attempts
+ * @param pollInterval   how often the sender looks for due alerts
+ * @param timeout        connect and response timeout of one delivery
+ */
+@ConfigurationProperties("execkpi.alerts")
+public record AlertProperties(
+        @DefaultValue List<Webhook> webhooks,
+        @DefaultValue("10") int maxAttempts,
+        @DefaultValue("5s") Duration initialBackoff,
+        @DefaultValue("10m") Duration maxBackoff,
+        @DefaultValue("2s") Duration pollInterval,
+        @DefaultValue("10s") Duration timeout) {
+
+    /** Alert kinds a webhook can subscribe to. */
+    public static final List<String> EVENTS = List.of("job-failed", "source-stale", "data-test-failed", "anomaly");
+
+    public AlertProperties {
+        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+        if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0
+                || pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("execkpi.alerts.*: max-attempts >= 1, 0 <= initial-backoff <="
+                    + " max-backoff, poll-interval and timeout > 0");
+        }
+        for (int i = 0; i < webhooks.size(); i++) {
+            Webhook w = webhooks.get(i);
+            if (w.url() == null || !("https".equals(w.url().getScheme()) || "http".equals(w.url().getScheme()))) {
+                throw new IllegalArgumentException("execkpi.alerts.webhooks[" + i + "].url must be an http(s) URL");
+            }
+            if (!EVENTS.containsAll(w.events())) {
+                throw new IllegalArgumentException("execkpi.alerts.webhooks[" + i + "].events: expected some of "
+                        + EVENTS);
+            }
+        }
+    }
+
+    /** Payload shape of a webhook. */
+    public enum Format {
+        /** A Slack-compatible incoming-webhook payload: {@code {"text": "…"}}. */
+        SLACK,
+        /** {@code event}, {@code severity}, {@code summary}, {@code occurredAt}, {@code dedupKey}, {@code details}. */
+        JSON
+    }
+
+    /**
+     * One receiver.
+     *
+     * @param url    where alerts are POSTed; may hold a secret (Slack's do): it is never logged nor stored
+     * @param format {@code slack} or {@code json} (default)
+     * @param events the alert kinds it receives; empty or absent: all of {@link #EVENTS}
+     */
+    public record Webhook(URI url, Format format, List<String> events) {
+
+        public Webhook {
+            format = format == null ? Format.JSON : format;
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        /** Whether the webhook receives alerts of kind {@code event}. */
+        public boolean wants(String event) {
+            return events.isEmpty() || events.contains(event);
+        }
+    }
+}
