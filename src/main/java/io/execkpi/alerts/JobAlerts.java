@@ -6,6 +6,8 @@ import java.util.Map;
 
 import io.execkpi.jobs.JobEndedEvent;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -13,13 +15,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobAlerts {
 
+    private static final Logger log = LoggerFactory.getLogger(JobAlerts.class);
+
     private final AlertOutbox outbox;
 
     public JobAlerts(AlertOutbox outbox) {
         this.outbox = outbox;
     }
 
-    /** Queues the alert (dedup key {@code job-failed/<job>/<execution id>}); a completed execution queues nothing. */
+    /**
+     * Queues the alert (dedup key {@code job-failed/<job>/<execution id>}); a completed execution queues nothing. Runs
+     * in the job's {@code afterJob} callback: a store that refuses the alert is logged, never turned into a failure
+     * of the job.
+     */
     @EventListener
     public void jobEnded(JobEndedEvent event) {
         if (event.status().equals("COMPLETED")) {
@@ -30,9 +38,14 @@ public class JobAlerts {
         details.put("executionId", event.executionId());
         details.put("status", event.status());
         details.put("reason", event.failure());
-        outbox.enqueue(new Alert("job-failed", "error", "Job " + event.jobName() + " execution "
-                + event.executionId() + " ended " + event.status()
-                + (event.failure() != null ? ": " + event.failure() : ""),
-                "job-failed/" + event.jobName() + "/" + event.executionId(), Instant.now(), details));
+        try {
+            outbox.enqueue(new Alert("job-failed", "error", "Job " + event.jobName() + " execution "
+                    + event.executionId() + " ended " + event.status()
+                    + (event.failure() != null ? ": " + event.failure() : ""),
+                    "job-failed/" + event.jobName() + "/" + event.executionId(), Instant.now(), details));
+        } catch (RuntimeException e) {
+            log.error("Could not queue the job-failed alert of {} execution {}: {}", event.jobName(),
+                    event.executionId(), e.toString());
+        }
     }
 }
