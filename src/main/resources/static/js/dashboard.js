@@ -28,7 +28,7 @@
           series.label = Object.assign({}, series.label, {formatter: function (p) { return Math.round(p.value[2] * 100) + '%'; }});
           option.tooltip = {position: 'top', formatter: function (p) {
             return 'cohort ' + option.yAxis.data[p.value[1]] + ', week ' + option.xAxis.data[p.value[0]] + ': '
-              + (p.value[2] * 100).toFixed(1) + ' % retained';
+              + (p.value[2] * 100).toFixed(1) + ' % retained (' + p.value[3] + ' of ' + p.value[4] + ' users active)';
           }};
         }
       });
