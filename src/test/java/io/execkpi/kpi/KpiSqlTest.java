@@ -41,7 +41,8 @@ class KpiSqlTest {
      * The fixture, written once for both dialects (this DuckDB test and {@code BigQueryKpiSqlTest}). Beyond the traps
      * above: u4 signs up on Sunday night 2025-01-12 23:30 (ISO week of Monday 2025-01-06) and is first active on
      * Monday 2025-01-13 00:15 (its week 1); order 7 of u2 is completed at 2025-01-07 23:59:59.999999 UTC (the last
-     * microsecond of 01-07); 2025-01-05 has no order and 2025-01-08 no event (empty days).
+     * microsecond of 01-07) and order 8 of u1 at 2025-01-08 00:00 UTC (the first of 01-08; still 01-07 in any zone
+     * west of UTC); 2025-01-05 has no order and 2025-01-08 no event (empty days).
      */
     static FixtureTables fixtureTables() {
         FixtureTables t = new FixtureTables();
@@ -59,7 +60,8 @@ class KpiSqlTest {
                 row(4, 1, "Complete", ts("2025-01-08 08:00:00"), 3),
                 row(5, 2, "Shipped", ts("2025-01-07 09:30:00"), 1),
                 row(6, 3, "Complete", ts("2025-01-20 10:00:00"), 1),
-                row(7, 2, "Complete", ts("2025-01-07 23:59:59.999999"), 1));
+                row(7, 2, "Complete", ts("2025-01-07 23:59:59.999999"), 1),
+                row(8, 1, "Complete", ts("2025-01-08 00:00:00"), 1));
         t.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
                 row(1, 1, 1, 1, "Complete", ts("2025-01-06 11:00:00"), 10.00),
                 row(2, 1, 1, 2, "Complete", ts("2025-01-06 11:00:00"), 15.50),
@@ -70,7 +72,8 @@ class KpiSqlTest {
                 row(7, 4, 1, 7, "Complete", ts("2025-01-08 08:00:00"), 30.00),
                 row(8, 5, 2, 8, "Shipped", ts("2025-01-07 09:30:00"), 12.00),
                 row(9, 6, 3, 9, "Complete", ts("2025-01-20 10:00:00"), 40.00),
-                row(10, 7, 2, 10, "Complete", ts("2025-01-07 23:59:59.999999"), 8.00));
+                row(10, 7, 2, 10, "Complete", ts("2025-01-07 23:59:59.999999"), 8.00),
+                row(11, 8, 1, 11, "Complete", ts("2025-01-08 00:00:00"), 12.00));
         Object[][] events = {
                 // s0: anonymous, starts 2025-01-05 23:30 and crosses midnight: dated 2025-01-05
                 {null, "s0", "2025-01-05 23:30:00", "home"}, {null, "s0", "2025-01-06 00:05:00", "department"},
@@ -161,8 +164,8 @@ class KpiSqlTest {
         assertRevenue(rows.get(1), 2, 3, 45.50, 22.75);
         // 01-07: order 5 is only shipped; order 7 (8.00) completed at 23:59:59.999999 is still 01-07
         assertRevenue(rows.get(2), 1, 1, 8.00, 8.00);
-        // 01-08: order 4 with 5.25 + 4.75 + 30.00 -> 1 order, 3 items, 40.00, aov 40.00
-        assertRevenue(rows.get(3), 1, 3, 40.00, 40.00);
+        // 01-08: order 4 with 5.25 + 4.75 + 30.00 and order 8 (12.00) at 00:00 -> 2 orders, 4 items, 52.00, aov 26.00
+        assertRevenue(rows.get(3), 2, 4, 52.00, 26.00);
     }
 
     @Test
@@ -216,10 +219,10 @@ class KpiSqlTest {
     }
 
     @Test
-    void anOrderInTheLastMicrosecondOfADayBelongsToThatDayOnly() {
-        // order 7 at 2025-01-07 23:59:59.999999: in 01-07 alone, not in 01-08 (order 4 only)
+    void ordersAreDatedByTheirUtcDayToTheMicrosecond() {
+        // order 7 at 2025-01-07 23:59:59.999999 is in 01-07 alone; order 8 at 2025-01-08 00:00 in 01-08 alone
         assertRevenue(run("revenue_daily", d("2025-01-07"), d("2025-01-07")).get(0), 1, 1, 8.00, 8.00);
-        assertRevenue(run("revenue_daily", d("2025-01-08"), d("2025-01-08")).get(0), 1, 3, 40.00, 40.00);
+        assertRevenue(run("revenue_daily", d("2025-01-08"), d("2025-01-08")).get(0), 2, 4, 52.00, 26.00);
     }
 
     @Test
@@ -293,8 +296,8 @@ class KpiSqlTest {
                 "2025-01-07 exp1 treatment false w1.0 1 1 8.0 64.0",
                 "2025-01-07 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-07 exp2 b false w1.0 0 0 0.0 0.0",
-                // 01-08: order 4 (40.00) of u1 -> one user with 65.50: sum of squares 65.5^2 = 4290.25
-                "2025-01-08 exp1 control true w1.0 1 1 65.5 4290.25",
+                // 01-08: orders 4 (40.00) and 8 (12.00) of u1 -> one user with 77.50: sum of squares 77.5^2 = 6006.25
+                "2025-01-08 exp1 control true w1.0 1 1 77.5 6006.25",
                 "2025-01-08 exp1 treatment false w1.0 1 1 8.0 64.0",
                 "2025-01-08 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-08 exp2 b false w1.0 0 0 0.0 0.0");
@@ -302,7 +305,7 @@ class KpiSqlTest {
         // 01-20: u3 (treatment since 01-13) completes order 6 (40.00): with u2's 8.00, 2 users, 2 converters, 48,
         // 8^2 + 40^2 = 1664
         assertThat(jan20).extracting(KpiSqlTest::abRow).contains(
-                "2025-01-20 exp1 control true w1.0 1 1 65.5 4290.25",
+                "2025-01-20 exp1 control true w1.0 1 1 77.5 6006.25",
                 "2025-01-20 exp1 treatment false w1.0 2 2 48.0 1664.0");
     }
 
