@@ -97,6 +97,8 @@ class KpiSqlTest {
                 {3, "s9", "2025-01-29 12:00:00", "home"},
                 // u4 (signed up Sunday night) is first active on Monday 00:15: week 1 of cohort 2025-01-06
                 {4, "s10", "2025-01-13 00:15:00", "home"},
+                // u2 again on Sunday 2025-01-19 23:00: still its week 1 (a Sunday-based week count would say 2)
+                {2, "s11", "2025-01-19 23:00:00", "home"},
         };
         Object[][] eventRows = new Object[events.length][];
         for (int i = 0; i < events.length; i++) {
@@ -273,7 +275,8 @@ class KpiSqlTest {
                 .containsExactly(
                         // cohort 01-06 = {u1, u2, u4 (Sunday 01-12 23:30: ISO weeks start on Monday)}: week 0 u1
                         // (events 01-06) and u2 (order 01-06, events 01-07), not u4 (signing up is no activity);
-                        // week 1 u2 (01-14) and u4 (Monday 01-13 00:15); week 2 u1 (01-20); week 3 nobody
+                        // week 1 u2 (01-14, Sunday 01-19) and u4 (Monday 01-13 00:15); week 2 u1 (01-20); week 3
+                        // nobody
                         "2025-01-06/0:3:2", "2025-01-06/1:3:2", "2025-01-06/2:3:1", "2025-01-06/3:3:0",
                         // cohort 01-13 = {u3}: week 0 event 01-13, week 1 order 01-20, week 2: the 01-29 event is
                         // after the as-of date
@@ -309,7 +312,7 @@ class KpiSqlTest {
                 "2025-01-20 exp1 treatment false w1.0 2 2 48.0 1664.0");
     }
 
-    private static String abRow(Map<String, Object> r) {
+    static String abRow(Map<String, Object> r) {
         return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " " + r.get("is_control")
                 + " w" + ((Number) r.get("weight")).doubleValue()
                 + " " + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("converters")).longValue() + " "
