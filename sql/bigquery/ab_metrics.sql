@@ -1,7 +1,7 @@
 -- ab_metrics (BigQuery): for every as-of business date in [@from, @to], per experiment and variant: users assigned
 -- by the end of that date, converters (assigned users with a completed order created at or after their assignment
 -- and by the end of that date), and the sum and sum of squares over users of that post-assignment completed revenue.
--- Same columns and meaning as sql/h2/ab_metrics.sql: daily changes per arm accumulated with running sums; a user's
+-- Same columns and meaning as sql/duckdb/ab_metrics.sql: daily changes per arm accumulated with running sums; a user's
 -- squared revenue grows by cum^2 - (cum - rev)^2 on each day their cumulative revenue grows by rev.
 --
 -- The experiment tables come from one of two blocks (BigQuerySql keeps exactly one):
