@@ -83,14 +83,51 @@ class ExperimentEvaluatorTest {
     }
 
     @Test
-    void anArmWithoutUsersIsStoredWithAReasonInsteadOfFailing() {
+    void anEmptyArmIsFlaggedBySrmOverAllArmsAndTheOtherArmsAreStillCompared() {
+        // 0 users in variant_c of three equal arms (users 1000, 980, 0): N = 1980, expected 660 per arm,
+        // chi-square = (340² + 320² + 660²)/660 = (115600 + 102400 + 435600)/660 = 653600/660 = 990.30303…,
+        // p = exp(-chi2/2) for 2 df = exp(-495.15) ≈ 1.3e-215
         List<AbResult> rows = ExperimentEvaluator.evaluate(List.of(
-                new ArmMetrics("z", "control", true, 1, 10, 1, 5, 25),
+                new ArmMetrics("z", "control", true, 1, 1000, 120, 0, 0),
+                new ArmMetrics("z", "treatment", false, 1, 980, 150, 0, 0),
+                new ArmMetrics("z", "variant_c", false, 1, 0, 0, 0, 0)), DEFAULTS);
+        assertThat(rows).hasSize(6).allSatisfy(r -> {
+            assertThat(r.srmMismatch()).isTrue();
+            assertThat(r.srmChiSquare()).isCloseTo(653600.0 / 660, within(1e-9));
+            assertThat(r.srmPValue()).isCloseTo(Math.exp(-653600.0 / 660 / 2), within(1e-220));
+        });
+        // the compared arm keeps the two-arm reference numbers of conversionAndRevenueRowsCarryTheReferenceValues
+        AbResult treatment = find(rows, "treatment", "conversion");
+        assertThat(treatment.pValue()).isCloseTo(0.032088, within(1e-6));
+        assertThat(treatment.absLift()).isCloseTo(0.033061, within(1e-6));
+        assertThat(treatment.significant()).isTrue();
+        for (String metric : List.of("conversion", "revenue_per_user")) {
+            AbResult c = find(rows, "variant_c", metric);
+            assertThat(c.users()).isZero();
+            assertThat(c.pValue()).isNull();
+            assertThat(c.significant()).isFalse();
+            assertThat(c.note()).contains("0 users");
+        }
+        // two arms where the treatment got nothing: nothing to compare, but SRM is flagged all the same
+        // (1000 vs 0 at 50/50: chi-square = 2·500²/500 = 1000)
+        List<AbResult> broken = ExperimentEvaluator.evaluate(List.of(
+                new ArmMetrics("z", "control", true, 1, 1000, 1, 5, 25),
                 new ArmMetrics("z", "treatment", false, 1, 0, 0, 0, 0)), DEFAULTS);
-        assertThat(rows).hasSize(2).allSatisfy(r -> {
+        assertThat(broken).hasSize(2).allSatisfy(r -> {
             assertThat(r.note()).startsWith("not evaluated");
             assertThat(r.pValue()).isNull();
             assertThat(r.significant()).isFalse();
+            assertThat(r.srmMismatch()).isTrue();
+            assertThat(r.srmChiSquare()).isCloseTo(1000.0, within(1e-9));
+        });
+        // a handful of users where one arm is empty: too few for the test, flagged anyway
+        // (3 vs 0: chi-square 3, p = 0.0833 > 0.001)
+        List<AbResult> tiny = ExperimentEvaluator.evaluate(List.of(
+                new ArmMetrics("t", "control", true, 1, 3, 1, 5, 25),
+                new ArmMetrics("t", "treatment", false, 1, 0, 0, 0, 0)), DEFAULTS);
+        assertThat(tiny).allSatisfy(r -> {
+            assertThat(r.srmPValue()).isCloseTo(0.0832645, within(1e-6));
+            assertThat(r.srmMismatch()).isTrue();
         });
         List<AbResult> noControl = ExperimentEvaluator.evaluate(List.of(
                 new ArmMetrics("z", "a", false, 1, 10, 1, 5, 25),
