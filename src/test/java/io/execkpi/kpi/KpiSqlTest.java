@@ -48,7 +48,12 @@ class KpiSqlTest {
                 + " (3, 1, 'Cancelled', TIMESTAMP '2025-01-06 12:00:00', 1),"
                 + " (4, 1, 'Complete',  TIMESTAMP '2025-01-08 08:00:00', 3),"
                 + " (5, 2, 'Shipped',   TIMESTAMP '2025-01-07 09:30:00', 1),"
-                + " (6, 3, 'Complete',  TIMESTAMP '2025-01-20 10:00:00', 1)");
+                + " (6, 3, 'Complete',  TIMESTAMP '2025-01-20 10:00:00', 1),"
+                // for ab_metrics' covariate and guardrails; on days that leave the other KPIs' checks unchanged
+                // (after 01-09, and in weeks where their users are already active)
+                + " (7, 2, 'Complete',  TIMESTAMP '2025-01-15 10:00:00', 1),"
+                + " (8, 2, 'Returned',  TIMESTAMP '2025-01-16 10:00:00', 1),"
+                + " (9, 1, 'Complete',  TIMESTAMP '2025-01-21 10:00:00', 1)");
         jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price) VALUES"
                 + " (1, 1, 1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 10.00),"
                 + " (2, 1, 1, 2, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 15.50),"
@@ -58,7 +63,10 @@ class KpiSqlTest {
                 + " (6, 4, 1, 6, 'Complete', TIMESTAMP '2025-01-08 08:00:00', 4.75),"
                 + " (7, 4, 1, 7, 'Complete', TIMESTAMP '2025-01-08 08:00:00', 30.00),"
                 + " (8, 5, 2, 8, 'Shipped', TIMESTAMP '2025-01-07 09:30:00', 12.00),"
-                + " (9, 6, 3, 9, 'Complete', TIMESTAMP '2025-01-20 10:00:00', 40.00)");
+                + " (9, 6, 3, 9, 'Complete', TIMESTAMP '2025-01-20 10:00:00', 40.00),"
+                + " (10, 7, 2, 10, 'Complete', TIMESTAMP '2025-01-15 10:00:00', 30.00),"
+                + " (11, 8, 2, 11, 'Returned', TIMESTAMP '2025-01-16 10:00:00', 7.00),"
+                + " (12, 9, 1, 12, 'Complete', TIMESTAMP '2025-01-21 10:00:00', 12.00)");
         Object[][] events = {
                 // s0: anonymous, starts 2025-01-05 23:30 and crosses midnight: dated 2025-01-05
                 {null, "s0", "2025-01-05 23:30:00", "home"}, {null, "s0", "2025-01-06 00:05:00", "department"},
@@ -97,7 +105,9 @@ class KpiSqlTest {
         jdbc.update("INSERT INTO assignments (user_id, experiment_id, variant, assigned_at) VALUES"
                 + " (1, 'exp1', 'control', TIMESTAMP '2025-01-06 10:30:00'),"
                 + " (2, 'exp1', 'treatment', TIMESTAMP '2025-01-07 00:00:00'),"
-                + " (3, 'exp1', 'treatment', TIMESTAMP '2025-01-13 12:00:00')");
+                + " (3, 'exp1', 'treatment', TIMESTAMP '2025-01-13 12:00:00'),"
+                + " (1, 'exp2', 'a', TIMESTAMP '2025-01-09 09:00:00'),"
+                + " (2, 'exp2', 'b', TIMESTAMP '2025-01-10 00:00:00')");
         warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100);
     }
 
@@ -249,10 +259,51 @@ class KpiSqlTest {
                 "2025-01-08 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-08 exp2 b false w1.0 0 0 0.0 0.0");
         List<Map<String, Object>> jan20 = run("ab_metrics", d("2025-01-20"), d("2025-01-20"));
-        // 01-20: u3 (treatment since 01-13) completes order 6 (40.00): 2 users, 1 converter, 40, 1600
+        // 01-20: u2 (treatment since 01-07) completed order 7 (30.00) on 01-15 and u3 (treatment since 01-13)
+        // order 6 (40.00): 2 users, 2 converters, 30 + 40 = 70, 900 + 1600 = 2500
         assertThat(jan20).extracting(KpiSqlTest::abRow).contains(
                 "2025-01-20 exp1 control true w1.0 1 1 65.5 4290.25",
-                "2025-01-20 exp1 treatment false w1.0 2 1 40.0 1600.0");
+                "2025-01-20 exp1 treatment false w1.0 2 2 70.0 2500.0");
+    }
+
+    @Test
+    void abMetricsCarryThePrePeriodCovariateAndTheGuardrailCounts() {
+        // columns: users, Σy, Σx, Σx², Σxy, orders, cancelled/returned orders, users with one; x = completed revenue
+        // in the 14 days before the assignment, y = completed revenue from the assignment on
+        List<Map<String, Object>> jan8 = run("ab_metrics", d("2025-01-08"), d("2025-01-08"));
+        assertThat(jan8).extracting(KpiSqlTest::abCupedRow).contains(
+                // u1 (control since 01-06 10:30): nothing before (orders 1 and 3 come after 10:30), so x = 0;
+                // orders after: 1 (Complete), 3 (Cancelled), 4 (Complete, 01-08) -> 3 orders, 1 cancelled
+                "2025-01-08 exp1 control 1 65.5 0.0 0.0 0.0 3 1 1",
+                // u2 (treatment since 01-07 00:00): order 2 (20.00, 01-06 23:59:59) is in the pre-period, x = 20;
+                // after: order 5 (Shipped, not revenue) -> 1 order, none cancelled; y = 0 so Σxy = 0
+                "2025-01-08 exp1 treatment 1 0.0 20.0 400.0 0.0 1 0 0");
+        List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
+        assertThat(jan21).extracting(KpiSqlTest::abCupedRow).containsExactly(
+                // exp1 control u1: y = 25.50 + 40.00 + 12.00 (order 9, 01-21) = 77.5, x = 0;
+                // orders 1, 3, 4, 9 -> 4, of which 1 cancelled (order 3)
+                "2025-01-21 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1",
+                // exp1 treatment: u2 x = 20, y = 30 (order 7); u3 x = 0, y = 40 (order 6):
+                // Σy = 70, Σx = 20, Σx² = 400, Σxy = 20·30 + 0·40 = 600;
+                // orders: u2 5, 7, 8 (Returned), u3 6 -> 4, 1 returned, 1 user
+                "2025-01-21 exp1 treatment 2 70.0 20.0 400.0 600.0 4 1 1",
+                // exp2 a u1 (since 01-09 09:00): pre-period [12-26 09:00, 01-09 09:00) holds orders 1 (25.50) and
+                // 4 (40.00), the cancelled order 3 is not revenue: x = 65.5, x² = 4290.25; y = 12 (order 9),
+                // Σxy = 65.5·12 = 786; orders after: 9 -> 1, none cancelled
+                "2025-01-21 exp2 a 1 12.0 65.5 4290.25 786.0 1 0 0",
+                // exp2 b u2 (since 01-10 00:00): x = 20 (order 2; order 5 is only shipped), y = 30 (order 7),
+                // Σxy = 600; orders after: 7, 8 (Returned) -> 2, 1 returned, 1 user
+                "2025-01-21 exp2 b 1 30.0 20.0 400.0 600.0 2 1 1");
+    }
+
+    private static String abCupedRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " "
+                + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum_squares")).doubleValue() + " "
+                + ((Number) r.get("revenue_pre_products")).doubleValue() + " "
+                + ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("cancelled_returned_orders")).longValue()
+                + " " + ((Number) r.get("cancel_return_users")).longValue();
     }
 
     private static String abRow(Map<String, Object> r) {
