@@ -232,6 +232,10 @@ class AbApiTest extends AppTestBase {
             }
         }
         assertThat(detail.get("srm").get("threshold").asDouble()).isEqualTo(0.001);
+        // the page renders the CUPED column of revenue per user
+        HttpResponse<String> page = get("/experiments/pricing_three_arm");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Without CUPED (θ, variance reduction)", "Adjusted p");
     }
 
     @Test
