@@ -14,7 +14,8 @@ package io.execkpi.abtest;
  * @param fixedRelLift            the fixed-horizon relative lift when the reported one is sequential
  * @param risk                    expected loss of shipping the arm, E[max(0, −relative lift)], a share
  * @param guardrailMetric         true on the rows of a guardrail metric
- * @param guardrailViolated       true on every row of an arm whose guardrail is significantly worse than control
+ * @param guardrailViolated       true on every row of an arm whose guardrail is significantly worse than control,
+ *                                false on the other compared arms' rows when guardrails were evaluated, else null
  */
 public record AbResult(String experimentId, String variant, String metric, boolean isControl, boolean primaryMetric,
                        long users, Long conversions, Double meanValue, Double variance, Double statistic,
@@ -43,14 +44,20 @@ public record AbResult(String experimentId, String variant, String metric, boole
                 null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** This row marked as belonging to an arm with a violated guardrail, the reason appended to the note. */
-    public AbResult withGuardrailViolated(String reason) {
+    /**
+     * This row with its arm's guardrail verdict and a reason appended to the note.
+     *
+     * @param violated the verdict to store in {@code guardrailViolated} (null: unchanged)
+     * @param reason   text appended to the note, or null
+     */
+    public AbResult withGuardrail(Boolean violated, String reason) {
         return new AbResult(experimentId, variant, metric, isControl, primaryMetric, users, conversions, meanValue,
                 variance, statistic, degreesOfFreedom, pValue, adjustedPValue, significant, absLift, absLiftLow,
                 absLiftHigh, absLiftPValue, relLift, relLiftLow, relLiftHigh, relLiftPValue, chanceToBeatControl,
                 minimumDetectableEffect, alpha, method, srmChiSquare, srmPValue, srmMismatch, srmThreshold,
-                note == null ? reason : note + "; " + reason, theta, varianceReduction, unadjustedRelLift,
-                unadjustedRelLiftLow, unadjustedRelLiftHigh, unadjustedRelLiftPValue, fixedRelLift, fixedRelLiftLow,
-                fixedRelLiftHigh, fixedRelLiftPValue, risk, guardrailMetric, true);
+                reason == null ? note : note == null ? reason : note + "; " + reason, theta, varianceReduction,
+                unadjustedRelLift, unadjustedRelLiftLow, unadjustedRelLiftHigh, unadjustedRelLiftPValue, fixedRelLift,
+                fixedRelLiftLow, fixedRelLiftHigh, fixedRelLiftPValue, risk, guardrailMetric,
+                violated != null ? violated : guardrailViolated);
     }
 }

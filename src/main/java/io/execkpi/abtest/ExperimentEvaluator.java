@@ -151,12 +151,16 @@ public final class ExperimentEvaluator {
                     s, s.effectOptions(Difference.RELATIVE).correction(), flag, cupedNote));
             rows.addAll(emptyArms(id, empty, ExperimentSettings.REVENUE_PER_USER, !conversionPrimary, s, flag,
                     MEAN_METHOD));
+            boolean guardrailsChecked = false;
             for (String guardrail : s.guardrailList()) {
                 // the only guardrail so far: share of users with a cancelled or returned order (higher is worse)
-                boolean counted = arms.stream().allMatch(a -> a.cancelReturnUsers() != null);
-                if (!counted) {
+                if (!arms.stream().allMatch(a -> a.cancelReturnUsers() != null)) {
+                    String missing = "guardrail " + guardrail + " not evaluated: ab_metrics has no guardrail counts "
+                            + "for this date (materialized before they existed: rerun kpiJob)";
+                    rows.replaceAll(x -> x.isControl() ? x.withGuardrail(null, missing) : x);
                     continue;
                 }
+                guardrailsChecked = true;
                 List<AbResult> g = effectRows(id, guardrail, MetricKind.PROPORTION, false, true, control, comparable,
                         a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(), a.cancelReturnUsers()),
                         s, Correction.NONE, flag, null);
@@ -164,10 +168,15 @@ public final class ExperimentEvaluator {
                 for (AbResult r : g) {
                     if (Boolean.TRUE.equals(r.guardrailViolated())) {
                         String reason = "guardrail violated: " + guardrail + " significantly worse than control";
-                        rows.replaceAll(x -> x.variant().equals(r.variant()) && x != r ? x.withGuardrailViolated(reason)
+                        rows.replaceAll(x -> x.variant().equals(r.variant()) && x != r ? x.withGuardrail(true, reason)
                                 : x);
                     }
                 }
+            }
+            if (guardrailsChecked) {
+                // every compared arm has a verdict, on every metric's row
+                rows.replaceAll(x -> !x.isControl() && x.users() > 0 && x.guardrailViolated() == null
+                        ? x.withGuardrail(false, null) : x);
             }
         } catch (InvalidExperimentInputException e) {
             return failed(id, arms, s, srm, "not evaluated: " + e.getMessage());

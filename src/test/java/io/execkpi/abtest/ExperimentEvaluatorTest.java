@@ -239,8 +239,17 @@ class ExperimentEvaluatorTest {
             assertThat(r.guardrailViolated()).isTrue();
         });
         assertThat(find(rows, "B", "conversion").note()).contains("guardrail violated: cancel_return_rate");
-        assertThat(rows.stream().filter(r -> r.variant().equals("C") && !r.metric().equals("conversion")))
+        assertThat(rows.stream().filter(r -> r.variant().equals("C"))).hasSize(3)
                 .allSatisfy(r -> assertThat(r.guardrailViolated()).isFalse());
+        assertThat(rows.stream().filter(AbResult::isControl))
+                .allSatisfy(r -> assertThat(r.guardrailViolated()).isNull());
+        // rows materialized before the guardrail counts existed: no guardrail rows, and the control says why
+        List<AbResult> old = ExperimentEvaluator.evaluate(List.of(
+                new ArmMetrics("g", "control", true, 1, 1000, 100, 1000, 5000),
+                new ArmMetrics("g", "B", false, 1, 1000, 130, 1200, 6000)),
+                settings("g", null, null, null, List.of("cancel_return_rate")));
+        assertThat(old).noneMatch(r -> r.metric().equals("cancel_return_rate"));
+        assertThat(find(old, "control", "conversion").note()).contains("cancel_return_rate not evaluated");
     }
 
     @Test
