@@ -61,7 +61,12 @@ class KpiSqlTest {
                 row(5, 2, "Shipped", ts("2025-01-07 09:30:00"), 1),
                 row(6, 3, "Complete", ts("2025-01-20 10:00:00"), 1),
                 row(7, 2, "Complete", ts("2025-01-07 23:59:59.999999"), 1),
-                row(8, 1, "Complete", ts("2025-01-08 00:00:00"), 1));
+                row(8, 1, "Complete", ts("2025-01-08 00:00:00"), 1),
+                // for ab_metrics' covariate and guardrails, on days that leave the other KPIs' checks unchanged
+                // (after 01-09, and in weeks where their users are already active)
+                row(9, 2, "Complete", ts("2025-01-15 10:00:00"), 1),
+                row(10, 2, "Returned", ts("2025-01-16 10:00:00"), 1),
+                row(11, 1, "Complete", ts("2025-01-21 10:00:00"), 1));
         t.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
                 row(1, 1, 1, 1, "Complete", ts("2025-01-06 11:00:00"), 10.00),
                 row(2, 1, 1, 2, "Complete", ts("2025-01-06 11:00:00"), 15.50),
@@ -73,7 +78,10 @@ class KpiSqlTest {
                 row(8, 5, 2, 8, "Shipped", ts("2025-01-07 09:30:00"), 12.00),
                 row(9, 6, 3, 9, "Complete", ts("2025-01-20 10:00:00"), 40.00),
                 row(10, 7, 2, 10, "Complete", ts("2025-01-07 23:59:59.999999"), 8.00),
-                row(11, 8, 1, 11, "Complete", ts("2025-01-08 00:00:00"), 12.00));
+                row(11, 8, 1, 11, "Complete", ts("2025-01-08 00:00:00"), 12.00),
+                row(12, 9, 2, 12, "Complete", ts("2025-01-15 10:00:00"), 30.00),
+                row(13, 10, 2, 13, "Returned", ts("2025-01-16 10:00:00"), 7.00),
+                row(14, 11, 1, 14, "Complete", ts("2025-01-21 10:00:00"), 12.00));
         Object[][] events = {
                 // s0: anonymous, starts 2025-01-05 23:30 and crosses midnight: dated 2025-01-05
                 {null, "s0", "2025-01-05 23:30:00", "home"}, {null, "s0", "2025-01-06 00:05:00", "department"},
@@ -108,14 +116,16 @@ class KpiSqlTest {
         t.rows("events", "id, user_id, sequence_number, session_id, created_at, event_type", eventRows);
         t.rows("experiments", "experiment_id, name, start_date",
                 row("exp1", "Experiment 1", d("2025-01-01")), row("exp2", "Experiment 2", d("2025-01-07")));
-        // exp2's arms never get a user
+        // exp2's arms get no user before 01-09 (empty arms on 01-07 and 01-08)
         t.rows("experiment_variants", "experiment_id, variant, weight, is_control",
                 row("exp1", "control", 1.0, true), row("exp1", "treatment", 1.0, false),
                 row("exp2", "a", 2.0, true), row("exp2", "b", 1.0, false));
         t.rows("assignments", "user_id, experiment_id, variant, assigned_at",
                 row(1, "exp1", "control", ts("2025-01-06 10:30:00")),
                 row(2, "exp1", "treatment", ts("2025-01-07 00:00:00")),
-                row(3, "exp1", "treatment", ts("2025-01-13 12:00:00")));
+                row(3, "exp1", "treatment", ts("2025-01-13 12:00:00")),
+                row(1, "exp2", "a", ts("2025-01-09 09:00:00")),
+                row(2, "exp2", "b", ts("2025-01-10 00:00:00")));
         return t;
     }
 
@@ -305,11 +315,53 @@ class KpiSqlTest {
                 "2025-01-08 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-08 exp2 b false w1.0 0 0 0.0 0.0");
         List<Map<String, Object>> jan20 = run("ab_metrics", d("2025-01-20"), d("2025-01-20"));
-        // 01-20: u3 (treatment since 01-13) completes order 6 (40.00): with u2's 8.00, 2 users, 2 converters, 48,
-        // 8^2 + 40^2 = 1664
+        // 01-20: u1 in control: orders 1 (25.50), 4 (40.00) and 8 (12.00) -> 77.5, 77.5^2 = 6006.25;
+        // treatment: u2 (since 01-07) has order 7 (8.00, 01-07) and order 9 (30.00, 01-15) -> 38; u3 (since 01-13)
+        // order 6 (40.00): 2 users, 2 converters, 38 + 40 = 78, 38^2 + 40^2 = 1444 + 1600 = 3044
         assertThat(jan20).extracting(KpiSqlTest::abRow).contains(
                 "2025-01-20 exp1 control true w1.0 1 1 77.5 6006.25",
-                "2025-01-20 exp1 treatment false w1.0 2 2 48.0 1664.0");
+                "2025-01-20 exp1 treatment false w1.0 2 2 78.0 3044.0");
+    }
+
+    @Test
+    void abMetricsCarryThePrePeriodCovariateAndTheGuardrailCounts() {
+        // columns: users, Σy, Σx, Σx², Σxy, orders, cancelled/returned orders, users with one; x = completed revenue
+        // in the 14 days before the assignment, y = completed revenue from the assignment on
+        List<Map<String, Object>> jan8 = run("ab_metrics", d("2025-01-08"), d("2025-01-08"));
+        assertThat(jan8).extracting(KpiSqlTest::abCupedRow).contains(
+                // u1 (control since 01-06 10:30): nothing before (orders 1 and 3 come after 10:30), so x = 0;
+                // y = 25.50 + 40.00 + 12.00 = 77.5; orders after: 1, 3 (Cancelled), 4, 8 -> 4 orders, 1 cancelled
+                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1",
+                // u2 (treatment since 01-07 00:00): order 2 (20.00, 01-06 23:59:59) is in the pre-period, x = 20;
+                // after: order 5 (Shipped, not revenue) and order 7 (8.00) -> y = 8, Σxy = 20·8 = 160; 2 orders,
+                // none cancelled
+                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0");
+        List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
+        assertThat(jan21).extracting(KpiSqlTest::abCupedRow).containsExactly(
+                // exp1 control u1: y = 77.5 + 12.00 (order 11, 01-21) = 89.5, x = 0;
+                // orders 1, 3, 4, 8, 11 -> 5, of which 1 cancelled (order 3)
+                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1",
+                // exp1 treatment: u2 x = 20, y = 8 + 30 = 38; u3 x = 0 (no order before 01-13), y = 40:
+                // Σy = 78, Σx = 20, Σx² = 400, Σxy = 20·38 + 0·40 = 760;
+                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user
+                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1",
+                // exp2 a u1 (since 01-09 09:00): pre-period [12-26 09:00, 01-09 09:00) holds orders 1 (25.50),
+                // 4 (40.00) and 8 (12.00); the cancelled order 3 is not revenue: x = 77.5, x² = 6006.25;
+                // y = 12 (order 11), Σxy = 77.5·12 = 930; orders after: 11 -> 1, none cancelled
+                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0",
+                // exp2 b u2 (since 01-10 00:00): x = 20 (order 2) + 8 (order 7) = 28 (order 5 is only shipped),
+                // x² = 784; y = 30 (order 9), Σxy = 28·30 = 840; orders after: 9, 10 (Returned) -> 2, 1 returned
+                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1");
+    }
+
+    private static String abCupedRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " "
+                + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum_squares")).doubleValue() + " "
+                + ((Number) r.get("revenue_pre_products")).doubleValue() + " "
+                + ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("cancelled_returned_orders")).longValue()
+                + " " + ((Number) r.get("cancel_return_users")).longValue();
     }
 
     static String abRow(Map<String, Object> r) {
