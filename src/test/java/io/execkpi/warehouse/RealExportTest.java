@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.execkpi.support.TestData;
 
@@ -80,36 +79,21 @@ class RealExportTest {
         assertThat(cli("run", "kpiJob", "from=2024-06-17", "to=2025-11-22", "--execkpi.data-dir=" + data))
                 .as(err.toString()).isZero();
 
-        Map<String, String> expected = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     WITH o AS (SELECT DISTINCT order_id, status, created_at
-                                FROM read_csv('%s', header = true, all_varchar = true)),
-                          i AS (SELECT DISTINCT id, order_id, sale_price
-                                FROM read_csv('%s', header = true, all_varchar = true))
-                     SELECT substr(o.created_at, 1, 10) AS d, count(DISTINCT o.order_id), count(i.id),
-                            round(sum(CAST(i.sale_price AS DECIMAL(18, 4))), 2)
-                     FROM o LEFT JOIN i ON i.order_id = o.order_id
-                     WHERE o.status = 'Complete'
-                     GROUP BY d""".formatted(raw.resolve("subset_orders.csv"),
-                     raw.resolve("subset_order_items.csv")))) {
-            while (rs.next()) {
-                expected.put(rs.getString(1), rs.getLong(2) + "|" + rs.getLong(3) + "|"
-                        + (rs.getBigDecimal(4) == null ? "0.00" : rs.getBigDecimal(4).toPlainString()));
-            }
-        }
-        assertThat(expected).hasSizeGreaterThan(30);
-
-        Map<String, String> actual = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + data.resolve("store"), "sa", "");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT \"DATE\", orders, items, revenue FROM kpi_revenue_daily "
-                     + "WHERE orders > 0")) {
-            while (rs.next()) {
-                actual.put(rs.getString(1), rs.getLong(2) + "|" + rs.getLong(3) + "|"
-                        + new java.math.BigDecimal(rs.getString(4)).setScale(2).toPlainString());
-            }
-        }
+        String expected = query("jdbc:duckdb:", """
+                WITH o AS (SELECT DISTINCT order_id, status, created_at
+                           FROM read_csv('%s', header = true, all_varchar = true)),
+                     i AS (SELECT DISTINCT id, order_id, sale_price
+                           FROM read_csv('%s', header = true, all_varchar = true))
+                SELECT substr(o.created_at, 1, 10) AS d, count(DISTINCT o.order_id), count(i.id),
+                       coalesce(round(sum(CAST(i.sale_price AS DECIMAL(18, 4))), 2), 0)
+                FROM o LEFT JOIN i ON i.order_id = o.order_id
+                WHERE o.status = 'Complete'
+                GROUP BY d ORDER BY d""".formatted(raw.resolve("subset_orders.csv"),
+                raw.resolve("subset_order_items.csv")));
+        assertThat(expected.lines()).hasSizeGreaterThan(30);
+        String actual = query("jdbc:h2:file:" + data.resolve("store") + ";USER=sa;PASSWORD=",
+                "SELECT \"DATE\", orders, items, CAST(revenue AS DECIMAL(18, 2)) FROM kpi_revenue_daily "
+                        + "WHERE orders > 0 ORDER BY 1");
         assertThat(actual).isEqualTo(expected);
     }
 
