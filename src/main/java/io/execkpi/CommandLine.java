@@ -87,6 +87,11 @@ final class CommandLine {
             context.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(request.date());
             JobExecution execution = runner.run(jobName, request);
             if (execution.getStatus() == BatchStatus.COMPLETED) {
+                String description = execution.getExitStatus().getExitDescription();
+                if (description != null && !description.isBlank()) {
+                    System.out.println("execkpi: job " + jobName + " execution " + execution.getId() + " completed: "
+                            + firstLine(description));
+                }
                 return OK;
             }
             err.println("execkpi: job " + jobName + " execution " + execution.getId() + " ended " + execution.getStatus()

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +20,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 
+import io.execkpi.ExecKpiApplication;
 import io.execkpi.support.TestData;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Real public thelook exports ({@code ../shared/realdata}, outside the repository, never copied into it): imported
@@ -95,6 +105,29 @@ class RealExportTest {
                 "SELECT \"DATE\", orders, items, CAST(revenue AS DECIMAL(18, 2)) FROM kpi_revenue_daily "
                         + "WHERE orders > 0 ORDER BY 1");
         assertThat(actual).isEqualTo(expected);
+
+        // no events file: funnel and retention are unavailable (said by the job and the catalog), not zeros
+        String store = "jdbc:h2:file:" + data.resolve("store") + ";USER=sa;PASSWORD=";
+        String unavailable = "unavailable: the imported export has no events file";
+        assertThat(query(store, "SELECT count(*) FROM kpi_funnel_daily")).isEqualTo("0\n");
+        assertThat(query(store, "SELECT count(*) FROM kpi_retention_weekly")).isEqualTo("0\n");
+        assertThat(query(store, "SELECT exit_message FROM batch_job_execution"))
+                .contains("funnel_daily " + unavailable, "retention_weekly " + unavailable);
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class).run(
+                "--server.port=0", "--execkpi.data-dir=" + data, "--execkpi.bootstrap.enabled=false",
+                "--execkpi.schedule.nightly=-")) {
+            String port = app.getEnvironment().getProperty("local.server.port");
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/kpis")).build(), HttpResponse.BodyHandlers.ofString());
+            Map<String, String> byKpi = new java.util.TreeMap<>();
+            for (JsonNode kpi : JsonMapper.builder().build().readTree(response.body())) {
+                byKpi.put(kpi.get("name").asString(), kpi.get("unavailable").isNull() ? null
+                        : kpi.get("unavailable").asString());
+            }
+            assertThat(byKpi.get("revenue_daily")).isNull();
+            assertThat(byKpi.get("funnel_daily")).startsWith("funnel_daily " + unavailable);
+            assertThat(byKpi.get("retention_weekly")).startsWith("retention_weekly " + unavailable);
+        }
     }
 
     @Test
