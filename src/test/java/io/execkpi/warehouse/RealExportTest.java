@@ -111,6 +111,7 @@ class RealExportTest {
         String unavailable = "unavailable: the imported export has no events file";
         assertThat(query(store, "SELECT count(*) FROM kpi_funnel_daily")).isEqualTo("0\n");
         assertThat(query(store, "SELECT count(*) FROM kpi_retention_weekly")).isEqualTo("0\n");
+        assertThat(query(store, "SELECT count(*) FROM kpi_ab_metrics")).isEqualTo("0\n");
         assertThat(query(store, "SELECT exit_message FROM batch_job_execution"))
                 .contains("funnel_daily " + unavailable, "retention_weekly " + unavailable);
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class).run(
@@ -127,6 +128,8 @@ class RealExportTest {
             assertThat(byKpi.get("revenue_daily")).isNull();
             assertThat(byKpi.get("funnel_daily")).startsWith("funnel_daily " + unavailable);
             assertThat(byKpi.get("retention_weekly")).startsWith("retention_weekly " + unavailable);
+            assertThat(byKpi.get("ab_metrics")).startsWith("ab_metrics unavailable: the imported export has no "
+                    + "experiments, experiment_variants, assignments file");
         }
     }
 
