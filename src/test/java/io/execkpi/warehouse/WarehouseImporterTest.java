@@ -142,6 +142,47 @@ class WarehouseImporterTest {
         }
     }
 
+    @Test
+    void parquetFilesAreReadByColumnName() throws Exception {
+        Path dir = export("parquet", ORDERS);
+        // the fixture writer is DuckDB's COPY; every column is text in the file, typed by the import
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT * FROM read_csv('" + dir.resolve("orders.csv") + "', header = true, "
+                    + "all_varchar = true)) TO '" + dir.resolve("orders.parquet") + "' (FORMAT parquet)");
+        }
+        Files.delete(dir.resolve("orders.csv"));
+        WarehouseImporter.importFrom(warehouse, dir);
+        assertThat(rows("SELECT order_id, status, created_at, num_of_item FROM orders ORDER BY 1"))
+                .containsExactly("1|Complete|2025-01-25 19:35:58.912969|2", "2|Cancelled|2025-01-26 08:00:00.0|1");
+    }
+
+    @Test
+    void theImportDirIsImportedAgainOnlyWhenItsFilesChange() throws Exception {
+        Path dir = export("import-dir", ORDERS);
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        WarehouseProperties properties = new WarehouseProperties("jdbc", "jdbc:duckdb:" + data.resolve("w.duckdb"),
+                "sa", "", null, "classpath:sql/", 5000, dir);
+        try (WarehouseConfiguration.WarehouseConnection connection =
+                     new WarehouseConfiguration.WarehouseConnection(properties)) {
+            EmbeddedWarehouse embedded = new EmbeddedWarehouse(connection, properties,
+                    new TheLookProperties(true, 0.1, 1, null));
+            embedded.ensureGeneratedThrough(java.time.LocalDate.of(2025, 2, 1));
+            org.springframework.jdbc.core.JdbcTemplate jdbc =
+                    new org.springframework.jdbc.core.JdbcTemplate(connection.dataSource());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).isEqualTo(2);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM events", Long.class)).isZero();
+
+            jdbc.update("DELETE FROM orders WHERE order_id = 2");
+            embedded.ensureGeneratedThrough(java.time.LocalDate.of(2025, 2, 2));
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM orders", Long.class)).as("files unchanged").isEqualTo(1);
+
+            Files.writeString(dir.resolve("orders.csv"), ORDERS + "3,101,Shipped,M,2025-01-27 08:00:00 UTC,,,,1\n");
+            embedded.ensureGeneratedThrough(java.time.LocalDate.of(2025, 2, 3));
+            assertThat(jdbc.queryForList("SELECT order_id FROM orders ORDER BY 1", Long.class))
+                    .containsExactly(1L, 2L, 3L);
+        }
+    }
+
     /** Imports a good export, then {@code bad}, which must fail with {@code message}; the good rows stay. */
     void failsAndKeepsThePreviousImport(Path bad, String... messageParts) throws Exception {
         WarehouseImporter.importFrom(warehouse, export("previous", ORDERS));
