@@ -53,6 +53,8 @@ import io.execkpi.thelook.TheLookGenerator;
  * rows with the same primary key. Rows repeated exactly (as in exports built from joins) are kept once and counted
  * in {@link Summary#duplicateRowsRemoved()}: they carry no conflicting information. An order item whose order is
  * not in {@code orders} is a warning with a count.
+ * Line numbers count the header as line 1 and one line per row (DuckDB numbers the rows in file order); a quoted
+ * value spanning lines shifts them for the rows after it.
  *
  * <p><b>Atomicity.</b> Files are read and checked into temporary tables first; then one transaction drops the thelook
  * tables, recreates them from the schema and fills them, so readers see either the previous warehouse or the new
