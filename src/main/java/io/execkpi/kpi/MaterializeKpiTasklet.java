@@ -8,6 +8,9 @@ import java.util.Map;
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.warehouse.Warehouse;
+import io.execkpi.warehouse.WarehouseTables;
+
+import org.springframework.batch.core.ExitStatus;
 
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -20,7 +23,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * Materializes one KPI over the run's business dates, one slice of {@code sliceDays} dates per call. Each call runs
  * in its own transaction together with the step's execution context, so the slice's rows, its ledger entries and
  * the "next date" bookmark commit atomically: a restart resumes at the first unfinished slice, never redoing a
- * committed one and never duplicating rows. Stateless: all state lives in the step execution.
+ * committed one and never duplicating rows. Stateless: all state lives in the step execution. When the warehouse
+ * lacks a table the KPI requires (an import without it), nothing is written and the step's exit description says
+ * {@code <kpi> unavailable: …}.
  */
 final class MaterializeKpiTasklet implements Tasklet {
 
@@ -30,9 +35,12 @@ final class MaterializeKpiTasklet implements Tasklet {
     private final Warehouse warehouse;
     private final KpiResultsRepository results;
     private final KpiProperties properties;
+    private final WarehouseTables tables;
 
-    MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties) {
+    MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties,
+                          WarehouseTables tables) {
         this.kpi = kpi;
+        this.tables = tables;
         this.warehouse = warehouse;
         this.results = results;
         this.properties = properties;
@@ -41,6 +49,11 @@ final class MaterializeKpiTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         StepExecution step = contribution.getStepExecution();
+        java.util.Optional<String> missing = tables.missing(kpi.requiredTables());
+        if (missing.isPresent()) {
+            step.setExitStatus(ExitStatus.COMPLETED.addExitDescription(unavailable(kpi, missing.get())));
+            return RepeatStatus.FINISHED;
+        }
         LocalDate[] range = JobRequest.range(step.getJobParameters(), properties.lookbackDays());
         ExecutionContext context = step.getExecutionContext();
         LocalDate from = context.containsKey(NEXT_DATE) ? LocalDate.parse(context.getString(NEXT_DATE)) : range[0];
@@ -63,5 +76,10 @@ final class MaterializeKpiTasklet implements Tasklet {
         context.putDouble(JobExecutionView.PROGRESS, (double) (to.toEpochDay() - range[0].toEpochDay() + 1)
                 / (range[1].toEpochDay() - range[0].toEpochDay() + 1));
         return to.isBefore(range[1]) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+    }
+
+    /** The exit description of a KPI step that could not run: {@code <kpi> unavailable: <reason>}. */
+    static String unavailable(KpiDefinition kpi, String reason) {
+        return kpi.name() + " unavailable: " + reason;
     }
 }
