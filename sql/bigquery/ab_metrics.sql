@@ -1,8 +1,13 @@
 -- ab_metrics (BigQuery): for every as-of business date in [@from, @to], per experiment and variant: users assigned
 -- by the end of that date, converters (assigned users with a completed order created at or after their assignment
 -- and by the end of that date), and the sum and sum of squares over users of that post-assignment completed revenue.
--- Same columns and meaning as sql/h2/ab_metrics.sql: daily changes per arm accumulated with running sums; a user's
+-- Same columns and meaning as sql/duckdb/ab_metrics.sql: daily changes per arm accumulated with running sums; a user's
 -- squared revenue grows by cum^2 - (cum - rev)^2 on each day their cumulative revenue grows by rev.
+-- CUPED covariate: x = the user's completed revenue in the 14 days before their assignment ([assigned_at - 14 days,
+-- assigned_at)), fixed once assigned: Σx and Σx² are added on the assignment day, and Σxy grows by x * rev on each
+-- day the user's post-assignment revenue y grows by rev. The window is the cuped window-days of experiments.yml.
+-- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
+-- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 --
 -- The experiment tables come from one of two blocks (BigQuerySql keeps exactly one):
 --   * execkpi.warehouse.bigquery.experiments-dataset set: its tables experiments (experiment_id STRING,
@@ -65,30 +70,68 @@ user_day AS (
       AND o.created_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
     GROUP BY a.experiment_id, a.variant, a.user_id, d
 ),
+pre AS (
+    SELECT a.experiment_id, a.user_id, SUM(oi.sale_price) AS x
+    FROM assignments AS a
+    JOIN `{{source}}.orders` AS o ON o.user_id = a.user_id
+    JOIN `{{source}}.order_items` AS oi ON oi.order_id = o.order_id
+    WHERE o.status = 'Complete'
+      AND o.created_at >= TIMESTAMP_SUB(a.assigned_at, INTERVAL 14 DAY)
+      AND o.created_at < a.assigned_at
+      AND a.assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
+    GROUP BY a.experiment_id, a.user_id
+),
+order_day AS (
+    SELECT a.experiment_id, a.variant, a.user_id, DATE(o.created_at) AS d, COUNT(*) AS orders,
+           COUNTIF(o.status IN ('Cancelled', 'Returned')) AS bad
+    FROM assignments AS a
+    JOIN `{{source}}.orders` AS o ON o.user_id = a.user_id
+    WHERE o.created_at >= a.assigned_at
+      AND o.created_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
+    GROUP BY a.experiment_id, a.variant, a.user_id, d
+),
+order_running AS (
+    SELECT experiment_id, variant, d, orders, bad,
+           SUM(bad) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum_bad
+    FROM order_day
+),
 user_running AS (
-    SELECT experiment_id, variant, d, rev,
-           SUM(rev) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum,
-           ROW_NUMBER() OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS k
-    FROM user_day
+    SELECT u.experiment_id, u.variant, u.d, u.rev, COALESCE(p.x, 0) AS x,
+           SUM(u.rev) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum,
+           ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS k
+    FROM user_day AS u
+    LEFT JOIN pre AS p ON p.experiment_id = u.experiment_id AND p.user_id = u.user_id
 ),
 changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
-           0 AS users, 0 AS converters, CAST(0 AS FLOAT64) AS rev, CAST(0 AS FLOAT64) AS sq
+           0 AS users, 0 AS converters, CAST(0 AS FLOAT64) AS rev, CAST(0 AS FLOAT64) AS sq,
+           CAST(0 AS FLOAT64) AS pre, CAST(0 AS FLOAT64) AS pre_sq, CAST(0 AS FLOAT64) AS xy,
+           0 AS orders, 0 AS bad, 0 AS bad_users
     FROM arms AS a
     JOIN calendar AS c ON c.d >= a.start_date
     UNION ALL
-    SELECT experiment_id, variant, DATE(assigned_at), CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 1, 0,
-           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64)
-    FROM assignments
-    WHERE assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
+    SELECT asg.experiment_id, asg.variant, DATE(asg.assigned_at), CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 1, 0,
+           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64),
+           CAST(COALESCE(p.x, 0) AS FLOAT64), CAST(COALESCE(p.x * p.x, 0) AS FLOAT64), CAST(0 AS FLOAT64), 0, 0, 0
+    FROM assignments AS asg
+    LEFT JOIN pre AS p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
+    WHERE asg.assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
     UNION ALL
     SELECT experiment_id, variant, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0, IF(k = 1, 1, 0),
-           rev, cum * cum - (cum - rev) * (cum - rev)
+           rev, cum * cum - (cum - rev) * (cum - rev),
+           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(x * rev AS FLOAT64), 0, 0, 0
     FROM user_running
+    UNION ALL
+    SELECT experiment_id, variant, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0, 0,
+           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64),
+           orders, bad, IF(bad > 0 AND cum_bad = bad, 1, 0)
+    FROM order_running
 ),
 per_day AS (
     SELECT experiment_id, variant, d, LOGICAL_OR(is_control) AS is_control_any, MAX(weight) AS weight_max,
-           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq
+           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
+           SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
+           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -99,11 +142,20 @@ running AS (
            SUM(users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS users,
            SUM(converters) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS converters,
            SUM(rev) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum,
-           SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares
+           SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares,
+           SUM(pre) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_revenue_sum,
+           SUM(pre_sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_revenue_sum_squares,
+           SUM(xy) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_pre_products,
+           SUM(orders) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS orders,
+           SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS cancelled_returned_orders,
+           SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS cancel_return_users
     FROM per_day
 )
 SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
-       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares
+       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
+       ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
+       ROUND(revenue_pre_products, 6) AS revenue_pre_products,
+       orders, cancelled_returned_orders, cancel_return_users
 FROM running
 WHERE d >= @from AND d <= @to AND is_control IS NOT NULL
 ORDER BY d, experiment_id, variant

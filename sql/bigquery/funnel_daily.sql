@@ -2,7 +2,7 @@
 -- home > department > product > cart > purchase (a session reaches a stage when it has an event of that type),
 -- for every day in [@from, @to] (zero-filled; a conversion is NULL when its earlier stage is 0).
 -- Events are read with a one-day margin on each side, which dates every session correctly as long as a session
--- lasts less than 24 hours (thelook sessions last minutes). Same columns as sql/h2/funnel_daily.sql.
+-- lasts less than 24 hours (thelook sessions last minutes). Same columns as sql/duckdb/funnel_daily.sql.
 WITH sessions AS (
     SELECT session_id,
            MIN(created_at) AS started_at,

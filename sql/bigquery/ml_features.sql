@@ -1,6 +1,6 @@
 -- ml_features (BigQuery): point-in-time features and the 14-day conversion label of every user who signed up before
 -- @cutoff (a TIMESTAMP, or a DATE meaning 00:00 UTC). One row per user, ordered by user_id. Same columns and
--- definitions as sql/h2/ml_features.sql (see there); day counts are fractional days of whole seconds.
+-- definitions as sql/duckdb/ml_features.sql (see there); day counts are fractional days of whole seconds.
 --
 -- Features use only rows dated strictly before the cutoff; the label only orders in (cutoff, label_end].
 -- active: an event or a non-cancelled order in the @active_days days before the cutoff (the scoring population).

@@ -1,7 +1,7 @@
 -- retention_weekly (BigQuery): signup-week cohorts in [@partition_from, @partition_to] (Mondays) as of business
 -- date @to. A user is active in a week when they have at least one event or order created in it; week_n counts
 -- whole weeks from the Monday of users.created_at. Weeks 0..12 are zero-filled; weeks that have not begun by @to
--- are absent. Same columns and meaning as sql/h2/retention_weekly.sql.
+-- are absent. Same columns and meaning as sql/duckdb/retention_weekly.sql.
 WITH cohort_users AS (
     SELECT id AS user_id, DATE_TRUNC(DATE(created_at), ISOWEEK) AS cohort_week
     FROM `{{source}}.users`

@@ -1,7 +1,7 @@
 -- revenue_daily (BigQuery): completed orders per day for every day in [@from, @to] (zero-filled).
 -- A completed order has status 'Complete' and is dated by orders.created_at (UTC); its items and revenue are
 -- its order_items rows and the sum of their sale_price. Orders are counted once (not per item).
--- Same columns and meaning as sql/h2/revenue_daily.sql. {{source}} is the thelook dataset (see BigQuerySql).
+-- Same columns and meaning as sql/duckdb/revenue_daily.sql. {{source}} is the thelook dataset (see BigQuerySql).
 WITH completed AS (
     SELECT o.order_id, DATE(o.created_at) AS d
     FROM `{{source}}.orders` AS o

@@ -3,6 +3,11 @@
 -- the end of that date), and the sum and sum of squares over users of that post-assignment completed revenue.
 -- One pass for the whole range: daily changes per arm are accumulated with running sums. A user's squared revenue
 -- grows by cum^2 - (cum - rev)^2 on each day their cumulative revenue grows by rev.
+-- CUPED covariate: x = the user's completed revenue in the 14 days before their assignment ([assigned_at - 14 days,
+-- assigned_at)), fixed once assigned: Σx and Σx² are added on the assignment day, and Σxy grows by x * rev on each
+-- day the user's post-assignment revenue y grows by rev. The window is the cuped window-days of experiments.yml.
+-- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
+-- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 WITH arms AS (
     SELECT v.experiment_id, v.variant, v.is_control, v.weight, e.start_date
     FROM experiment_variants v
@@ -23,27 +28,64 @@ user_day AS (
       AND o.created_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     GROUP BY a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE)
 ),
+pre AS (
+    SELECT a.experiment_id, a.user_id, SUM(oi.sale_price) AS x
+    FROM assignments a
+    JOIN orders o ON o.user_id = a.user_id
+    JOIN order_items oi ON oi.order_id = o.order_id
+    WHERE o.status = 'Complete'
+      AND o.created_at >= a.assigned_at - INTERVAL 14 DAY
+      AND o.created_at < a.assigned_at
+      AND a.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+    GROUP BY a.experiment_id, a.user_id
+),
+order_day AS (
+    SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, COUNT(*) AS orders,
+           SUM(CASE WHEN o.status IN ('Cancelled', 'Returned') THEN 1 ELSE 0 END) AS bad
+    FROM assignments a
+    JOIN orders o ON o.user_id = a.user_id
+    WHERE o.created_at >= a.assigned_at
+      AND o.created_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+    GROUP BY a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE)
+),
+order_running AS (
+    SELECT experiment_id, variant, d, orders, bad,
+           SUM(bad) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum_bad
+    FROM order_day
+),
 user_running AS (
-    SELECT experiment_id, variant, d, rev,
-           SUM(rev) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum,
-           ROW_NUMBER() OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS k
-    FROM user_day
+    SELECT u.experiment_id, u.variant, u.d, u.rev, COALESCE(p.x, 0) AS x,
+           SUM(u.rev) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum,
+           ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS k
+    FROM user_day u
+    LEFT JOIN pre p ON p.experiment_id = u.experiment_id AND p.user_id = u.user_id
 ),
 changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
-           0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq
+           0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq,
+           CAST(0 AS DOUBLE) AS pre, CAST(0 AS DOUBLE) AS pre_sq, CAST(0 AS DOUBLE) AS xy,
+           0 AS orders, 0 AS bad, 0 AS bad_users
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
-    SELECT experiment_id, variant, CAST(assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0
-    FROM assignments
-    WHERE assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+    SELECT asg.experiment_id, asg.variant, CAST(asg.assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0,
+           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0
+    FROM assignments asg
+    LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
+    WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     UNION ALL
-    SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev)
+    SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev),
+           0, 0, x * rev, 0, 0, 0
     FROM user_running
+    UNION ALL
+    SELECT experiment_id, variant, d, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, orders, bad,
+           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END
+    FROM order_running
 ),
 per_day AS (
     SELECT experiment_id, variant, d, MAX(is_control) AS is_control_max, MAX(weight) AS weight_max,
-           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq
+           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
+           SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
+           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -54,11 +96,20 @@ running AS (
            CAST(SUM(users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS users,
            CAST(SUM(converters) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS converters,
            SUM(rev) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum,
-           SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares
+           SUM(sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_sum_squares,
+           SUM(pre) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_revenue_sum,
+           SUM(pre_sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_revenue_sum_squares,
+           SUM(xy) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_pre_products,
+           CAST(SUM(orders) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS orders,
+           CAST(SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancelled_returned_orders,
+           CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users
     FROM per_day
 )
 SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
-       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares
+       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
+       ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
+       ROUND(revenue_pre_products, 6) AS revenue_pre_products,
+       orders, cancelled_returned_orders, cancel_return_users
 FROM running
 WHERE d >= CAST(:from AS DATE) AND d <= CAST(:to AS DATE) AND is_control IS NOT NULL
 ORDER BY d, experiment_id, variant

@@ -16,8 +16,8 @@ CREATE TABLE IF NOT EXISTS products (
   id                      INTEGER PRIMARY KEY,
   cost                    DOUBLE PRECISION NOT NULL,
   category                VARCHAR(100) NOT NULL,
-  name                    VARCHAR(200) NOT NULL,
-  brand                   VARCHAR(100) NOT NULL,
+  name                    VARCHAR(200),           -- empty for a few products of the public thelook
+  brand                   VARCHAR(100),           -- (2 names and 24 brands of 29,120 in a 2025 export)
   retail_price            DOUBLE PRECISION NOT NULL,
   department              VARCHAR(10) NOT NULL,   -- 'Men' | 'Women'
   sku                     VARCHAR(64) NOT NULL,

@@ -23,6 +23,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * runs one job to its end without starting the web server. Exit code 0 when the job completed (or had already
  * completed), 1 when it failed, 2 for bad usage (including dates outside {@link JobLaunchBounds}); errors are one
  * line on standard error.
+ *
+ * <p>{@code import <dir> [--spring.property=value …]} loads a thelook export folder into the embedded DuckDB
+ * warehouse, replacing its tables in one transaction (see {@link io.execkpi.warehouse.WarehouseImporter}); it prints
+ * one line per table and warning on standard output. Exit code 0 when imported, 1 for a bad file (the line names
+ * file, line and column; the warehouse is unchanged), 2 for bad usage.
  */
 final class CommandLine {
 
@@ -34,6 +39,13 @@ final class CommandLine {
     }
 
     static int run(String[] args, PrintStream err) {
+        return run(args, System.out, err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && "import".equals(args[0])) {
+            return importFolder(args, out, err);
+        }
         if (args.length < 2) {
             err.println("execkpi: usage: run <job> date=YYYY-MM-DD | from=YYYY-MM-DD to=YYYY-MM-DD [rerun=true]");
             return USAGE;
@@ -59,14 +71,7 @@ final class CommandLine {
             err.println("execkpi: " + e.getMessage());
             return USAGE;
         }
-        springArgs.add("--execkpi.bootstrap.enabled=false");
-        springArgs.add("--spring.main.log-startup-info=false");
-        springArgs.add("--execkpi.schedule.nightly=-");
-        springArgs.add("--logging.level.root=WARN");
-        springArgs.add("--logging.level.io.execkpi=INFO");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = start(springArgs)) {
             JobRunner runner = context.getBean(JobRunner.class);
             if (!runner.knows(jobName)) {
                 err.println("execkpi: unknown job '" + jobName + "'; known jobs: " + runner.jobNames());
@@ -82,11 +87,58 @@ final class CommandLine {
             context.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(request.date());
             JobExecution execution = runner.run(jobName, request);
             if (execution.getStatus() == BatchStatus.COMPLETED) {
+                String description = execution.getExitStatus().getExitDescription();
+                if (description != null && !description.isBlank()) {
+                    System.out.println("execkpi: job " + jobName + " execution " + execution.getId() + " completed: "
+                            + firstLine(description));
+                }
                 return OK;
             }
             err.println("execkpi: job " + jobName + " execution " + execution.getId() + " ended " + execution.getStatus()
                     + ": " + firstLine(execution.getExitStatus().getExitDescription()));
             return FAILED;
+        } catch (Exception e) {
+            err.println("execkpi: " + firstLine(e.getMessage()));
+            return FAILED;
+        }
+    }
+
+    private static ConfigurableApplicationContext start(List<String> springArgs) {
+        List<String> all = new java.util.ArrayList<>(springArgs);
+        all.add("--execkpi.bootstrap.enabled=false");
+        all.add("--spring.main.log-startup-info=false");
+        all.add("--execkpi.schedule.nightly=-");
+        all.add("--logging.level.root=WARN");
+        all.add("--logging.level.io.execkpi=INFO");
+        return new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE)
+                .run(all.toArray(String[]::new));
+    }
+
+    private static int importFolder(String[] args, PrintStream out, PrintStream err) {
+        List<String> springArgs = new java.util.ArrayList<>();
+        List<String> folders = new java.util.ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            (args[i].startsWith("--") ? springArgs : folders).add(args[i]);
+        }
+        if (folders.size() != 1) {
+            err.println("execkpi: usage: import <folder with users.csv, orders.csv, order_items.csv, products.csv, "
+                    + "distribution_centers.csv [, events…]>");
+            return USAGE;
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(folders.get(0));
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            err.println("execkpi: import folder " + dir + " does not exist or is not a folder");
+            return USAGE;
+        }
+        try (ConfigurableApplicationContext context = start(springArgs)) {
+            io.execkpi.warehouse.WarehouseImporter.Summary summary =
+                    context.getBean(EmbeddedWarehouse.class).importFrom(dir);
+            summary.rows().forEach((table, rows) -> out.println("imported " + table + ": " + rows + " rows"));
+            summary.missingOptional().forEach(table -> out.println("no file for optional table " + table
+                    + ": KPIs that need it are unavailable"));
+            summary.warnings().forEach(warning -> out.println("warning: " + warning));
+            return OK;
         } catch (Exception e) {
             err.println("execkpi: " + firstLine(e.getMessage()));
             return FAILED;

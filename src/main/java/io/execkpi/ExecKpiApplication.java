@@ -12,10 +12,11 @@ public class ExecKpiApplication {
 
     /**
      * Starts the service, or with {@code run <job> date=…} runs one job without the web server and exits with its
-     * outcome (see {@link CommandLine}).
+     * outcome, or with {@code import <dir>} loads a thelook export into the embedded warehouse and exits (see
+     * {@link CommandLine}).
      */
     public static void main(String[] args) {
-        if (args.length > 0 && "run".equals(args[0])) {
+        if (args.length > 0 && ("run".equals(args[0]) || "import".equals(args[0]))) {
             System.exit(CommandLine.run(args, System.err));
         }
         SpringApplication.run(ExecKpiApplication.class, args);

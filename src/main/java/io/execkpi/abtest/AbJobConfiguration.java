@@ -49,7 +49,10 @@ public class AbJobConfiguration {
                             (String) r.get("variant"), (Boolean) r.get("is_control"),
                             ((Number) r.get("weight")).doubleValue(), ((Number) r.get("users")).longValue(),
                             ((Number) r.get("converters")).longValue(), ((Number) r.get("revenue_sum")).doubleValue(),
-                            ((Number) r.get("revenue_sum_squares")).doubleValue()))
+                            ((Number) r.get("revenue_sum_squares")).doubleValue(), decimal(r.get("pre_revenue_sum")),
+                            decimal(r.get("pre_revenue_sum_squares")), decimal(r.get("revenue_pre_products")),
+                            integer(r.get("orders")), integer(r.get("cancelled_returned_orders")),
+                            integer(r.get("cancel_return_users"))))
                     .toList();
             if (metrics.isEmpty()) {
                 throw new IllegalStateException("ab_metrics is not materialized for " + date + ": run kpiJob for "
@@ -66,5 +69,15 @@ public class AbJobConfiguration {
                 .listener(logging)
                 .start(evaluate)
                 .build();
+    }
+
+    /** A nullable decimal column (null on rows materialized before the column existed). */
+    private static Double decimal(Object value) {
+        return value == null ? null : ((Number) value).doubleValue();
+    }
+
+    /** A nullable integer column (null on rows materialized before the column existed). */
+    private static Long integer(Object value) {
+        return value == null ? null : ((Number) value).longValue();
     }
 }

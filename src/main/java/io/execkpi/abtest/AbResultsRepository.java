@@ -8,7 +8,10 @@ import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** Stored A/B evaluations; {@link #replace} runs inside the job's transaction so a date is replaced atomically. */
+/**
+ * Stored A/B evaluations (table {@code ab_results}, migrations V3 and V6); {@link #replace} runs inside the job's
+ * transaction so a date is replaced atomically.
+ */
 @Repository
 public class AbResultsRepository {
 
@@ -16,7 +19,10 @@ public class AbResultsRepository {
             + "conversions, mean_value, variance, statistic, degrees_of_freedom, p_value, adjusted_p_value, significant, "
             + "abs_lift, abs_lift_low, abs_lift_high, abs_lift_p_value, rel_lift, rel_lift_low, rel_lift_high, "
             + "rel_lift_p_value, chance_to_beat_control, minimum_detectable_effect, alpha, method, srm_chi_square, "
-            + "srm_p_value, srm_mismatch, srm_threshold, note";
+            + "srm_p_value, srm_mismatch, srm_threshold, note, theta, variance_reduction, unadjusted_rel_lift, "
+            + "unadjusted_rel_lift_low, unadjusted_rel_lift_high, unadjusted_rel_lift_p_value, fixed_rel_lift, "
+            + "fixed_rel_lift_low, fixed_rel_lift_high, fixed_rel_lift_p_value, risk, guardrail_metric, "
+            + "guardrail_violated";
 
     private final JdbcTemplate jdbc;
 
@@ -27,13 +33,16 @@ public class AbResultsRepository {
     public void replace(LocalDate date, List<AbResult> results, long jobExecutionId) {
         jdbc.update("DELETE FROM ab_results WHERE evaluation_date = ?", date);
         jdbc.batchUpdate("INSERT INTO ab_results (evaluation_date, job_execution_id, " + COLUMNS + ") VALUES ("
-                + "?, ?" + ", ?".repeat(31) + ")", results.stream().map(r -> new Object[] {date, jobExecutionId,
+                + "?, ?" + ", ?".repeat(44) + ")", results.stream().map(r -> new Object[] {date, jobExecutionId,
                 r.experimentId(), r.variant(), r.metric(), r.isControl(), r.primaryMetric(), r.users(), r.conversions(),
                 r.meanValue(), r.variance(), r.statistic(), r.degreesOfFreedom(), r.pValue(), r.adjustedPValue(),
                 r.significant(), r.absLift(), r.absLiftLow(), r.absLiftHigh(), r.absLiftPValue(), r.relLift(),
                 r.relLiftLow(), r.relLiftHigh(), r.relLiftPValue(), r.chanceToBeatControl(),
                 r.minimumDetectableEffect(), r.alpha(), r.method(), r.srmChiSquare(), r.srmPValue(), r.srmMismatch(),
-                r.srmThreshold(), r.note()}).toList());
+                r.srmThreshold(), r.note(), r.theta(), r.varianceReduction(), r.unadjustedRelLift(),
+                r.unadjustedRelLiftLow(), r.unadjustedRelLiftHigh(), r.unadjustedRelLiftPValue(), r.fixedRelLift(),
+                r.fixedRelLiftLow(), r.fixedRelLiftHigh(), r.fixedRelLiftPValue(), r.risk(), r.guardrailMetric(),
+                r.guardrailViolated()}).toList());
     }
 
     public List<AbResult> find(String experimentId, LocalDate date) {

@@ -5,30 +5,68 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.execkpi.abtest.stats.AbStatistics;
+import io.execkpi.abtest.stats.ArmsSrmResult;
 import io.execkpi.abtest.stats.ConversionArm;
 import io.execkpi.abtest.stats.ConversionComparison;
 import io.execkpi.abtest.stats.ConversionEvaluation;
+import io.execkpi.abtest.stats.Correction;
+import io.execkpi.abtest.stats.Difference;
+import io.execkpi.abtest.stats.EffectComparison;
+import io.execkpi.abtest.stats.EffectOptions;
+import io.execkpi.abtest.stats.EffectStatistics;
 import io.execkpi.abtest.stats.Interval;
 import io.execkpi.abtest.stats.InvalidExperimentInputException;
-import io.execkpi.abtest.stats.MeanArm;
-import io.execkpi.abtest.stats.MeanComparison;
+import io.execkpi.abtest.stats.LiftEstimate;
+import io.execkpi.abtest.stats.MetricInput;
+import io.execkpi.abtest.stats.MetricKind;
+import io.execkpi.abtest.stats.SufficientStats;
 
 /**
- * Turns one date's {@code ab_metrics} rows into evaluation rows: per experiment, SRM over all arms, then each
- * treatment against the control on conversion and on revenue per user. Pure: no I/O.
+ * Turns one date's {@code ab_metrics} rows into evaluation rows: per experiment, SRM over all configured arms (an arm
+ * with 0 users flags it and is stored without numbers; the other arms are still compared), then each treatment
+ * against the control on conversion ({@link AbStatistics#evaluateConversion}), on revenue per user and on the
+ * configured guardrails ({@link EffectStatistics#evaluate}, gbstats' method: CUPED with θ pooled per comparison
+ * when the settings ask for it, sequential intervals, the configured correction across arms). A guardrail that is
+ * significantly worse than control (uncorrected p &lt; alpha, or the always-valid p when sequential) marks every row
+ * of the arm {@code guardrailViolated}, whatever the primary metric says. Pure: no I/O.
  */
 public final class ExperimentEvaluator {
 
     static final String CONVERSION_METHOD = "two-proportion z-test (pooled SE); Wald CI (unpooled); delta-method "
             + "relative CI; Holm across arms; Beta(1,1) chance to beat control; MDE at 80% power";
-    static final String MEAN_METHOD = "Welch t-test (Welch-Satterthwaite df); t CIs; delta-method relative CI; "
-            + "Holm across arms";
+    static final String MEAN_METHOD = "gbstats: Welch t-test (Welch-Satterthwaite df); t CIs; delta-method relative CI";
 
-    /** One arm's counts as materialized by the ab_metrics KPI. */
+    /**
+     * One arm's counts as materialized by the ab_metrics KPI. The issue-10 columns are null on rows materialized
+     * before they existed.
+     *
+     * @param revenueSum              Σy, y = a user's completed revenue from the assignment on (currency)
+     * @param revenueSumSquares       Σy²
+     * @param preRevenueSum           Σx, x = the user's completed revenue in the 14 days before the assignment
+     * @param preRevenueSumSquares    Σx²
+     * @param revenuePreProducts      Σxy
+     * @param orders                  orders of any status created from the assignment on
+     * @param cancelledReturnedOrders those of them cancelled or returned
+     * @param cancelReturnUsers       users with at least one cancelled or returned order
+     */
     public record ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
-                             long converters, double revenueSum, double revenueSumSquares) {
+                             long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                             Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                             Long cancelledReturnedOrders, Long cancelReturnUsers) {
+
+        /** An arm without the covariate sums and guardrail counts. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares, null,
+                    null, null, null, null, null);
+        }
+
+        boolean hasCovariate() {
+            return preRevenueSum != null && preRevenueSumSquares != null && revenuePreProducts != null;
+        }
     }
 
     private ExperimentEvaluator() {
@@ -48,35 +86,50 @@ public final class ExperimentEvaluator {
                 .filter(a -> s.control() != null ? a.variant().equals(s.control()) : a.isControl())
                 .findFirst().orElse(null);
         if (control == null) {
-            return failed(id, arms, s, "no control arm" + (s.control() != null ? " named '" + s.control() + "'" : ""));
+            return failed(id, arms, s, null, "no control arm" + (s.control() != null ? " named '" + s.control() + "'" : ""));
         }
         List<ArmMetrics> treatments = arms.stream().filter(a -> a != control).toList();
+        long[] users = new long[arms.size()];
         double[] weights = new double[arms.size()];
+        users[0] = control.users();
         weights[0] = weight(control, s);
         for (int i = 0; i < treatments.size(); i++) {
+            users[i + 1] = treatments.get(i).users();
             weights[i + 1] = weight(treatments.get(i), s);
         }
+        ArmsSrmResult srm;
+        try {
+            srm = EffectStatistics.sampleRatioMismatchAllArms(users, weights, s.srmThreshold());
+        } catch (InvalidExperimentInputException e) {
+            return failed(id, arms, s, null, "not evaluated: " + e.getMessage());
+        }
+        if (control.users() == 0) {
+            return failed(id, arms, s, srm, "not evaluated: the control arm has 0 users (flagged as a sample-ratio "
+                    + "mismatch)");
+        }
+        // arms without users cannot be compared: they are stored flagged, the others are compared with control
+        List<ArmMetrics> comparable = treatments.stream().filter(t -> t.users() > 0).toList();
+        List<ArmMetrics> empty = treatments.stream().filter(t -> t.users() == 0).toList();
+        if (comparable.isEmpty()) {
+            return failed(id, arms, s, srm, "not evaluated: no treatment arm has users (flagged as a sample-ratio "
+                    + "mismatch)");
+        }
         ConversionEvaluation conversion;
-        List<MeanComparison> means;
         try {
             conversion = AbStatistics.evaluateConversion(
                     new ConversionArm(control.variant(), control.users(), control.converters()),
-                    treatments.stream().map(t -> new ConversionArm(t.variant(), t.users(), t.converters())).toList(),
-                    s.alpha(), weights, s.srmThreshold());
-            means = AbStatistics.evaluateMean(
-                    new MeanArm(control.variant(), control.users(), control.revenueSum(), control.revenueSumSquares()),
-                    treatments.stream().map(t -> new MeanArm(t.variant(), t.users(), t.revenueSum(),
-                            t.revenueSumSquares())).toList(), s.alpha());
+                    comparable.stream().map(t -> new ConversionArm(t.variant(), t.users(), t.converters())).toList(),
+                    s.alpha(), null, s.srmThreshold());
         } catch (InvalidExperimentInputException e) {
-            return failed(id, arms, s, "not evaluated: " + e.getMessage());
+            return failed(id, arms, s, srm, "not evaluated: " + e.getMessage());
         }
         boolean conversionPrimary = ExperimentSettings.CONVERSION.equals(s.primaryMetric());
-        var srm = conversion.srm();
+        Srm flag = Srm.of(srm, empty);
         List<AbResult> rows = new ArrayList<>();
         rows.add(new AbResult(id, control.variant(), ExperimentSettings.CONVERSION, true, conversionPrimary,
                 control.users(), control.converters(), conversion.controlRate(), null, null, null, null, null, false,
                 null, null, null, null, null, null, null, null, null, null, s.alpha(), CONVERSION_METHOD,
-                srm.chiSquare(), srm.pValue(), srm.mismatch(), srm.threshold(), null));
+                flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), flag.note()));
         for (ConversionComparison c : conversion.variants()) {
             Interval abs = c.absoluteLift();
             Interval rel = c.relativeLift();
@@ -84,23 +137,140 @@ public final class ExperimentEvaluator {
                     c.conversions(), c.rate(), null, c.zScore(), null, c.pValue(), c.adjustedPValue(), c.significant(),
                     abs.estimate(), abs.ciLow(), abs.ciHigh(), abs.pValue(), rel.estimate(), rel.ciLow(), rel.ciHigh(),
                     rel.pValue(), c.chanceToBeatControl(), c.minimumDetectableEffect(), s.alpha(), CONVERSION_METHOD,
-                    srm.chiSquare(), srm.pValue(), srm.mismatch(), srm.threshold(), c.note()));
+                    flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), c.note()));
         }
-        double controlMean = control.users() > 0 ? control.revenueSum() / control.users() : 0;
-        rows.add(new AbResult(id, control.variant(), ExperimentSettings.REVENUE_PER_USER, true, !conversionPrimary,
-                control.users(), null, controlMean, null, null, null, null, null, false, null, null, null, null,
-                null, null, null, null, null, null, s.alpha(), MEAN_METHOD, srm.chiSquare(), srm.pValue(),
-                srm.mismatch(), srm.threshold(), null));
-        for (MeanComparison m : means) {
-            Interval abs = m.absoluteLift();
-            Interval rel = m.relativeLift();
-            rows.add(new AbResult(id, m.name(), ExperimentSettings.REVENUE_PER_USER, false, !conversionPrimary, m.n(),
-                    null, m.mean(), m.variance(), m.tStatistic(), m.degreesOfFreedom(), m.pValue(),
-                    m.adjustedPValue(), m.significant(), abs.estimate(), abs.ciLow(), abs.ciHigh(), abs.pValue(),
-                    rel.estimate(), rel.ciLow(), rel.ciHigh(), rel.pValue(), null, null, s.alpha(), MEAN_METHOD,
-                    srm.chiSquare(), srm.pValue(), srm.mismatch(), srm.threshold(), m.note()));
+        rows.addAll(emptyArms(id, empty, ExperimentSettings.CONVERSION, conversionPrimary, s, flag, CONVERSION_METHOD));
+        try {
+            boolean cuped = s.cupedOn() && arms.stream().allMatch(ArmMetrics::hasCovariate);
+            String cupedNote = s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for this "
+                    + "date (materialized before they existed: rerun kpiJob): unadjusted analysis" : null;
+            rows.addAll(effectRows(id, ExperimentSettings.REVENUE_PER_USER, MetricKind.MEAN, !conversionPrimary, false,
+                    control, comparable, a -> new SufficientStats(a.variant(), a.users(), a.revenueSum(),
+                            a.revenueSumSquares(), cuped ? a.preRevenueSum() : null,
+                            cuped ? a.preRevenueSumSquares() : null, cuped ? a.revenuePreProducts() : null),
+                    s, s.effectOptions(Difference.RELATIVE).correction(), flag, cupedNote));
+            rows.addAll(emptyArms(id, empty, ExperimentSettings.REVENUE_PER_USER, !conversionPrimary, s, flag,
+                    MEAN_METHOD));
+            boolean guardrailsChecked = false;
+            for (String guardrail : s.guardrailList()) {
+                // the only guardrail so far: share of users with a cancelled or returned order (higher is worse)
+                if (!arms.stream().allMatch(a -> a.cancelReturnUsers() != null)) {
+                    String missing = "guardrail " + guardrail + " not evaluated: ab_metrics has no guardrail counts "
+                            + "for this date (materialized before they existed: rerun kpiJob)";
+                    rows.replaceAll(x -> x.isControl() ? x.withGuardrail(null, missing) : x);
+                    continue;
+                }
+                guardrailsChecked = true;
+                List<AbResult> g = effectRows(id, guardrail, MetricKind.PROPORTION, false, true, control, comparable,
+                        a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(), a.cancelReturnUsers()),
+                        s, Correction.NONE, flag, null);
+                rows.addAll(g);
+                for (AbResult r : g) {
+                    if (Boolean.TRUE.equals(r.guardrailViolated())) {
+                        String reason = "guardrail violated: " + guardrail + " significantly worse than control";
+                        rows.replaceAll(x -> x.variant().equals(r.variant()) && x != r ? x.withGuardrail(true, reason)
+                                : x);
+                    }
+                }
+            }
+            if (guardrailsChecked) {
+                // every compared arm has a verdict, on every metric's row
+                rows.replaceAll(x -> !x.isControl() && x.users() > 0 && x.guardrailViolated() == null
+                        ? x.withGuardrail(false, null) : x);
+            }
+        } catch (InvalidExperimentInputException e) {
+            return failed(id, arms, s, srm, "not evaluated: " + e.getMessage());
         }
         return rows;
+    }
+
+    /**
+     * The control row and one row per compared treatment arm of one metric evaluated as gbstats does: relative and
+     * absolute lifts, each corrected across the arms with {@code correction}; the absolute lift's p-value decides
+     * {@code significant} (as the Welch rows did before). On a guardrail (higher is worse), an arm whose absolute
+     * lift is positive with p &lt; alpha is marked violated (no correction: a guardrail is a safety check).
+     */
+    private static List<AbResult> effectRows(String id, String metric, MetricKind kind, boolean primary,
+                                             boolean guardrail, ArmMetrics control, List<ArmMetrics> treatments,
+                                             java.util.function.Function<ArmMetrics, SufficientStats> stats,
+                                             ExperimentSettings.Settings s, Correction correction, Srm flag,
+                                             String extraNote) {
+        SufficientStats c = stats.apply(control);
+        List<SufficientStats> t = treatments.stream().map(stats).toList();
+        EffectOptions relOptions = withCorrection(s.effectOptions(Difference.RELATIVE), correction);
+        EffectOptions absOptions = withCorrection(s.effectOptions(Difference.ABSOLUTE), correction);
+        List<MetricInput> input = List.of(new MetricInput(metric, kind, c, t));
+        List<EffectComparison> rel = EffectStatistics.evaluate(input, null, s.srmThreshold(), relOptions).metrics()
+                .get(0).variants();
+        List<EffectComparison> abs = EffectStatistics.evaluate(input, null, s.srmThreshold(), absOptions).metrics()
+                .get(0).variants();
+        String method = method(kind, c.hasCovariate(), relOptions);
+        Boolean violatedDefault = s.guardrailList().isEmpty() ? null : false;
+        List<AbResult> rows = new ArrayList<>();
+        rows.add(new AbResult(id, control.variant(), metric, true, primary, c.n(),
+                kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : c.sum() / c.n(),
+                variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null, null,
+                null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(),
+                join(flag.note(), extraNote), null, null, null, null, null, null, null, null, null, null, null,
+                guardrail, null));
+        for (int i = 0; i < t.size(); i++) {
+            SufficientStats arm = t.get(i);
+            EffectComparison r = rel.get(i);
+            EffectComparison a = abs.get(i);
+            LiftEstimate al = a.lift();
+            LiftEstimate rl = r.lift();
+            LiftEstimate un = r.unadjusted();
+            LiftEstimate fixed = r.fixedHorizon();
+            LiftEstimate fixedAbs = a.fixedHorizon() != null ? a.fixedHorizon() : al;
+            boolean violated = guardrail && al.defined() && al.estimate() > 0 && al.pValue() < s.alpha();
+            rows.add(new AbResult(id, arm.name(), metric, false, primary, arm.n(),
+                    kind == MetricKind.PROPORTION ? (long) arm.sum() : null, arm.sum() / arm.n(), variance(kind, arm),
+                    fixedAbs.defined() ? fixedAbs.estimate() / fixedAbs.standardError() : null,
+                    fixedAbs.degreesOfFreedom(), al.pValue(), a.adjustedPValue(), a.significant(), al.estimate(),
+                    al.ciLow(), al.ciHigh(), al.pValue(), rl.estimate(), rl.ciLow(), rl.ciHigh(), rl.pValue(),
+                    r.chanceToWin(), null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(),
+                    flag.threshold(), join(join(r.note(), Objects.equals(a.note(), r.note()) ? null : a.note()),
+                    extraNote), r.theta(), r.varianceReduction(), un == null ? null : un.estimate(),
+                    un == null ? null : un.ciLow(), un == null ? null : un.ciHigh(), un == null ? null : un.pValue(),
+                    fixed == null ? null : fixed.estimate(), fixed == null ? null : fixed.ciLow(),
+                    fixed == null ? null : fixed.ciHigh(), fixed == null ? null : fixed.pValue(), r.risk(), guardrail,
+                    guardrail ? Boolean.valueOf(violated) : violatedDefault));
+        }
+        return rows;
+    }
+
+    private static EffectOptions withCorrection(EffectOptions o, Correction correction) {
+        return new EffectOptions(o.alpha(), o.difference(), correction, o.sequentialTuning());
+    }
+
+    /** Unadjusted sample variance of the per-user values (gbstats' formulas), null for fewer than 2 users. */
+    private static Double variance(MetricKind kind, SufficientStats arm) {
+        if (arm.n() < 2) {
+            return null;
+        }
+        if (kind == MetricKind.PROPORTION) {
+            double p = arm.sum() / arm.n();
+            return p * (1 - p);
+        }
+        return Math.max(0, (arm.sumSquares() - arm.sum() * arm.sum() / arm.n()) / (arm.n() - 1));
+    }
+
+    private static String method(MetricKind kind, boolean cuped, EffectOptions o) {
+        StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD
+                : "gbstats: proportion, Welch df; delta-method relative CI");
+        if (cuped) {
+            m.append("; CUPED (θ pooled per comparison, 14-day pre-assignment revenue)");
+        }
+        if (o.sequential()) {
+            m.append("; sequential (asymptotic confidence sequences, tuning ").append((long) (double) o.sequentialTuning())
+                    .append(')');
+        }
+        m.append("; ").append(o.correction().name().toLowerCase(java.util.Locale.ROOT)).append(" across arms; risk");
+        return m.toString();
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 
     private static double weight(ArmMetrics arm, ExperimentSettings.Settings s) {
@@ -108,14 +278,42 @@ public final class ExperimentEvaluator {
         return configured != null ? configured : arm.weight();
     }
 
-    /** Arms that cannot be evaluated yet (e.g. an arm without users) are stored with the reason and no numbers. */
-    private static List<AbResult> failed(String id, List<ArmMetrics> arms, ExperimentSettings.Settings s, String note) {
+    /**
+     * The stored SRM verdict: the chi-square test over every configured arm, and flagged when it rejects or when an
+     * arm received no users (a broken arm is flagged even when the total is too small for the test).
+     */
+    private record Srm(Double chiSquare, Double pValue, Boolean flagged, double threshold, String note) {
+
+        static Srm of(ArmsSrmResult r, List<ArmMetrics> empty) {
+            return new Srm(r.chiSquare(), r.pValue(), r.mismatch() || r.hasEmptyArm(), r.threshold(),
+                    empty.isEmpty() ? null : "arms with 0 users: " + empty.stream().map(ArmMetrics::variant).toList()
+                            + " (sample-ratio mismatch flagged)");
+        }
+    }
+
+    /** Arms with 0 users: stored with their counts, no numbers, and the SRM flag that they raise. */
+    private static List<AbResult> emptyArms(String id, List<ArmMetrics> empty, String metric, boolean primary,
+                                            ExperimentSettings.Settings s, Srm flag, String method) {
+        return empty.stream().map(a -> new AbResult(id, a.variant(), metric, false, primary, 0,
+                ExperimentSettings.CONVERSION.equals(metric) ? 0L : null, null, null, null, null, null, null, false,
+                null, null, null, null, null, null, null, null, null, null, s.alpha(), method, flag.chiSquare(),
+                flag.pValue(), flag.flagged(), flag.threshold(), "arm has 0 users: not compared; sample-ratio "
+                        + "mismatch flagged")).toList();
+    }
+
+    /**
+     * Arms that cannot be evaluated (no control, an empty control, no treatment with users) are stored with the
+     * reason and no lifts; the SRM verdict over all arms is kept when it could be computed ({@code srm} non-null).
+     */
+    private static List<AbResult> failed(String id, List<ArmMetrics> arms, ExperimentSettings.Settings s,
+                                         ArmsSrmResult srm, String note) {
+        Srm flag = srm == null ? new Srm(null, null, null, s.srmThreshold(), null) : Srm.of(srm, List.of());
         List<AbResult> rows = new ArrayList<>();
         for (ArmMetrics a : arms) {
             rows.add(new AbResult(id, a.variant(), s.primaryMetric(), a.isControl(), true, a.users(), a.converters(),
                     null, null, null, null, null, null, false, null, null, null, null, null, null, null, null, null,
                     null, s.alpha(), ExperimentSettings.CONVERSION.equals(s.primaryMetric()) ? CONVERSION_METHOD
-                    : MEAN_METHOD, null, null, null, s.srmThreshold(), note));
+                    : MEAN_METHOD, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), note));
         }
         return rows;
     }

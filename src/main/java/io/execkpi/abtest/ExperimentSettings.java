@@ -3,9 +3,14 @@ package io.execkpi.abtest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 import io.execkpi.abtest.stats.AbStatistics;
+import io.execkpi.abtest.stats.Correction;
+import io.execkpi.abtest.stats.Difference;
+import io.execkpi.abtest.stats.EffectOptions;
+import io.execkpi.abtest.stats.InvalidExperimentInputException;
 
 import org.springframework.core.io.Resource;
 
@@ -22,18 +27,94 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     public static final String CONVERSION = "conversion";
     public static final String REVENUE_PER_USER = "revenue_per_user";
 
-    /** One experiment's settings; null fields are not set. */
+    /** The guardrail "share of assigned users with an order cancelled or returned after their assignment". */
+    public static final String CANCEL_RETURN_RATE = "cancel_return_rate";
+    /** Guardrails abJob can evaluate (ab_metrics materializes their counts). */
+    public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE);
+    /** The pre-assignment window of ab_metrics' covariate sums, in days (sql/&lt;dialect&gt;/ab_metrics.sql). */
+    public static final int MATERIALIZED_CUPED_WINDOW_DAYS = 14;
+
+    /**
+     * CUPED for revenue per user.
+     *
+     * @param enabled    adjust with the pre-assignment revenue as covariate
+     * @param windowDays length of the pre-assignment window in days; only the materialized
+     *                   {@value #MATERIALIZED_CUPED_WINDOW_DAYS} is accepted
+     */
+    public record Cuped(Boolean enabled, Integer windowDays) {
+
+        /** True when CUPED is asked for. */
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+    }
+
+    /**
+     * Sequential testing (gbstats' asymptotic confidence sequences) for revenue per user and guardrails.
+     *
+     * @param enabled use always-valid intervals and p-values
+     * @param tuning  gbstats' tuning parameter (&gt; 0), default {@value EffectOptions#DEFAULT_SEQUENTIAL_TUNING}
+     */
+    public record Sequential(Boolean enabled, Double tuning) {
+
+        /** The tuning parameter when sequential testing is on, else {@code null} (fixed horizon). */
+        public Double tuningOrNull() {
+            return Boolean.TRUE.equals(enabled)
+                    ? (tuning != null ? tuning : EffectOptions.DEFAULT_SEQUENTIAL_TUNING) : null;
+        }
+    }
+
+    /**
+     * One experiment's settings; null fields are not set (they fall back to the defaults).
+     *
+     * @param alpha         significance level in (0, 0.5]
+     * @param srmThreshold  SRM level in (0, 1)
+     * @param primaryMetric {@link #CONVERSION} or {@link #REVENUE_PER_USER}
+     * @param control       control arm name, or null for the warehouse's
+     * @param weights       intended relative share per arm, or null for the warehouse's
+     * @param cuped         CUPED for revenue per user
+     * @param correction    holm | bh | none, across the treatment arms of revenue per user (conversion keeps Holm)
+     * @param sequential    sequential testing for revenue per user and guardrails
+     * @param guardrails    guardrail metrics, each one of {@link #GUARDRAILS}
+     */
     public record Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
-                           Map<String, Double> weights) {
+                           Map<String, Double> weights, Cuped cuped, String correction, Sequential sequential,
+                           List<String> guardrails) {
+
+        /** Settings without the issue-10 options (no CUPED, Holm, fixed horizon, no guardrails). */
+        public Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
+                        Map<String, Double> weights) {
+            this(alpha, srmThreshold, primaryMetric, control, weights, null, null, null, null);
+        }
 
         Settings over(Settings base) {
             return new Settings(alpha != null ? alpha : base.alpha, srmThreshold != null ? srmThreshold : base.srmThreshold,
                     primaryMetric != null ? primaryMetric : base.primaryMetric, control != null ? control : base.control,
-                    weights != null ? weights : base.weights);
+                    weights != null ? weights : base.weights, cuped != null ? cuped : base.cuped,
+                    correction != null ? correction : base.correction, sequential != null ? sequential : base.sequential,
+                    guardrails != null ? guardrails : base.guardrails);
+        }
+
+        /** The effect options of revenue per user and guardrails: alpha, the given difference, correction, sequential. */
+        public EffectOptions effectOptions(Difference difference) {
+            return new EffectOptions(alpha, difference,
+                    correction == null ? Correction.HOLM : Correction.parse(correction, "correction"),
+                    sequential == null ? null : sequential.tuningOrNull());
+        }
+
+        /** True when CUPED is asked for. */
+        public boolean cupedOn() {
+            return cuped != null && cuped.on();
+        }
+
+        /** The guardrails, never null. */
+        public List<String> guardrailList() {
+            return guardrails == null ? List.of() : guardrails;
         }
     }
 
-    private static final Settings BUILT_IN = new Settings(0.05, AbStatistics.DEFAULT_SRM_THRESHOLD, CONVERSION, null, null);
+    private static final Settings BUILT_IN = new Settings(0.05, AbStatistics.DEFAULT_SRM_THRESHOLD, CONVERSION, null,
+            null, new Cuped(false, MATERIALIZED_CUPED_WINDOW_DAYS), "holm", new Sequential(false, null), List.of());
 
     public ExperimentSettings {
         defaults = defaults == null ? BUILT_IN : defaults.over(BUILT_IN);
@@ -60,6 +141,26 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
         if (!CONVERSION.equals(s.primaryMetric) && !REVENUE_PER_USER.equals(s.primaryMetric)) {
             throw new IllegalStateException("experiments.yml " + where + ": primary-metric must be conversion or "
                     + "revenue_per_user, got " + s.primaryMetric);
+        }
+        if (s.cuped != null && s.cuped.windowDays != null && s.cuped.windowDays != MATERIALIZED_CUPED_WINDOW_DAYS) {
+            throw new IllegalStateException("experiments.yml " + where + ": cuped window-days must be "
+                    + MATERIALIZED_CUPED_WINDOW_DAYS + " (the pre-assignment window ab_metrics materializes), got "
+                    + s.cuped.windowDays);
+        }
+        try {
+            s.effectOptions(Difference.RELATIVE);
+        } catch (InvalidExperimentInputException e) {
+            throw new IllegalStateException("experiments.yml " + where + ": correction must be holm, bh or none, got "
+                    + s.correction);
+        }
+        if (s.sequential != null && s.sequential.tuning != null && !(s.sequential.tuning > 0)) {
+            throw new IllegalStateException("experiments.yml " + where + ": sequential tuning must be > 0");
+        }
+        for (String g : s.guardrailList()) {
+            if (!GUARDRAILS.contains(g)) {
+                throw new IllegalStateException("experiments.yml " + where + ": unknown guardrail '" + g
+                        + "'; known: " + GUARDRAILS);
+            }
         }
     }
 

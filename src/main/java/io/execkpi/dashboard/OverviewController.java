@@ -73,7 +73,7 @@ public class OverviewController {
                            @RequestParam(required = false) String to, Model model) {
         LocalDate end = kpiResults.latestDate(REVENUE).orElse(null);
         model.addAttribute("attention", attention());
-        model.addAttribute("published", optional(ml::latest).orElse(null));
+        model.addAttribute("published", ApiException.orEmpty(ml::latest).orElse(null));
         if (end == null) {
             model.addAttribute("range", PageRange.resolve(days, from, to, null));
             return "dashboard/overview";
@@ -175,13 +175,5 @@ public class OverviewController {
             }
         }
         return out;
-    }
-
-    private static <T> Optional<T> optional(java.util.function.Supplier<T> read) {
-        try {
-            return Optional.of(read.get());
-        } catch (ApiException e) {
-            return Optional.empty();
-        }
     }
 }

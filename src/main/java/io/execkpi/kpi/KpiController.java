@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.execkpi.ExecKpiProperties;
 import io.execkpi.web.ApiException;
+import io.execkpi.warehouse.WarehouseTables;
 import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,9 +42,11 @@ public class KpiController {
     private final ExecKpiProperties app;
     private final Clock clock;
     private final KpiReadCache cache;
+    private final WarehouseTables tables;
 
     public KpiController(KpiCatalog catalog, KpiResultsRepository results, KpiProperties properties,
-                         ExecKpiProperties app, Clock clock, KpiReadCache cache) {
+                         ExecKpiProperties app, Clock clock, KpiReadCache cache, WarehouseTables tables) {
+        this.tables = tables;
         this.catalog = catalog;
         this.results = results;
         this.properties = properties;
@@ -55,19 +58,25 @@ public class KpiController {
     public record ColumnInfo(String name, String type, String description, boolean key) {
     }
 
+    /**
+     * One catalog entry; {@code unavailable} is null, or why the KPI cannot be computed on this warehouse (an
+     * imported export without a table it needs), in which case it is not materialized.
+     */
     public record KpiInfo(String name, String description, String grain, String partition, List<ColumnInfo> columns,
-                          LocalDate latestDate) {
+                          LocalDate latestDate, String unavailable) {
     }
 
     public record KpiRows(String kpi, LocalDate from, LocalDate to, List<String> columns, List<Map<String, Object>> rows) {
     }
 
-    @Operation(summary = "The KPI catalog", description = "Every KPI with its description, grain, partition key, columns and latest materialized business date.")
+    @Operation(summary = "The KPI catalog", description = "Every KPI with its description, grain, partition key, columns and latest materialized business date; unavailable: null, or why the KPI cannot be computed on this warehouse (an imported export without a table it needs).")
     @GetMapping
     public List<KpiInfo> list() {
         return catalog.all().stream().map(kpi -> new KpiInfo(kpi.name(), kpi.description(),
                 kpi.grain().name().toLowerCase(), kpi.partition(), columns(kpi),
-                results.latestDate(kpi.name()).orElse(null))).toList();
+                results.latestDate(kpi.name()).orElse(null),
+                tables.missing(kpi.requiredTables()).map(reason -> MaterializeKpiTasklet.unavailable(kpi, reason))
+                        .orElse(null))).toList();
     }
 
     /**

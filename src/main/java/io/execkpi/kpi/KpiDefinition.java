@@ -10,11 +10,18 @@ import java.util.stream.Stream;
  * One KPI of the catalog ({@code jobs/kpis.yml}). Its results live in table {@code kpi_<name>}; rows are
  * replaced per partition (the values of {@code partition}) so that a re-run never duplicates them.
  * {@code sliceDays}, when set, overrides {@code execkpi.kpi.slice-days} for this KPI (a query whose cost does not
- * grow with the slice, like a full-history snapshot, is cheaper in few large slices).
+ * grow with the slice, like a full-history snapshot, is cheaper in few large slices). {@code requires} lists the
+ * warehouse tables the query reads that an import may lack (e.g. {@code events}): without them the KPI is reported
+ * unavailable instead of materialized.
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
-                            Integer sliceDays, List<Column> keys, List<Column> values, List<Source> sources,
-                            List<DataTest> tests, Anomaly anomaly) {
+                            Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
+                            List<Source> sources, List<DataTest> tests, Anomaly anomaly) {
+
+    /** The tables the KPI needs (never null). */
+    public List<String> requiredTables() {
+        return requires == null ? List.of() : requires;
+    }
 
     /** Absent quality sections are empty lists (no sources checked, no tests). */
     public KpiDefinition {

@@ -7,6 +7,13 @@ import io.execkpi.jobs.JobLoggingListener;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
+import io.execkpi.warehouse.WarehouseTables;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
 
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -36,11 +43,11 @@ public class KpiJobConfiguration {
     @Bean
     Job kpiJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
                Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobLoggingListener logging,
-               QualityGate quality) {
+               QualityGate quality, WarehouseTables tables) {
         SimpleJobBuilder job = null;
         for (KpiDefinition kpi : catalog.all()) {
             Step step = new StepBuilder("kpi_" + kpi.name(), jobRepository)
-                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality),
+                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality, tables),
                             transactionManager)
                     .listener(logging)
                     .build();
@@ -48,9 +55,28 @@ public class KpiJobConfiguration {
                     ? new JobBuilder(JOB_NAME, jobRepository)
                             .validator(new BusinessDateParametersValidator(true))
                             .listener(logging)
+                            .listener(new UnavailableKpis())
                             .start(step)
                     : job.next(step);
         }
         return job.build();
+    }
+
+    /**
+     * Puts the reasons of the KPIs that were unavailable ({@code <kpi> unavailable: …}, one per step) into a
+     * completed job's exit description, where the job API and the command line show them.
+     */
+    static final class UnavailableKpis implements JobExecutionListener {
+
+        @Override
+        public void afterJob(JobExecution job) {
+            String reasons = job.getStepExecutions().stream().map(StepExecution::getExitStatus)
+                    .map(ExitStatus::getExitDescription)
+                    .filter(d -> d != null && d.contains(" unavailable: "))
+                    .collect(java.util.stream.Collectors.joining("; "));
+            if (!reasons.isEmpty() && job.getStatus() == BatchStatus.COMPLETED) {
+                job.setExitStatus(new ExitStatus(job.getExitStatus().getExitCode(), reasons));
+            }
+        }
     }
 }

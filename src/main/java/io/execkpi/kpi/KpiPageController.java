@@ -142,7 +142,10 @@ public class KpiPageController {
         return new Funnel(stages, Charts.funnel(STAGES, stages.stream().map(Stage::sessions).toList()));
     }
 
-    /** Cohort × week matrix of retention rates with the counts behind them. */
+    /**
+     * Cohort × week matrix of retention rates with the counts behind them; heatmap cells are
+     * {@code [week, cohort index, rate, active users, cohort users]}.
+     */
     public record Cohort(String cohortWeek, long cohortUsers, List<Double> rates, List<Long> active) {
     }
 
@@ -172,7 +175,8 @@ public class KpiPageController {
             cohort.active().set(w, ((Number) r.get("active_users")).longValue());
             byCohort.put(c, new Cohort(c, ((Number) r.get("cohort_users")).longValue(), cohort.rates(),
                     cohort.active()));
-            cells.add(List.of(w, cohortNames.indexOf(c), rate == null ? 0 : rate.doubleValue()));
+            cells.add(List.of(w, cohortNames.indexOf(c), rate == null ? 0 : rate.doubleValue(),
+                    ((Number) r.get("active_users")).longValue(), ((Number) r.get("cohort_users")).longValue()));
         }
         List<String> weeks = new ArrayList<>();
         for (int w = 0; w <= maxWeek; w++) {

@@ -9,6 +9,9 @@ import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
+import io.execkpi.warehouse.WarehouseTables;
+
+import org.springframework.batch.core.ExitStatus;
 
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -24,7 +27,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * committed one and never duplicating rows. Stateless: all state lives in the step execution.
  * The KPI's data-quality gates ({@link QualityGate}) run in that transaction: source freshness before the warehouse
  * query, the tests and the anomaly check on the rows before they are written; an error-level failure fails the step
- * with the slice's rows unwritten, so the previously committed results stay visible.
+ * with the slice's rows unwritten, so the previously committed results stay visible. When the warehouse lacks a
+ * table the KPI requires (an import without it), nothing is written and the step's exit description says
+ * {@code <kpi> unavailable: …}.
  */
 final class MaterializeKpiTasklet implements Tasklet {
 
@@ -35,11 +40,13 @@ final class MaterializeKpiTasklet implements Tasklet {
     private final KpiResultsRepository results;
     private final KpiProperties properties;
     private final QualityGate quality;
+    private final WarehouseTables tables;
 
     MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties,
-                          QualityGate quality) {
+                          QualityGate quality, WarehouseTables tables) {
         this.quality = quality;
         this.kpi = kpi;
+        this.tables = tables;
         this.warehouse = warehouse;
         this.results = results;
         this.properties = properties;
@@ -48,6 +55,11 @@ final class MaterializeKpiTasklet implements Tasklet {
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         StepExecution step = contribution.getStepExecution();
+        java.util.Optional<String> missing = tables.missing(kpi.requiredTables());
+        if (missing.isPresent()) {
+            step.setExitStatus(ExitStatus.COMPLETED.addExitDescription(unavailable(kpi, missing.get())));
+            return RepeatStatus.FINISHED;
+        }
         LocalDate[] range = JobRequest.range(step.getJobParameters(), properties.lookbackDays());
         ExecutionContext context = step.getExecutionContext();
         LocalDate from = context.containsKey(NEXT_DATE) ? LocalDate.parse(context.getString(NEXT_DATE)) : range[0];
@@ -73,5 +85,10 @@ final class MaterializeKpiTasklet implements Tasklet {
         context.putDouble(JobExecutionView.PROGRESS, (double) (to.toEpochDay() - range[0].toEpochDay() + 1)
                 / (range[1].toEpochDay() - range[0].toEpochDay() + 1));
         return to.isBefore(range[1]) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+    }
+
+    /** The exit description of a KPI step that could not run: {@code <kpi> unavailable: <reason>}. */
+    static String unavailable(KpiDefinition kpi, String reason) {
+        return kpi.name() + " unavailable: " + reason;
     }
 }

@@ -48,7 +48,7 @@ public class MlPageController {
 
     @GetMapping("/ml")
     public String model(Model model) {
-        Optional<JsonNode> latest = optional(api::latest);
+        Optional<JsonNode> latest = ApiException.orEmpty(api::latest);
         model.addAttribute("metrics", latest.orElse(null));
         if (latest.isEmpty()) {
             return "ml/model";
@@ -58,11 +58,11 @@ public class MlPageController {
         model.addAttribute("runId", runId);
         model.addAttribute("run", api.run(runId));
         model.addAttribute("calibrationChart", calibration(m));
-        optional(api::shap).ifPresent(shap -> {
+        ApiException.orEmpty(api::shap).ifPresent(shap -> {
             model.addAttribute("shap", shap);
             model.addAttribute("shapChart", shapChart(shap));
         });
-        optional(() -> api.deciles(null)).ifPresent(d -> {
+        ApiException.orEmpty(() -> api.deciles(null)).ifPresent(d -> {
             model.addAttribute("deciles", d);
             model.addAttribute("decileChart", Charts.bars(d.deciles().stream().map(x -> "D" + x.decile()).toList(),
                     "mean propensity", d.deciles().stream().map(MlScoresRepository.Decile::meanPropensity).toList(),
@@ -115,14 +115,6 @@ public class MlPageController {
             return HTML.render(MARKDOWN.parse(Files.readString(card.get())));
         } catch (IOException e) {
             return null;
-        }
-    }
-
-    private static <T> Optional<T> optional(java.util.function.Supplier<T> read) {
-        try {
-            return Optional.of(read.get());
-        } catch (ApiException e) {
-            return Optional.empty();
         }
     }
 }

@@ -130,8 +130,14 @@ public final class TheLookGenerator {
 
     // ---- schema and static tables -------------------------------------------------------------
 
-    /** Runs every statement of the schema resource (all are {@code IF NOT EXISTS}). */
-    static void createSchema(Connection c) throws SQLException {
+    /**
+     * Runs every statement of the schema resource ({@code /thelook/schema.sql}, all {@code IF NOT EXISTS}) on
+     * {@code c}: creates the thelook tables that are missing and leaves existing ones alone.
+     *
+     * @param c a DuckDB connection; the statements run in its current transaction mode
+     * @throws SQLException when a statement fails
+     */
+    public static void createSchema(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (String sql : schemaStatements()) {
                 st.execute(sql);

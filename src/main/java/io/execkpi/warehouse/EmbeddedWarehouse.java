@@ -12,8 +12,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the embedded DuckDB thelook warehouse generated through a date: generates it when missing and tops it up day
- * by day afterwards (the same seed and date always give the same rows). Does nothing for other warehouses (BigQuery,
- * a JDBC URL that is not DuckDB's) or when {@code execkpi.thelook.generate=false}.
+ * by day afterwards (the same seed and date always give the same rows). With {@code execkpi.warehouse.import-dir}
+ * set it imports that export folder instead (see {@link WarehouseImporter}), again whenever its files change. Does
+ * nothing for other warehouses (BigQuery, a JDBC URL that is not DuckDB's) or when
+ * {@code execkpi.thelook.generate=false} without an import folder, nor for a warehouse that holds an import (made by
+ * the command {@code import <dir>}).
  */
 @Component
 public class EmbeddedWarehouse {
@@ -33,18 +36,30 @@ public class EmbeddedWarehouse {
     }
 
     /**
-     * Generates every missing day through {@code through} (inclusive), all in one transaction.
+     * Generates every missing day through {@code through} (inclusive), all in one transaction; with an import
+     * folder, imports it instead when its files differ from the last import's (the date is then not used).
      *
      * @param through last business date the warehouse must hold
      * @throws java.sql.SQLException when the warehouse fails (the warehouse stays as it was before the call)
      * @throws IllegalStateException when the warehouse was generated with other settings
+     * @throws WarehouseImportException when the import folder holds a bad file (the warehouse stays as it was)
      */
     public void ensureGeneratedThrough(LocalDate through) throws Exception {
+        if (warehouse.imported()) {
+            importIfChanged(warehouse.importDir());
+            return;
+        }
         if (!thelook.generate() || !warehouse.duckDb()) {
             return;
         }
         // first the pool: opening it replaces an H2 warehouse of an earlier version, which may hand on its start
         javax.sql.DataSource dataSource = connection.dataSource();
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            if (WarehouseImporter.importedTables(c).isPresent()) {
+                log.debug("the embedded warehouse holds an import (command import); not generating");
+                return;
+            }
+        }
         // without a configured start the generator keeps the warehouse's recorded start (three years before the
         // first generated day), so the default does not move every day; a replaced H2 warehouse hands its start on
         LocalDate start = thelook.start() != null ? thelook.start() : connection.inheritedStart().orElse(null);
@@ -55,5 +70,37 @@ public class EmbeddedWarehouse {
                     summary.firstDay(), summary.lastDay(), summary.days(), summary.users(), summary.orders(),
                     summary.events(), summary.took().toMillis());
         }
+    }
+
+    /**
+     * Imports an export folder into the embedded DuckDB warehouse, replacing its thelook tables in one transaction.
+     *
+     * @param dir folder with one file or shard folder per table (see {@link WarehouseImporter})
+     * @return what was loaded
+     * @throws IllegalStateException    when the warehouse is not the embedded DuckDB one
+     * @throws WarehouseImportException for a bad or missing file (the warehouse stays as it was)
+     * @throws java.sql.SQLException    when DuckDB fails (the warehouse stays as it was)
+     */
+    public WarehouseImporter.Summary importFrom(java.nio.file.Path dir) throws java.sql.SQLException {
+        if (!warehouse.duckDb()) {
+            throw new IllegalStateException("import needs the embedded DuckDB warehouse (execkpi.warehouse.jdbc-url="
+                    + "jdbc:duckdb:…), not " + warehouse.type() + " " + warehouse.jdbcUrl());
+        }
+        WarehouseImporter.Summary summary = WarehouseImporter.importFrom(connection.dataSource(), dir);
+        log.info("imported {} into the embedded warehouse in {} ms: {} rows{}{}", dir, summary.took().toMillis(),
+                summary.rows(), summary.missingOptional().isEmpty() ? ""
+                        : "; no file for optional table(s) " + summary.missingOptional(),
+                summary.warnings().isEmpty() ? "" : "; warnings: " + String.join("; ", summary.warnings()));
+        return summary;
+    }
+
+    private void importIfChanged(java.nio.file.Path dir) throws java.sql.SQLException {
+        String fingerprint = WarehouseImporter.fingerprint(dir);
+        try (java.sql.Connection c = connection.dataSource().getConnection()) {
+            if (WarehouseImporter.importedFingerprint(c).filter(fingerprint::equals).isPresent()) {
+                return;
+            }
+        }
+        importFrom(dir);
     }
 }

@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                 for {@code jdbc}, {@code bigquery} for {@code bigquery})
  * @param sqlLocation Spring resource location of the SQL folder (default: the repository's {@code sql/}, packaged in the jar)
  * @param fetchSize rows fetched per round trip when streaming results; {@code jdbc} only
+ * @param importDir folder of a thelook export (one file or shard folder per table, see {@link WarehouseImporter}) to
+ *                  load into the embedded DuckDB warehouse instead of generating it; re-imported when its files
+ *                  change (names, sizes, modification times); unset (default): generate
  */
 @ConfigurationProperties("execkpi.warehouse")
 public record WarehouseProperties(
@@ -25,7 +28,8 @@ public record WarehouseProperties(
         @DefaultValue("") String password,
         String dialect,
         @DefaultValue("classpath:sql/") String sqlLocation,
-        @DefaultValue("5000") int fetchSize) {
+        @DefaultValue("5000") int fetchSize,
+        java.nio.file.Path importDir) {
 
     public static final String JDBC = "jdbc";
     public static final String BIGQUERY = "bigquery";
@@ -49,6 +53,11 @@ public record WarehouseProperties(
             throw new IllegalArgumentException("execkpi.warehouse.dialect=" + dialect + " cannot run on BigQuery: with "
                     + "execkpi.warehouse.type=bigquery set execkpi.warehouse.dialect=bigquery (or leave it unset)");
         }
+    }
+
+    /** Whether the embedded warehouse is loaded from {@link #importDir()} instead of generated. */
+    public boolean imported() {
+        return importDir != null && duckDb();
     }
 
     /** Whether {@link #jdbcUrl()} addresses a DuckDB database (the embedded warehouse). */

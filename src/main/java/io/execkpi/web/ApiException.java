@@ -26,6 +26,18 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, "Conflict", detail);
     }
 
+    /**
+     * The value of a read that may answer "not there yet" (an {@link ApiException}, e.g. 404 before the first model
+     * run), as an empty Optional; for pages that show an explanation instead.
+     */
+    public static <T> java.util.Optional<T> orEmpty(java.util.function.Supplier<T> read) {
+        try {
+            return java.util.Optional.ofNullable(read.get());
+        } catch (ApiException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -137,8 +137,8 @@ public class Charts {
     }
 
     /**
-     * A heatmap: {@code cells} are {@code [xIndex, yIndex, value]} with values in [0, 1] shaded by a visual map;
-     * {@code labels} (same order as cells) are shown in the cells.
+     * A heatmap: {@code cells} are {@code [xIndex, yIndex, value, …]} with values in [0, 1] shaded by a visual map
+     * (further entries of a cell are carried along for the tooltip).
      */
     public static Map<String, Object> heatmap(List<String> x, List<String> y, List<List<Number>> cells,
                                               String valueName) {
@@ -147,7 +147,7 @@ public class Charts {
         option.put("grid", Map.of("left", 8, "right", 8, "top", 8, "bottom", 64, "containLabel", true));
         option.put("xAxis", Map.of("type", "category", "data", x, "name", "week", "splitArea", Map.of("show", true)));
         option.put("yAxis", Map.of("type", "category", "data", y, "inverse", true, "splitArea", Map.of("show", true)));
-        option.put("visualMap", Map.of("min", 0, "max", 1, "calculable", true, "orient", "horizontal",
+        option.put("visualMap", Map.of("dimension", 2, "min", 0, "max", 1, "calculable", true, "orient", "horizontal",
                 "left", "center", "bottom", 0, "inRange", Map.of("color", List.of("#f7fbff", "#08519c"))));
         option.put("series", List.of(Map.of("name", valueName, "type", "heatmap", "data", cells,
                 "label", Map.of("show", x.size() <= 13 && y.size() <= 20))));

@@ -220,7 +220,22 @@ class AbApiTest extends AppTestBase {
         assertThat(detail.get("date").asString()).isEqualTo(YESTERDAY.toString());
         assertThat(detail.get("metrics").get("conversion").size()).isEqualTo(3);
         assertThat(detail.get("metrics").get("revenue_per_user").size()).isEqualTo(3);
+        // CUPED is on in jobs/experiments.yml: the treatment rows carry θ, the variance reduction and the unadjusted
+        // lift, or (this small warehouse has no revenue in the pre-period) the note of gbstats' fallback
+        for (JsonNode arm : detail.get("metrics").get("revenue_per_user")) {
+            assertThat(arm.has("theta") && arm.has("varianceReduction") && arm.has("unadjustedRelLift")
+                    && arm.has("fixedRelLift") && arm.has("guardrailViolated")).as(arm.toString()).isTrue();
+            if (!arm.get("isControl").asBoolean()) {
+                assertThat(arm.get("risk").isNumber()).as(arm.toString()).isTrue();
+                assertThat(arm.get("theta").isNumber() || arm.get("note").asString().contains("CUPED coefficient is 0"))
+                        .as(arm.toString()).isTrue();
+            }
+        }
         assertThat(detail.get("srm").get("threshold").asDouble()).isEqualTo(0.001);
+        // the page renders the CUPED column of revenue per user
+        HttpResponse<String> page = get("/experiments/pricing_three_arm");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Without CUPED (θ, variance reduction)", "Adjusted p");
     }
 
     @Test

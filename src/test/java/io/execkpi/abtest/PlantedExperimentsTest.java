@@ -114,4 +114,28 @@ class PlantedExperimentsTest {
             assertThat(results.find(experiment, DATE)).allSatisfy(r -> assertThat(r.srmMismatch()).isFalse());
         }
     }
+
+    AbResult row(String experiment, String variant, String metric) {
+        return results.find(experiment, DATE).stream()
+                .filter(r -> r.variant().equals(variant) && r.metric().equals(metric)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void cupedNarrowsTheRevenueIntervalOfThePlantedLift() {
+        // jobs/experiments.yml turns CUPED on. Users keep their propensity (thelook UserProfile), but most are assigned
+        // at their first session after the start with little or no revenue in the 14 days before, so the covariate
+        // explains almost nothing: at scale 0.3 the variance reduction is 0.007 % (checkout) and 0.08 % (variant_c).
+        // The adjusted interval is narrower, by that little.
+        for (String[] arm : new String[][] {{"checkout_redesign", "treatment"}, {"pricing_three_arm", "variant_c"}}) {
+            AbResult r = row(arm[0], arm[1], "revenue_per_user");
+            String shown = arm[0] + "/" + arm[1] + ": θ " + r.theta() + ", variance reduction " + r.varianceReduction()
+                    + ", adjusted " + r.relLift() + " [" + r.relLiftLow() + ", " + r.relLiftHigh() + "], unadjusted "
+                    + r.unadjustedRelLift() + " [" + r.unadjustedRelLiftLow() + ", " + r.unadjustedRelLiftHigh() + "]";
+            assertThat(r.theta()).as(shown).isPositive();
+            assertThat(r.varianceReduction()).as(shown).isPositive();
+            assertThat(r.relLiftHigh() - r.relLiftLow()).as(shown)
+                    .isLessThan(r.unadjustedRelLiftHigh() - r.unadjustedRelLiftLow());
+            assertThat(r.method()).contains("CUPED");
+        }
+    }
 }

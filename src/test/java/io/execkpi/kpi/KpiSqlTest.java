@@ -2,6 +2,7 @@ package io.execkpi.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static io.execkpi.warehouse.FixtureTables.ts;
 
 import java.sql.Connection;
 import java.time.LocalDate;
@@ -9,11 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.warehouse.FixtureTables;
 import io.execkpi.warehouse.JdbcWarehouse;
 import io.execkpi.warehouse.SqlFiles;
+import io.execkpi.warehouse.Warehouse;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,41 +28,60 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
  * Every KPI query of sql/duckdb against a tiny warehouse written here by hand; expected values are computed by hand in
  * the comments (not by running the code). The fixture includes the traps of the original system: cancelled and
  * shipped orders, several items per order, an order placed before an experiment assignment, a session crossing
- * midnight, sessions landing mid-funnel, weeks without activity and activity after the as-of date.
+ * midnight, sessions landing mid-funnel, weeks without activity and activity after the as-of date, a Sunday-night
+ * signup, an order in the last microsecond of a day, empty days and an experiment whose arms get no user.
+ * {@code BigQueryKpiSqlTest} runs the same tests on the same fixture against {@code sql/bigquery}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KpiSqlTest {
 
-    static JdbcWarehouse warehouse;
+    Warehouse warehouse;
 
-    @BeforeAll
-    static void fixture() throws Exception {
-        // one in-memory DuckDB connection for every query
-        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
-        Connection c = ds.getConnection();
-        ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        // users: u1 and u2 sign up in the week of Monday 2025-01-06, u3 in the week of Monday 2025-01-13
-        jdbc.update("INSERT INTO users (id, gender, traffic_source, created_at) VALUES"
-                + " (1, 'F', 'Search', TIMESTAMP '2025-01-06 10:00:00'),"
-                + " (2, 'M', 'Email', TIMESTAMP '2025-01-06 08:00:00'),"
-                + " (3, 'F', 'Organic', TIMESTAMP '2025-01-13 12:00:00')");
-        jdbc.update("INSERT INTO orders (order_id, user_id, status, created_at, num_of_item) VALUES"
-                + " (1, 1, 'Complete',  TIMESTAMP '2025-01-06 11:00:00', 2),"
-                + " (2, 2, 'Complete',  TIMESTAMP '2025-01-06 23:59:59', 1),"
-                + " (3, 1, 'Cancelled', TIMESTAMP '2025-01-06 12:00:00', 1),"
-                + " (4, 1, 'Complete',  TIMESTAMP '2025-01-08 08:00:00', 3),"
-                + " (5, 2, 'Shipped',   TIMESTAMP '2025-01-07 09:30:00', 1),"
-                + " (6, 3, 'Complete',  TIMESTAMP '2025-01-20 10:00:00', 1)");
-        jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price) VALUES"
-                + " (1, 1, 1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 10.00),"
-                + " (2, 1, 1, 2, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 15.50),"
-                + " (3, 2, 2, 3, 'Complete', TIMESTAMP '2025-01-06 23:59:59', 20.00),"
-                + " (4, 3, 1, 4, 'Cancelled', TIMESTAMP '2025-01-06 12:00:00', 99.00),"
-                + " (5, 4, 1, 5, 'Complete', TIMESTAMP '2025-01-08 08:00:00', 5.25),"
-                + " (6, 4, 1, 6, 'Complete', TIMESTAMP '2025-01-08 08:00:00', 4.75),"
-                + " (7, 4, 1, 7, 'Complete', TIMESTAMP '2025-01-08 08:00:00', 30.00),"
-                + " (8, 5, 2, 8, 'Shipped', TIMESTAMP '2025-01-07 09:30:00', 12.00),"
-                + " (9, 6, 3, 9, 'Complete', TIMESTAMP '2025-01-20 10:00:00', 40.00)");
+    /**
+     * The fixture, written once for both dialects (this DuckDB test and {@code BigQueryKpiSqlTest}). Beyond the traps
+     * above: u4 signs up on Sunday night 2025-01-12 23:30 (ISO week of Monday 2025-01-06) and is first active on
+     * Monday 2025-01-13 00:15 (its week 1); order 7 of u2 is completed at 2025-01-07 23:59:59.999999 UTC (the last
+     * microsecond of 01-07) and order 8 of u1 at 2025-01-08 00:00 UTC (the first of 01-08; still 01-07 in any zone
+     * west of UTC); 2025-01-05 has no order and 2025-01-08 no event (empty days).
+     */
+    static FixtureTables fixtureTables() {
+        FixtureTables t = new FixtureTables();
+        // users: u1 and u2 sign up in the week of Monday 2025-01-06, u3 in the week of Monday 2025-01-13; u4 on
+        // Sunday night 2025-01-12, still in the week of Monday 2025-01-06
+        t.rows("users", "id, gender, traffic_source, created_at",
+                row(1, "F", "Search", ts("2025-01-06 10:00:00")),
+                row(2, "M", "Email", ts("2025-01-06 08:00:00")),
+                row(3, "F", "Organic", ts("2025-01-13 12:00:00")),
+                row(4, "M", "Facebook", ts("2025-01-12 23:30:00")));
+        t.rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                row(1, 1, "Complete", ts("2025-01-06 11:00:00"), 2),
+                row(2, 2, "Complete", ts("2025-01-06 23:59:59"), 1),
+                row(3, 1, "Cancelled", ts("2025-01-06 12:00:00"), 1),
+                row(4, 1, "Complete", ts("2025-01-08 08:00:00"), 3),
+                row(5, 2, "Shipped", ts("2025-01-07 09:30:00"), 1),
+                row(6, 3, "Complete", ts("2025-01-20 10:00:00"), 1),
+                row(7, 2, "Complete", ts("2025-01-07 23:59:59.999999"), 1),
+                row(8, 1, "Complete", ts("2025-01-08 00:00:00"), 1),
+                // for ab_metrics' covariate and guardrails, on days that leave the other KPIs' checks unchanged
+                // (after 01-09, and in weeks where their users are already active)
+                row(9, 2, "Complete", ts("2025-01-15 10:00:00"), 1),
+                row(10, 2, "Returned", ts("2025-01-16 10:00:00"), 1),
+                row(11, 1, "Complete", ts("2025-01-21 10:00:00"), 1));
+        t.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                row(1, 1, 1, 1, "Complete", ts("2025-01-06 11:00:00"), 10.00),
+                row(2, 1, 1, 2, "Complete", ts("2025-01-06 11:00:00"), 15.50),
+                row(3, 2, 2, 3, "Complete", ts("2025-01-06 23:59:59"), 20.00),
+                row(4, 3, 1, 4, "Cancelled", ts("2025-01-06 12:00:00"), 99.00),
+                row(5, 4, 1, 5, "Complete", ts("2025-01-08 08:00:00"), 5.25),
+                row(6, 4, 1, 6, "Complete", ts("2025-01-08 08:00:00"), 4.75),
+                row(7, 4, 1, 7, "Complete", ts("2025-01-08 08:00:00"), 30.00),
+                row(8, 5, 2, 8, "Shipped", ts("2025-01-07 09:30:00"), 12.00),
+                row(9, 6, 3, 9, "Complete", ts("2025-01-20 10:00:00"), 40.00),
+                row(10, 7, 2, 10, "Complete", ts("2025-01-07 23:59:59.999999"), 8.00),
+                row(11, 8, 1, 11, "Complete", ts("2025-01-08 00:00:00"), 12.00),
+                row(12, 9, 2, 12, "Complete", ts("2025-01-15 10:00:00"), 30.00),
+                row(13, 10, 2, 13, "Returned", ts("2025-01-16 10:00:00"), 7.00),
+                row(14, 11, 1, 14, "Complete", ts("2025-01-21 10:00:00"), 12.00));
         Object[][] events = {
                 // s0: anonymous, starts 2025-01-05 23:30 and crosses midnight: dated 2025-01-05
                 {null, "s0", "2025-01-05 23:30:00", "home"}, {null, "s0", "2025-01-06 00:05:00", "department"},
@@ -80,28 +103,52 @@ class KpiSqlTest {
                 {1, "s7", "2025-01-20 09:00:00", "home"},
                 {3, "s8", "2025-01-13 12:00:00", "home"},
                 {3, "s9", "2025-01-29 12:00:00", "home"},
+                // u4 (signed up Sunday night) is first active on Monday 00:15: week 1 of cohort 2025-01-06
+                {4, "s10", "2025-01-13 00:15:00", "home"},
+                // u2 again on Sunday 2025-01-19 23:00: still its week 1 (a Sunday-based week count would say 2)
+                {2, "s11", "2025-01-19 23:00:00", "home"},
         };
-        List<Object[]> rows = new ArrayList<>();
+        Object[][] eventRows = new Object[events.length][];
         for (int i = 0; i < events.length; i++) {
             Object[] e = events[i];
-            rows.add(new Object[] {i + 1, e[0], i + 1, e[1],
-                    java.time.LocalDateTime.parse(((String) e[2]).replace(' ', 'T')), e[3]});
+            eventRows[i] = row(i + 1, e[0], i + 1, e[1], ts((String) e[2]), e[3]);
         }
-        jdbc.batchUpdate("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, event_type)"
-                + " VALUES (?, ?, ?, ?, ?, ?)", rows);
-        jdbc.update("INSERT INTO experiments (experiment_id, name, start_date) VALUES"
-                + " ('exp1', 'Experiment 1', DATE '2025-01-01'), ('exp2', 'Experiment 2', DATE '2025-01-07')");
-        jdbc.update("INSERT INTO experiment_variants (experiment_id, variant, weight, is_control) VALUES"
-                + " ('exp1', 'control', 1, TRUE), ('exp1', 'treatment', 1, FALSE),"
-                + " ('exp2', 'a', 2, TRUE), ('exp2', 'b', 1, FALSE)");
-        jdbc.update("INSERT INTO assignments (user_id, experiment_id, variant, assigned_at) VALUES"
-                + " (1, 'exp1', 'control', TIMESTAMP '2025-01-06 10:30:00'),"
-                + " (2, 'exp1', 'treatment', TIMESTAMP '2025-01-07 00:00:00'),"
-                + " (3, 'exp1', 'treatment', TIMESTAMP '2025-01-13 12:00:00')");
-        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100);
+        t.rows("events", "id, user_id, sequence_number, session_id, created_at, event_type", eventRows);
+        t.rows("experiments", "experiment_id, name, start_date",
+                row("exp1", "Experiment 1", d("2025-01-01")), row("exp2", "Experiment 2", d("2025-01-07")));
+        // exp2's arms get no user before 01-09 (empty arms on 01-07 and 01-08)
+        t.rows("experiment_variants", "experiment_id, variant, weight, is_control",
+                row("exp1", "control", 1.0, true), row("exp1", "treatment", 1.0, false),
+                row("exp2", "a", 2.0, true), row("exp2", "b", 1.0, false));
+        t.rows("assignments", "user_id, experiment_id, variant, assigned_at",
+                row(1, "exp1", "control", ts("2025-01-06 10:30:00")),
+                row(2, "exp1", "treatment", ts("2025-01-07 00:00:00")),
+                row(3, "exp1", "treatment", ts("2025-01-13 12:00:00")),
+                row(1, "exp2", "a", ts("2025-01-09 09:00:00")),
+                row(2, "exp2", "b", ts("2025-01-10 00:00:00")));
+        return t;
     }
 
-    static List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
+    static Object[] row(Object... values) {
+        return values;
+    }
+
+    @BeforeAll
+    void fixture() throws Exception {
+        warehouse = warehouseOf(fixtureTables());
+    }
+
+    /** The warehouse under test holding the given rows: here an in-memory DuckDB with {@code sql/duckdb}. */
+    Warehouse warehouseOf(FixtureTables tables) throws Exception {
+        // one in-memory DuckDB connection for every query
+        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
+        Connection c = ds.getConnection();
+        ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
+        tables.insertInto(new JdbcTemplate(ds));
+        return new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100);
+    }
+
+    List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
         KpiDefinition.Grain grain = switch (kpi) {
             case "retention_weekly" -> KpiDefinition.Grain.WEEKLY_COHORT;
             case "ab_metrics" -> KpiDefinition.Grain.SNAPSHOT;
@@ -127,30 +174,26 @@ class KpiSqlTest {
         // 01-06: orders 1 (10.00 + 15.50) and 2 (20.00) are complete; order 3 is cancelled -> 2 orders, 3 items,
         // revenue 45.50, aov 22.75
         assertRevenue(rows.get(1), 2, 3, 45.50, 22.75);
-        // 01-07: order 5 is only shipped
-        assertRevenue(rows.get(2), 0, 0, 0.0, null);
-        // 01-08: order 4 with 5.25 + 4.75 + 30.00 -> 1 order, 3 items, 40.00, aov 40.00
-        assertRevenue(rows.get(3), 1, 3, 40.00, 40.00);
+        // 01-07: order 5 is only shipped; order 7 (8.00) completed at 23:59:59.999999 is still 01-07
+        assertRevenue(rows.get(2), 1, 1, 8.00, 8.00);
+        // 01-08: order 4 with 5.25 + 4.75 + 30.00 and order 8 (12.00) at 00:00 -> 2 orders, 4 items, 52.00, aov 26.00
+        assertRevenue(rows.get(3), 2, 4, 52.00, 26.00);
     }
 
     @Test
     void averageOrderValueRoundsHalfACentUp() throws Exception {
         // 133.95 over 2 orders is 66.975 exactly: 66.98 (rounding the double 66.974999… would give 66.97)
-        SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
-        ScriptUtils.executeSqlScript(ds.getConnection(), new ClassPathResource("thelook/schema.sql"));
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        jdbc.update("INSERT INTO orders (order_id, user_id, status, created_at, num_of_item) VALUES"
-                + " (1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 1),"
-                + " (2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 2)");
-        jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price) VALUES"
-                + " (1, 1, 1, 1, 'Complete', TIMESTAMP '2025-01-06 11:00:00', 99.95),"
-                + " (2, 2, 2, 2, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 20.00),"
-                + " (3, 2, 2, 3, 'Complete', TIMESTAMP '2025-01-06 12:00:00', 14.00)");
+        FixtureTables t = new FixtureTables()
+                .rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                        row(1, 1, "Complete", ts("2025-01-06 11:00:00"), 1),
+                        row(2, 2, "Complete", ts("2025-01-06 12:00:00"), 2))
+                .rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                        row(1, 1, 1, 1, "Complete", ts("2025-01-06 11:00:00"), 99.95),
+                        row(2, 2, 2, 2, "Complete", ts("2025-01-06 12:00:00"), 20.00),
+                        row(3, 2, 2, 3, "Complete", ts("2025-01-06 12:00:00"), 14.00));
         List<Map<String, Object>> rows = new ArrayList<>();
-        new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "file:sql/", "duckdb"), 100).query(
-                "revenue_daily", Map.of("from", d("2025-01-06"), "to", d("2025-01-06")), rows::add);
+        warehouseOf(t).query("revenue_daily", Map.of("from", d("2025-01-06"), "to", d("2025-01-06")), rows::add);
         assertRevenue(rows.get(0), 2, 3, 133.95, 66.98);
-        ds.destroy();
     }
 
     private static void assertRevenue(Map<String, Object> row, long orders, long items, double revenue, Double aov) {
@@ -188,6 +231,26 @@ class KpiSqlTest {
     }
 
     @Test
+    void ordersAreDatedByTheirUtcDayToTheMicrosecond() {
+        // order 7 at 2025-01-07 23:59:59.999999 is in 01-07 alone; order 8 at 2025-01-08 00:00 in 01-08 alone
+        assertRevenue(run("revenue_daily", d("2025-01-07"), d("2025-01-07")).get(0), 1, 1, 8.00, 8.00);
+        assertRevenue(run("revenue_daily", d("2025-01-08"), d("2025-01-08")).get(0), 2, 4, 52.00, 26.00);
+    }
+
+    @Test
+    void funnelZeroFillsAnEmptyDayWithUndefinedRates() {
+        // no event on 2025-01-08 (s3 ended 01-07 00:10, s6 is on 01-14)
+        List<Map<String, Object>> rows = run("funnel_daily", d("2025-01-08"), d("2025-01-08"));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("date")).isEqualTo(d("2025-01-08"));
+        assertCounts(rows.get(0), 0, 0, 0, 0, 0, 0);
+        for (String rate : List.of("home_to_department", "department_to_product", "product_to_cart",
+                "cart_to_purchase", "session_conversion")) {
+            assertThat(rows.get(0).get(rate)).as(rate).isNull();
+        }
+    }
+
+    @Test
     void funnelCountsTheSessionThatCrossesMidnightOnItsFirstDay() {
         List<Map<String, Object>> rows = run("funnel_daily", d("2025-01-05"), d("2025-01-05"));
         assertCounts(rows.get(0), 1, 1, 1, 0, 0, 0);
@@ -220,14 +283,16 @@ class KpiSqlTest {
         assertThat(rows).extracting(r -> r.get("cohort_week") + "/" + r.get("week_n") + ":" + r.get("cohort_users")
                         + ":" + r.get("active_users"))
                 .containsExactly(
-                        // cohort 01-06 = {u1, u2}: week 0 both (u1 events 01-06, u2 order 01-06 and events 01-07),
-                        // week 1 u2 (01-14), week 2 u1 (01-20), week 3 nobody
-                        "2025-01-06/0:2:2", "2025-01-06/1:2:1", "2025-01-06/2:2:1", "2025-01-06/3:2:0",
+                        // cohort 01-06 = {u1, u2, u4 (Sunday 01-12 23:30: ISO weeks start on Monday)}: week 0 u1
+                        // (events 01-06) and u2 (order 01-06, events 01-07), not u4 (signing up is no activity);
+                        // week 1 u2 (01-14, Sunday 01-19) and u4 (Monday 01-13 00:15); week 2 u1 (01-20); week 3
+                        // nobody
+                        "2025-01-06/0:3:2", "2025-01-06/1:3:2", "2025-01-06/2:3:1", "2025-01-06/3:3:0",
                         // cohort 01-13 = {u3}: week 0 event 01-13, week 1 order 01-20, week 2: the 01-29 event is
                         // after the as-of date
                         "2025-01-13/0:1:1", "2025-01-13/1:1:1", "2025-01-13/2:1:0");
         assertThat(rows).extracting(r -> ((Number) r.get("retention_rate")).doubleValue())
-                .containsExactly(1.0, 0.5, 0.5, 0.0, 1.0, 1.0, 0.0);
+                .containsExactly(2.0 / 3, 2.0 / 3, 1.0 / 3, 0.0, 1.0, 1.0, 0.0);
         assertThat(rows).extracting(r -> r.get("as_of_date")).containsOnly(d("2025-01-28"));
     }
 
@@ -238,24 +303,68 @@ class KpiSqlTest {
                 // 01-06: u1 in control since 10:30 and order 1 (25.50) at 11:00; u2 not yet assigned; exp2 not started
                 "2025-01-06 exp1 control true w1.0 1 1 25.5 650.25",
                 "2025-01-06 exp1 treatment false w1.0 0 0 0.0 0.0",
-                // 01-07: u2 assigned to treatment at 00:00; its order 2 of 01-06 came before the assignment
+                // 01-07: u2 assigned to treatment at 00:00; its order 2 of 01-06 came before the assignment, its
+                // order 7 (8.00) at 23:59:59.999999 counts: 1 user, 1 converter, 8, 64; exp2 starts with empty arms
                 "2025-01-07 exp1 control true w1.0 1 1 25.5 650.25",
-                "2025-01-07 exp1 treatment false w1.0 1 0 0.0 0.0",
+                "2025-01-07 exp1 treatment false w1.0 1 1 8.0 64.0",
                 "2025-01-07 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-07 exp2 b false w1.0 0 0 0.0 0.0",
-                // 01-08: order 4 (40.00) of u1 -> one user with 65.50: sum of squares 65.5^2 = 4290.25
-                "2025-01-08 exp1 control true w1.0 1 1 65.5 4290.25",
-                "2025-01-08 exp1 treatment false w1.0 1 0 0.0 0.0",
+                // 01-08: orders 4 (40.00) and 8 (12.00) of u1 -> one user with 77.50: sum of squares 77.5^2 = 6006.25
+                "2025-01-08 exp1 control true w1.0 1 1 77.5 6006.25",
+                "2025-01-08 exp1 treatment false w1.0 1 1 8.0 64.0",
                 "2025-01-08 exp2 a true w2.0 0 0 0.0 0.0",
                 "2025-01-08 exp2 b false w1.0 0 0 0.0 0.0");
         List<Map<String, Object>> jan20 = run("ab_metrics", d("2025-01-20"), d("2025-01-20"));
-        // 01-20: u3 (treatment since 01-13) completes order 6 (40.00): 2 users, 1 converter, 40, 1600
+        // 01-20: u1 in control: orders 1 (25.50), 4 (40.00) and 8 (12.00) -> 77.5, 77.5^2 = 6006.25;
+        // treatment: u2 (since 01-07) has order 7 (8.00, 01-07) and order 9 (30.00, 01-15) -> 38; u3 (since 01-13)
+        // order 6 (40.00): 2 users, 2 converters, 38 + 40 = 78, 38^2 + 40^2 = 1444 + 1600 = 3044
         assertThat(jan20).extracting(KpiSqlTest::abRow).contains(
-                "2025-01-20 exp1 control true w1.0 1 1 65.5 4290.25",
-                "2025-01-20 exp1 treatment false w1.0 2 1 40.0 1600.0");
+                "2025-01-20 exp1 control true w1.0 1 1 77.5 6006.25",
+                "2025-01-20 exp1 treatment false w1.0 2 2 78.0 3044.0");
     }
 
-    private static String abRow(Map<String, Object> r) {
+    @Test
+    void abMetricsCarryThePrePeriodCovariateAndTheGuardrailCounts() {
+        // columns: users, Σy, Σx, Σx², Σxy, orders, cancelled/returned orders, users with one; x = completed revenue
+        // in the 14 days before the assignment, y = completed revenue from the assignment on
+        List<Map<String, Object>> jan8 = run("ab_metrics", d("2025-01-08"), d("2025-01-08"));
+        assertThat(jan8).extracting(KpiSqlTest::abCupedRow).contains(
+                // u1 (control since 01-06 10:30): nothing before (orders 1 and 3 come after 10:30), so x = 0;
+                // y = 25.50 + 40.00 + 12.00 = 77.5; orders after: 1, 3 (Cancelled), 4, 8 -> 4 orders, 1 cancelled
+                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1",
+                // u2 (treatment since 01-07 00:00): order 2 (20.00, 01-06 23:59:59) is in the pre-period, x = 20;
+                // after: order 5 (Shipped, not revenue) and order 7 (8.00) -> y = 8, Σxy = 20·8 = 160; 2 orders,
+                // none cancelled
+                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0");
+        List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
+        assertThat(jan21).extracting(KpiSqlTest::abCupedRow).containsExactly(
+                // exp1 control u1: y = 77.5 + 12.00 (order 11, 01-21) = 89.5, x = 0;
+                // orders 1, 3, 4, 8, 11 -> 5, of which 1 cancelled (order 3)
+                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1",
+                // exp1 treatment: u2 x = 20, y = 8 + 30 = 38; u3 x = 0 (no order before 01-13), y = 40:
+                // Σy = 78, Σx = 20, Σx² = 400, Σxy = 20·38 + 0·40 = 760;
+                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user
+                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1",
+                // exp2 a u1 (since 01-09 09:00): pre-period [12-26 09:00, 01-09 09:00) holds orders 1 (25.50),
+                // 4 (40.00) and 8 (12.00); the cancelled order 3 is not revenue: x = 77.5, x² = 6006.25;
+                // y = 12 (order 11), Σxy = 77.5·12 = 930; orders after: 11 -> 1, none cancelled
+                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0",
+                // exp2 b u2 (since 01-10 00:00): x = 20 (order 2) + 8 (order 7) = 28 (order 5 is only shipped),
+                // x² = 784; y = 30 (order 9), Σxy = 28·30 = 840; orders after: 9, 10 (Returned) -> 2, 1 returned
+                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1");
+    }
+
+    private static String abCupedRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " "
+                + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum")).doubleValue() + " "
+                + ((Number) r.get("pre_revenue_sum_squares")).doubleValue() + " "
+                + ((Number) r.get("revenue_pre_products")).doubleValue() + " "
+                + ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("cancelled_returned_orders")).longValue()
+                + " " + ((Number) r.get("cancel_return_users")).longValue();
+    }
+
+    static String abRow(Map<String, Object> r) {
         return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " " + r.get("is_control")
                 + " w" + ((Number) r.get("weight")).doubleValue()
                 + " " + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("converters")).longValue() + " "

@@ -122,6 +122,19 @@ class NewKpiApiTest {
                 assertThat(row.get("revenue").asDouble()).as("revenue of %s", row).isEqualTo(e[1] / 100.0);
                 assertThat(row.has("items")).isFalse();
             }
+
+            // its dashboard page comes from the catalog alone: one chart per value column, the rows as a table
+            String port = app.getEnvironment().getProperty("local.server.port");
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/kpis/orders_by_source?from=" + FROM + "&to=" + TO)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("id=\"chart-orders\"", "id=\"chart-revenue\"",
+                    "Completed orders per day and users.traffic_source");
+            String table = page.body().substring(page.body().indexOf("id=\"kpi-rows\""));
+            table = table.substring(0, table.indexOf("</table>"));
+            assertThat(table.split("<tr>", -1).length - 1)
+                    .as("rows of the page's table: a header and one per API row").isEqualTo(rows.size() + 1);
         }
 
         // the catalog gains a value column: the next start adds it to the table, a rerun fills it

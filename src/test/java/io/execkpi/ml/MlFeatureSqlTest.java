@@ -1,6 +1,7 @@
 package io.execkpi.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.execkpi.warehouse.FixtureTables.ts;
 import static org.assertj.core.api.Assertions.within;
 
 import java.sql.Connection;
@@ -12,8 +13,10 @@ import java.util.Map;
 
 import io.execkpi.ml.features.FeatureTable;
 import io.execkpi.ml.features.MlFeatures;
+import io.execkpi.warehouse.FixtureTables;
 import io.execkpi.warehouse.JdbcWarehouse;
 import io.execkpi.warehouse.SqlFiles;
+import io.execkpi.warehouse.Warehouse;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,24 +35,30 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
  * <li>leakage: inserting and changing rows dated on or after T (events, orders, items, users) leaves every feature
  * of every user unchanged, and the label only reacts to non-cancelled orders in (T, T + 14 days].</li>
  * </ul>
+ * {@code BigQueryMlFeatureSqlTest} runs the same tests on the same rows against {@code sql/bigquery/ml_features.sql}.
  */
 class MlFeatureSqlTest {
 
     static final LocalDateTime T = LocalDateTime.of(2025, 3, 15, 0, 0);
     static final LocalDateTime LABEL_END = T.plusDays(14);
 
-    JdbcTemplate jdbc;
-    JdbcWarehouse warehouse;
+    /** The rows of the test, written once for both dialects (here DuckDB, {@code BigQueryMlFeatureSqlTest}). */
+    FixtureTables tables;
     long nextEventId = 1000;
     long nextItemId = 1000;
 
-    @BeforeEach
-    void fixture() throws Exception {
+    /** A warehouse under test holding the current rows: here a fresh in-memory DuckDB with {@code sql/duckdb}. */
+    Warehouse warehouse() throws Exception {
         SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
         Connection c = ds.getConnection();
         ScriptUtils.executeSqlScript(c, new ClassPathResource("thelook/schema.sql"));
-        jdbc = new JdbcTemplate(ds);
-        warehouse = new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "classpath:sql/", "duckdb"), 100);
+        tables.insertInto(new JdbcTemplate(ds));
+        return new JdbcWarehouse(ds, new SqlFiles(new DefaultResourceLoader(), "classpath:sql/", "duckdb"), 100);
+    }
+
+    @BeforeEach
+    void fixture() {
+        tables = new FixtureTables();
 
         user(1, "F", 30, "Search", "2024-12-01 10:00:00");
         user(2, "M", 19, "Email", "2025-03-10 08:00:00");
@@ -71,8 +80,8 @@ class MlFeatureSqlTest {
         // u2: a signup session before T
         event(2, "s5", "2025-03-10 08:00:00", "home", "Facebook");
         event(2, "s5", "2025-03-10 08:01:00", "product", "Facebook");
-        jdbc.update("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, traffic_source,"
-                + " event_type) VALUES (999, NULL, 1, 's6', TIMESTAMP '2025-03-12 08:00:00', 'Email', 'home')"); // anonymous
+        tables.rows("events", EVENT_COLUMNS, new Object[] {999, null, 1, "s6", ts("2025-03-12 08:00:00"), "Email",
+                "home"}); // anonymous
 
         // label window (T, T + 14d]
         order(10, 1, "Complete", "2025-03-20 12:00:00", 50.0);      // u1: label 1
@@ -83,7 +92,7 @@ class MlFeatureSqlTest {
     }
 
     @Test
-    void featureValuesComputedByHand() {
+    void featureValuesComputedByHand() throws Exception {
         FeatureTable t = extract();
         assertThat(t.userIds()).containsExactly(1L, 2L, 4L, 5L); // u3 signed up at T, not before
         Map<String, Double> u1 = row(t, 1);
@@ -129,7 +138,7 @@ class MlFeatureSqlTest {
     }
 
     @Test
-    void rowsDatedOnOrAfterTheCutoffNeverChangeAFeatureAndTheLabelOnlyReactsToItsWindow() {
+    void rowsDatedOnOrAfterTheCutoffNeverChangeAFeatureAndTheLabelOnlyReactsToItsWindow() throws Exception {
         FeatureTable before = extract();
 
         // 1. noise on or after T outside the label's reach: events (all sources, carts, new sessions), orders at T,
@@ -146,10 +155,14 @@ class MlFeatureSqlTest {
         user(6, "M", 33, "Search", "2025-03-16 00:00:00");
         order(24, 6, "Complete", "2025-03-17 00:00:00", 10.0);
         event(6, "late-d", "2025-03-16 00:00:00", "home", "Organic");
-        jdbc.update("UPDATE events SET traffic_source = 'YouTube', event_type = 'cart' WHERE created_at >= ?", T);
-        jdbc.update("UPDATE order_items SET sale_price = sale_price * 3 WHERE order_id IN"
-                + " (SELECT order_id FROM orders WHERE created_at >= ?)", T);
-        jdbc.update("UPDATE orders SET status = 'Shipped' WHERE order_id = 11"); // u2's order exactly at T
+        // events on or after T become YouTube carts; items of orders on or after T cost three times as much
+        tables.update("events", e -> !((LocalDateTime) e.get("created_at")).isBefore(T), e -> {
+            e.put("traffic_source", "YouTube");
+            e.put("event_type", "cart");
+        });
+        tables.update("order_items", i -> !((LocalDateTime) i.get("created_at")).isBefore(T),
+                i -> i.put("sale_price", (Double) i.get("sale_price") * 3));
+        setOrderStatus(11, "Shipped"); // u2's order exactly at T
         FeatureTable noise = extract();
         assertThat(features(noise)).isEqualTo(features(before));
         assertThat(labels(noise)).isEqualTo(labels(before));
@@ -157,7 +170,7 @@ class MlFeatureSqlTest {
         // 2. a non-cancelled order one second into the window flips only its user's label; features stay unchanged
         order(25, 4, "Shipped", "2025-03-15 00:00:01", 25.0);
         // and cancelling u1's window order removes its label
-        jdbc.update("UPDATE orders SET status = 'Cancelled' WHERE order_id = 10");
+        setOrderStatus(10, "Cancelled");
         FeatureTable after = extract();
         assertThat(features(after)).isEqualTo(features(before));
         Map<Long, Integer> expected = new LinkedHashMap<>(labels(before));
@@ -173,9 +186,9 @@ class MlFeatureSqlTest {
     }
 
     @Test
-    void scoringExtractionHasAnEmptyLabelWindow() {
+    void scoringExtractionHasAnEmptyLabelWindow() throws Exception {
         LocalDateTime cutoff = MlFeatures.cutoff(LocalDate.of(2025, 3, 20));
-        FeatureTable t = MlFeatures.extract(warehouse, cutoff, cutoff, 30);
+        FeatureTable t = MlFeatures.extract(warehouse(), cutoff, cutoff, 30);
         assertThat(t.labels()).containsOnly(0);
         // active in the 30 days before 2025-03-20: u1 (events, orders) and u2 (events, its order at 03-15); not u3
         // (no activity), u4 (only a cancelled order) or u5 (its order is after the cutoff)
@@ -185,8 +198,8 @@ class MlFeatureSqlTest {
 
     // ---- fixture helpers --------------------------------------------------------------------------------------
 
-    private FeatureTable extract() {
-        return MlFeatures.extract(warehouse, T, LABEL_END, 30);
+    private FeatureTable extract() throws Exception {
+        return MlFeatures.extract(warehouse(), T, LABEL_END, 30);
     }
 
     private static Map<String, Double> row(FeatureTable t, long userId) {
@@ -237,24 +250,30 @@ class MlFeatureSqlTest {
         return out;
     }
 
+    static final String EVENT_COLUMNS = "id, user_id, sequence_number, session_id, created_at, traffic_source,"
+            + " event_type";
+
     private void user(long id, String gender, int age, String source, String createdAt) {
-        jdbc.update("INSERT INTO users (id, gender, age, traffic_source, created_at) VALUES (?, ?, ?, ?, ?)",
-                id, gender, age, source, LocalDateTime.parse(createdAt.replace(' ', 'T')));
+        tables.rows("users", "id, gender, age, traffic_source, created_at",
+                new Object[] {id, gender, age, source, ts(createdAt)});
     }
 
     private void order(long orderId, long userId, String status, String createdAt, double... itemPrices) {
-        LocalDateTime at = LocalDateTime.parse(createdAt.replace(' ', 'T'));
-        jdbc.update("INSERT INTO orders (order_id, user_id, status, created_at, num_of_item) VALUES (?, ?, ?, ?, ?)",
-                orderId, userId, status, at, itemPrices.length);
+        LocalDateTime at = ts(createdAt);
+        tables.rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                new Object[] {orderId, userId, status, at, itemPrices.length});
         for (double price : itemPrices) {
-            jdbc.update("INSERT INTO order_items (id, order_id, user_id, product_id, status, created_at, sale_price)"
-                    + " VALUES (?, ?, ?, 1, ?, ?, ?)", nextItemId++, orderId, userId, status, at, price);
+            tables.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                    new Object[] {nextItemId++, orderId, userId, 1, status, at, price});
         }
     }
 
+    private void setOrderStatus(long orderId, String status) {
+        tables.update("orders", o -> ((Number) o.get("order_id")).longValue() == orderId, o -> o.put("status", status));
+    }
+
     private void event(long userId, String session, String createdAt, String type, String source) {
-        jdbc.update("INSERT INTO events (id, user_id, sequence_number, session_id, created_at, traffic_source,"
-                        + " event_type) VALUES (?, ?, 1, ?, ?, ?, ?)", nextEventId++, userId, session,
-                LocalDateTime.parse(createdAt.replace(' ', 'T')), source, type);
+        tables.rows("events", EVENT_COLUMNS, new Object[] {nextEventId++, userId, 1, session, ts(createdAt), source,
+                type});
     }
 }

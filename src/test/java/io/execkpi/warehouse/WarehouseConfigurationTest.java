@@ -24,7 +24,7 @@ class WarehouseConfigurationTest {
     @Test
     void jdbcIsTheDefaultAndUsesTheDuckDbDialect() {
         assertThat(new WarehouseProperties("jdbc", "jdbc:duckdb:./data/warehouse.duckdb", "sa", "", null,
-                "classpath:sql/", 5000).dialect()).isEqualTo("duckdb");
+                "classpath:sql/", 5000, null).dialect()).isEqualTo("duckdb");
         runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:duckdb:memory:warehouse-config-test")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
