@@ -93,7 +93,8 @@ class NewKpiApiTest {
         Map<String, long[]> expected;
         try (ConfigurableApplicationContext app = start(dir, files)) {
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(TO);
-            assertThat(app.getBean(KpiResultTables.class).changes())
+            // (the shipped KPIs' tables may be brought up to the catalog too: ab_metrics gained columns since V2)
+            assertThat(app.getBean(KpiResultTables.class).changes()).filteredOn(c -> c.contains("orders_by_source"))
                     .containsExactly("CREATE TABLE IF NOT EXISTS kpi_orders_by_source (date DATE NOT NULL,"
                             + " traffic_source VARCHAR(255) NOT NULL, orders BIGINT, revenue DOUBLE PRECISION,"
                             + " PRIMARY KEY (date, traffic_source))");
