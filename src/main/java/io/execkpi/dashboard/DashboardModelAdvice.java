@@ -44,8 +44,8 @@ public class DashboardModelAdvice {
 
     @ModelAttribute("dash")
     public Freshness freshness() {
-        List<LocalDate> latest = catalog.all().stream().map(KpiDefinition::name)
-                .map(k -> results.latestDate(k).orElse(null)).toList();
+        java.util.Map<String, LocalDate> dates = results.latestDates();
+        List<LocalDate> latest = catalog.all().stream().map(KpiDefinition::name).map(dates::get).toList();
         LocalDate asOf = latest.contains(null) ? null : latest.stream().filter(Objects::nonNull)
                 .min(LocalDate::compareTo).orElse(null);
         LocalDate yesterday = app.yesterday(clock);

@@ -10,6 +10,7 @@ import java.util.Objects;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.Charts;
 import io.execkpi.web.DashboardPage;
+import io.execkpi.web.Formats;
 import io.execkpi.web.PageRange;
 import io.execkpi.warehouse.SqlFiles;
 
@@ -37,8 +38,11 @@ public class KpiPageController {
     private final KpiController api;
     private final KpiResultsRepository results;
     private final SqlFiles sqlFiles;
+    private final Formats fmt;
 
-    public KpiPageController(KpiCatalog catalog, KpiController api, KpiResultsRepository results, SqlFiles sqlFiles) {
+    public KpiPageController(KpiCatalog catalog, KpiController api, KpiResultsRepository results, SqlFiles sqlFiles,
+                             Formats fmt) {
+        this.fmt = fmt;
         this.catalog = catalog;
         this.api = api;
         this.results = results;
@@ -65,6 +69,7 @@ public class KpiPageController {
         model.addAttribute("rows", rows);
         model.addAttribute("latest", latest);
         model.addAttribute("numericColumns", numericValues(kpi));
+        model.addAttribute("table", table(kpi, rows.rows(), fmt));
         model.addAttribute("lineage", lineage(kpi, rows));
         model.addAttribute("sql", sqlText(kpi));
         model.addAttribute("sqlDialect", sqlFiles.dialect());
@@ -76,6 +81,33 @@ public class KpiPageController {
             model.addAttribute("cohorts", cohorts(rows.rows()));
         }
         return "kpi/kpi";
+    }
+
+    /** A formatted table cell; numbers are right-aligned. */
+    public record Cell(String text, boolean numeric) {
+    }
+
+    /**
+     * The rows as formatted cells, in catalog column order: counts with separators, decimals with 2 to 4 fraction
+     * digits, dates and text as they are (formatted here once, not per cell in the template: a 365-day range of a KPI
+     * with several keys has thousands of cells).
+     */
+    static List<List<Cell>> table(KpiDefinition kpi, List<Map<String, Object>> rows, Formats fmt) {
+        List<KpiDefinition.Column> columns = kpi.columns();
+        List<List<Cell>> table = new ArrayList<>(rows.size());
+        for (Map<String, Object> r : rows) {
+            List<Cell> cells = new ArrayList<>(columns.size());
+            for (KpiDefinition.Column c : columns) {
+                Object v = r.get(c.name());
+                cells.add(switch (c.type()) {
+                    case "integer" -> new Cell(fmt.integer((Number) v), true);
+                    case "decimal" -> new Cell(fmt.number((Number) v), true);
+                    default -> new Cell(v == null ? Formats.NONE : String.valueOf(v), false);
+                });
+            }
+            table.add(cells);
+        }
+        return table;
     }
 
     /** Value columns that can be drawn (integer and decimal), in catalog order. */

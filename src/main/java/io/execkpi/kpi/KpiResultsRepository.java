@@ -170,6 +170,15 @@ public class KpiResultsRepository {
                         rs.getTimestamp(3).toInstant()), kpi, from, to);
     }
 
+    /** The latest business date materialized per KPI, in one query (KPIs never materialized are absent). */
+    public Map<String, LocalDate> latestDates() {
+        Map<String, LocalDate> latest = new LinkedHashMap<>();
+        jdbc.query("SELECT kpi, MAX(business_date) FROM kpi_materialization GROUP BY kpi",
+                (org.springframework.jdbc.core.RowCallbackHandler) rs -> latest.put(rs.getString(1),
+                        rs.getObject(2, LocalDate.class)));
+        return latest;
+    }
+
     /** The latest business date materialized for the KPI, if any. */
     public Optional<LocalDate> latestDate(String kpi) {
         return Optional.ofNullable(jdbc.queryForObject(

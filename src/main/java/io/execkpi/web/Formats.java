@@ -24,6 +24,31 @@ public class Formats {
     public static final String NONE = "–";
 
     private static final Locale LOCALE = Locale.US;
+
+    /**
+     * NumberFormat instances are costly to create and not thread-safe: each thread keeps one per pattern (a page with
+     * a 365-day table formats thousands of cells).
+     */
+    private static final ThreadLocal<java.util.Map<String, NumberFormat>> CACHE =
+            ThreadLocal.withInitial(java.util.HashMap::new);
+
+    private static NumberFormat format(String kind, int minDigits, int maxDigits) {
+        return CACHE.get().computeIfAbsent(kind + minDigits + "-" + maxDigits, k -> {
+            NumberFormat f = switch (kind) {
+                case "currency" -> {
+                    NumberFormat c = NumberFormat.getCurrencyInstance(LOCALE);
+                    c.setCurrency(Currency.getInstance("USD"));
+                    yield c;
+                }
+                case "integer" -> NumberFormat.getIntegerInstance(LOCALE);
+                default -> NumberFormat.getNumberInstance(LOCALE);
+            };
+            f.setMinimumFractionDigits(minDigits);
+            f.setMaximumFractionDigits(maxDigits);
+            f.setRoundingMode(RoundingMode.HALF_UP);
+            return f;
+        });
+    }
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -42,9 +67,7 @@ public class Formats {
         if (!finite(value)) {
             return NONE;
         }
-        NumberFormat f = NumberFormat.getIntegerInstance(LOCALE);
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        return f.format(value.doubleValue());
+        return format("integer", 0, 0).format(value.doubleValue());
     }
 
     /** A number with up to {@code digits} fraction digits and separators. */
@@ -52,11 +75,7 @@ public class Formats {
         if (!finite(value)) {
             return NONE;
         }
-        NumberFormat f = NumberFormat.getNumberInstance(LOCALE);
-        f.setMaximumFractionDigits(digits);
-        f.setMinimumFractionDigits(digits);
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        return f.format(value.doubleValue());
+        return format("number", digits, digits).format(value.doubleValue());
     }
 
     /** A decimal number with 2 to 4 fraction digits and separators: {@code 1,234.50}, {@code 0.2257}. */
@@ -64,11 +83,7 @@ public class Formats {
         if (!finite(value)) {
             return NONE;
         }
-        NumberFormat f = NumberFormat.getNumberInstance(LOCALE);
-        f.setMinimumFractionDigits(2);
-        f.setMaximumFractionDigits(4);
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        return f.format(value.doubleValue());
+        return format("number", 2, 4).format(value.doubleValue());
     }
 
     /** A share (0..1) as percent with {@code digits} fraction digits: {@code 0.0812 → 8.1 %}. */
@@ -141,12 +156,7 @@ public class Formats {
     }
 
     private static NumberFormat currency(int digits) {
-        NumberFormat f = NumberFormat.getCurrencyInstance(LOCALE);
-        f.setCurrency(Currency.getInstance("USD"));
-        f.setRoundingMode(RoundingMode.HALF_UP);
-        f.setMaximumFractionDigits(digits);
-        f.setMinimumFractionDigits(digits);
-        return f;
+        return format("currency", digits, digits);
     }
 
     private static String sign(double v) {

@@ -30,11 +30,19 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class DashboardBenchmark {
 
-    private static final int WARM_UP = 100;
-    private static final int REQUESTS = 300;
+    private static final int WARM_UP = 30;
+    private static final int REQUESTS = 100;
     private static final Pattern ASSET = Pattern.compile("(?:src|href)=\"(/(?:webjars|css|js)/[^\"]+)\"");
 
     private DashboardBenchmark() {
+    }
+
+    /**
+     * The dashboard rows alone, on a data folder that a full benchmark run (or the app) materialized:
+     * {@code DashboardBenchmark <data-dir> <last business date>}; prints the rows.
+     */
+    public static void main(String[] args) throws Exception {
+        run(Path.of(args[0]), LocalDate.parse(args[1])).forEach(System.out::println);
     }
 
     static List<String> run(Path dataDir, LocalDate yesterday) throws Exception {
