@@ -25,7 +25,7 @@
       (option.series || []).forEach(function (series) {
         if (series.type === 'heatmap') {
           // cells are [week, cohort index, rate]: show the rate as a percentage, in the cell and on hover
-          series.label = Object.assign({}, series.label, {formatter: function (p) { return Math.round(p.value[2] * 100) + '%'; }});
+          series.label = Object.assign({}, series.label, {formatter: function (p) { return Math.round(p.value[2] * 100) + ' %'; }});
           option.tooltip = {position: 'top', formatter: function (p) {
             return 'cohort ' + option.yAxis.data[p.value[1]] + ', week ' + option.xAxis.data[p.value[0]] + ': '
               + (p.value[2] * 100).toFixed(1) + ' % retained (' + p.value[3] + ' of ' + p.value[4] + ' users active)';

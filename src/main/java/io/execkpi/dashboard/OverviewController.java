@@ -43,9 +43,11 @@ public class OverviewController {
     private final ExperimentController experiments;
     private final AbResultsRepository abResults;
     private final MlController ml;
+    private final io.execkpi.web.Formats fmt;
 
     public OverviewController(KpiController kpis, KpiResultsRepository kpiResults, ExperimentController experiments,
-                              AbResultsRepository abResults, MlController ml) {
+                              AbResultsRepository abResults, MlController ml, io.execkpi.web.Formats fmt) {
+        this.fmt = fmt;
         this.kpis = kpis;
         this.kpiResults = kpiResults;
         this.experiments = experiments;
@@ -104,6 +106,7 @@ public class OverviewController {
                         Charts.sparkline(funnel.rows().stream().map(r -> String.valueOf(r.get("date"))).toList(),
                                 column(funnel, "session_conversion")), funnelExecution));
         model.addAttribute("range", range);
+        model.addAttribute("materializedDays", revenue.rows().size());
         model.addAttribute("tiles", tiles);
         model.addAttribute("previousRange", prevFrom + " – " + prevTo);
         model.addAttribute("yearRange", range.from().minusYears(1) + " – " + range.to().minusYears(1));
@@ -159,7 +162,7 @@ public class OverviewController {
         for (ExperimentController.ExperimentSummary s : experiments.list()) {
             if (Boolean.TRUE.equals(s.srmMismatch())) {
                 out.add(new Attention(s.experiment(), s.latestEvaluationDate(),
-                        "Sample ratio mismatch (p = " + String.format(java.util.Locale.ROOT, "%.2g", s.srmPValue())
+                        "Sample ratio mismatch (p " + fmt.pValue(s.srmPValue())
                                 + "): the traffic split is broken; its results cannot be trusted", true));
                 continue;
             }

@@ -60,7 +60,7 @@ public class KpiPageController {
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
                       Model model) {
         KpiDefinition kpi = catalog.find(name).orElseThrow(() -> ApiException.notFound("There is no KPI '" + name
-                + "'. Known KPIs: " + catalog.all().stream().map(KpiDefinition::name).toList()));
+                + "'. Known KPIs: " + String.join(", ", catalog.all().stream().map(KpiDefinition::name).toList())));
         LocalDate latest = results.latestDate(kpi.name()).orElse(null);
         PageRange range = PageRange.resolve(days, from, to, latest);
         KpiController.KpiRows rows = api.rows(name, range.fromParam(), range.toParam());
@@ -70,7 +70,9 @@ public class KpiPageController {
         model.addAttribute("latest", latest);
         model.addAttribute("numericColumns", numericValues(kpi));
         model.addAttribute("table", table(kpi, rows.rows(), fmt));
-        model.addAttribute("lineage", lineage(kpi, rows));
+        List<LineageEntry> lineage = lineage(kpi, rows);
+        model.addAttribute("lineage", lineage);
+        model.addAttribute("lineageDates", lineage.stream().mapToInt(LineageEntry::dates).sum());
         model.addAttribute("sql", sqlText(kpi));
         model.addAttribute("sqlDialect", sqlFiles.dialect());
         model.addAttribute("charts", charts(kpi, rows));

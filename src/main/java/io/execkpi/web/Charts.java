@@ -178,7 +178,7 @@ public class Charts {
     private static Map<String, Object> base(boolean legend) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));
-        option.put("grid", Map.of("left", 8, "right", 16, "top", legend ? 36 : 16, "bottom", 8, "containLabel", true));
+        option.put("grid", Map.of("left", 8, "right", 40, "top", legend ? 36 : 16, "bottom", 8, "containLabel", true));
         if (legend) {
             option.put("legend", Map.of("type", "scroll", "top", 0));
         }

@@ -54,7 +54,12 @@ public class Formats {
 
     /** An amount in US dollars with cents: {@code $1,234.50}. */
     public String money(Number value) {
-        return finite(value) ? currency(2).format(value.doubleValue()) : NONE;
+        return finite(value) ? minus(currency(2).format(value.doubleValue())) : NONE;
+    }
+
+    /** A leading ASCII hyphen as the minus sign used everywhere else on the pages. */
+    private static String minus(String formatted) {
+        return formatted.startsWith("-") ? "−" + formatted.substring(1) : formatted;
     }
 
     /** An amount in whole US dollars: {@code $1,235}. */

@@ -26,6 +26,7 @@ class FormatsTest {
         assertThat(fmt.pValue(0.04567)).isEqualTo("0.0457");
         assertThat(fmt.number(0.22571)).isEqualTo("0.2257");
         assertThat(fmt.number(60.6)).isEqualTo("60.60");
+        assertThat(fmt.money(-2.805)).isEqualTo("−$2.81");
         assertThat(fmt.money(null)).isEqualTo(Formats.NONE);
         assertThat(fmt.percent(Double.NaN, 1)).isEqualTo(Formats.NONE);
     }
