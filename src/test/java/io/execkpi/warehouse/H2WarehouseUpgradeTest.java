@@ -33,7 +33,7 @@ class H2WarehouseUpgradeTest {
 
     static ConfigurableApplicationContext start(Path dir, String... more) {
         String[] args = {"--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
-                "--execkpi.thelook.scale=0.02", "--execkpi.bootstrap.enabled=false", "--execkpi.schedule.nightly=-"};
+                "--execkpi.thelook.scale=0.1", "--execkpi.bootstrap.enabled=false", "--execkpi.schedule.nightly=-"};
         return new SpringApplicationBuilder(ExecKpiApplication.class).web(WebApplicationType.NONE)
                 .run(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
                         .toArray(String[]::new));
@@ -54,7 +54,7 @@ class H2WarehouseUpgradeTest {
              Statement st = c.createStatement()) {
             st.execute("CREATE TABLE thelook_meta (id INTEGER PRIMARY KEY, seed BIGINT NOT NULL, scale DOUBLE"
                     + " PRECISION NOT NULL, start_date DATE NOT NULL, last_generated DATE)");
-            st.execute("INSERT INTO thelook_meta VALUES (1, 20240101, 0.02, DATE '2025-01-20', DATE '2025-02-09')");
+            st.execute("INSERT INTO thelook_meta VALUES (1, 20240101, 0.1, DATE '2025-01-20', DATE '2025-02-09')");
         }
         assertThat(dir.resolve("warehouse.mv.db")).exists();
 
