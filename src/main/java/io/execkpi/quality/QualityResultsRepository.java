@@ -29,9 +29,14 @@ public class QualityResultsRepository {
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
+    /** Attempts of a save that collides with a concurrent save of the same keys (last writer wins). */
+    static final int ATTEMPTS = 5;
+
     /**
      * Replaces the stored result of each given (KPI, business date, check) by the given one, in one commit, together
-     * with what {@code alsoInTransaction} writes (the alerts about them).
+     * with what {@code alsoInTransaction} writes (the alerts about them). Two runs checking the same dates at once
+     * (overlapping lookbacks) may both find no row and both insert: the loser's transaction rolls back whole and is
+     * done again, now replacing the winner's rows.
      */
     public void save(List<QualityResult> results, Runnable alsoInTransaction) {
         if (results.isEmpty()) {
@@ -44,12 +49,22 @@ public class QualityResultsRepository {
             rows.add(new Object[] {r.kpi(), r.businessDate(), r.check(), r.kind(), r.status(), r.observed(),
                     r.message(), r.jobExecutionId(), Timestamp.from(r.checkedAt())});
         }
-        ownTransaction.executeWithoutResult(status -> {
-            jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?", keys);
-            jdbc.batchUpdate("INSERT INTO quality_result (kpi, business_date, check_name, kind, status, observed,"
-                    + " message, job_execution_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
-            alsoInTransaction.run();
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ownTransaction.executeWithoutResult(status -> {
+                    jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?",
+                            keys);
+                    jdbc.batchUpdate("INSERT INTO quality_result (kpi, business_date, check_name, kind, status, observed,"
+                            + " message, job_execution_id, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+                    alsoInTransaction.run();
+                });
+                return;
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Every result stored for a business date, ordered by KPI and check. */
