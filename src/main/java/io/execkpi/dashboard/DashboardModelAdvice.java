@@ -14,6 +14,7 @@ import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiResultsRepository;
 import io.execkpi.web.DashboardPage;
+import io.execkpi.web.PageRange;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -40,6 +41,12 @@ public class DashboardModelAdvice {
         this.jobs = jobs;
         this.app = app;
         this.clock = clock;
+    }
+
+    /** The range picker's presets in days ({@link PageRange#PRESETS}), so the template does not repeat them. */
+    @ModelAttribute("presets")
+    public List<Integer> presets() {
+        return PageRange.PRESETS;
     }
 
     @ModelAttribute("dash")

@@ -68,7 +68,6 @@ public class KpiPageController {
         model.addAttribute("range", range.withResolved(rows.from(), rows.to()));
         model.addAttribute("rows", rows);
         model.addAttribute("latest", latest);
-        model.addAttribute("numericColumns", numericValues(kpi));
         model.addAttribute("table", table(kpi, rows.rows(), fmt));
         List<LineageEntry> lineage = lineage(kpi, rows);
         model.addAttribute("lineage", lineage);
@@ -187,37 +186,27 @@ public class KpiPageController {
     }
 
     static Cohorts cohorts(List<Map<String, Object>> rows) {
-        int maxWeek = rows.stream().mapToInt(r -> ((Number) r.get("week_n")).intValue()).max().orElse(-1);
+        int weekCount = rows.stream().mapToInt(r -> ((Number) r.get("week_n")).intValue()).max().orElse(-1) + 1;
         Map<String, Cohort> byCohort = new LinkedHashMap<>();
+        Map<String, Integer> index = new LinkedHashMap<>();
         List<List<Number>> cells = new ArrayList<>();
-        List<String> cohortNames = rows.stream().map(r -> String.valueOf(r.get("cohort_week"))).distinct().toList();
-        for (String c : cohortNames) {
-            List<Double> rates = new ArrayList<>();
-            List<Long> active = new ArrayList<>();
-            for (int w = 0; w <= maxWeek; w++) {
-                rates.add(null);
-                active.add(null);
-            }
-            byCohort.put(c, new Cohort(c, 0, rates, active));
-        }
         for (Map<String, Object> r : rows) {
             String c = String.valueOf(r.get("cohort_week"));
             int w = ((Number) r.get("week_n")).intValue();
-            Cohort cohort = byCohort.get(c);
+            long users = ((Number) r.get("cohort_users")).longValue();
+            long active = ((Number) r.get("active_users")).longValue();
             Number rate = (Number) r.get("retention_rate");
+            Cohort cohort = byCohort.computeIfAbsent(c, k -> new Cohort(k, users,
+                    new ArrayList<>(java.util.Collections.nCopies(weekCount, (Double) null)),
+                    new ArrayList<>(java.util.Collections.nCopies(weekCount, (Long) null))));
             cohort.rates().set(w, rate == null ? null : rate.doubleValue());
-            cohort.active().set(w, ((Number) r.get("active_users")).longValue());
-            byCohort.put(c, new Cohort(c, ((Number) r.get("cohort_users")).longValue(), cohort.rates(),
-                    cohort.active()));
-            cells.add(List.of(w, cohortNames.indexOf(c), rate == null ? 0 : rate.doubleValue(),
-                    ((Number) r.get("active_users")).longValue(), ((Number) r.get("cohort_users")).longValue()));
+            cohort.active().set(w, active);
+            cells.add(List.of(w, index.computeIfAbsent(c, k -> index.size()), rate == null ? 0 : rate.doubleValue(),
+                    active, users));
         }
-        List<String> weeks = new ArrayList<>();
-        for (int w = 0; w <= maxWeek; w++) {
-            weeks.add(String.valueOf(w));
-        }
+        List<String> weeks = java.util.stream.IntStream.range(0, weekCount).mapToObj(String::valueOf).toList();
         return new Cohorts(weeks, List.copyOf(byCohort.values()),
-                Charts.heatmap(weeks, cohortNames, cells, "retention rate"));
+                Charts.heatmap(weeks, List.copyOf(index.keySet()), cells, "retention rate"));
     }
 
     /** Which executions materialized the range's business dates: one entry per execution, oldest first. */

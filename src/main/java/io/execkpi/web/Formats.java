@@ -62,11 +62,6 @@ public class Formats {
         return formatted.startsWith("-") ? "−" + formatted.substring(1) : formatted;
     }
 
-    /** An amount in whole US dollars: {@code $1,235}. */
-    public String moneyShort(Number value) {
-        return finite(value) ? currency(0).format(value.doubleValue()) : NONE;
-    }
-
     /** A count with thousands separators: {@code 12,345}. */
     public String integer(Number value) {
         if (!finite(value)) {

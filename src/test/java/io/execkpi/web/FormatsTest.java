@@ -16,7 +16,7 @@ class FormatsTest {
     @Test
     void numbersHaveSeparatorsCurrencyAndSignedPercentages() {
         assertThat(fmt.money(1234567.891)).isEqualTo("$1,234,567.89");
-        assertThat(fmt.moneyShort(1234.5)).isEqualTo("$1,235");
+        assertThat(fmt.integer(1234.5)).isEqualTo("1,235");
         assertThat(fmt.integer(12345)).isEqualTo("12,345");
         assertThat(fmt.percent(0.0812, 1)).isEqualTo("8.1 %");
         assertThat(fmt.signedPercent(0.0812, 1)).isEqualTo("+8.1 %");
