@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.warehouse.TheLookProperties;
 import io.execkpi.warehouse.WarehouseConfiguration;
 import io.execkpi.warehouse.WarehouseProperties;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import io.execkpi.jobs.BusinessDateParametersValidator;
 import io.execkpi.jobs.JobLoggingListener;
 import io.execkpi.jobs.JobRequest;
-import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
 import io.execkpi.warehouse.WarehouseTables;
 

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobRequest;
-import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
 import io.execkpi.warehouse.WarehouseTables;
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
 import io.execkpi.jobs.JobLoggingListener;
+import io.execkpi.ml.model.MlSettings;
 import io.execkpi.warehouse.Warehouse;
 
 import org.springframework.batch.core.job.Job;
