@@ -1,6 +1,5 @@
 package io.execkpi.jobs;
 
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 /**

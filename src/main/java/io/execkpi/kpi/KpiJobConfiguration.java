@@ -4,7 +4,6 @@ import java.io.IOException;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
 import io.execkpi.jobs.JobLoggingListener;
-import io.execkpi.jobs.JobRequest;
 import io.execkpi.warehouse.Warehouse;
 import io.execkpi.warehouse.WarehouseTables;
 
