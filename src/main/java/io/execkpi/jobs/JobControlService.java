@@ -41,10 +41,10 @@ public class JobControlService {
     private final JobOperator asyncOperator;
     private final JobRepository jobRepository;
     private final JdbcTemplate jdbc;
-    private final JobLoggingListener running;
+    private final RunningExecutions running;
 
     public JobControlService(List<Job> jobs, @Qualifier("asyncJobOperator") JobOperator asyncOperator,
-                             JobRepository jobRepository, JdbcTemplate jdbc, JobLoggingListener running) {
+                             JobRepository jobRepository, JdbcTemplate jdbc, RunningExecutions running) {
         this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
         this.asyncOperator = asyncOperator;
         this.jobRepository = jobRepository;

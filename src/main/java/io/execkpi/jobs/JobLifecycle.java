@@ -36,14 +36,14 @@ public class JobLifecycle {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final JobRunner jobRunner;
-    private final JobLoggingListener listener;
+    private final RunningExecutions listener;
     private final ScheduleProperties schedule;
     private final ExecKpiProperties app;
     private final DataSource store;
     private final Clock clock;
 
     public JobLifecycle(JobRepository jobRepository, JobOperator jobOperator, JobRunner jobRunner,
-                        JobLoggingListener listener, ScheduleProperties schedule, ExecKpiProperties app,
+                        RunningExecutions listener, ScheduleProperties schedule, ExecKpiProperties app,
                         DataSource store, Clock clock) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;

@@ -33,7 +33,7 @@ public class NightlyJobConfiguration {
     static final List<String> CHILDREN = List.of("kpiJob", "abJob", "mlJob");
 
     @Bean
-    Job nightlyJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, @Lazy JobRunner jobRunner, List<Job> jobs, JobLoggingListener logging) {
+    Job nightlyJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, @Lazy JobRunner jobRunner, List<Job> jobs, JobReportingListener logging) {
         SimpleJobBuilder builder = null;
         for (String child : CHILDREN) {
             if (jobs.stream().noneMatch(j -> j.getName().equals(child))) {
