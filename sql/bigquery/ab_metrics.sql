@@ -6,6 +6,9 @@
 -- CUPED covariate: x = the user's completed revenue in the 14 days before their assignment ([assigned_at - 14 days,
 -- assigned_at)), fixed once assigned: Σx and Σx² are added on the assignment day, and Σxy grows by x * rev on each
 -- day the user's post-assignment revenue y grows by rev. The window is the cuped window-days of experiments.yml.
+-- CUPED for conversion: the covariate is pre-period conversion (x > 0: a completed order in that window), so
+-- pre_converters counts those users (Σx = Σx² for a 0/1 value) and pre_post_converters those of them who also
+-- converted after their assignment (Σxy), added on the day of their first post-assignment completed order.
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 --
@@ -106,32 +109,34 @@ changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
            0 AS users, 0 AS converters, CAST(0 AS FLOAT64) AS rev, CAST(0 AS FLOAT64) AS sq,
            CAST(0 AS FLOAT64) AS pre, CAST(0 AS FLOAT64) AS pre_sq, CAST(0 AS FLOAT64) AS xy,
-           0 AS orders, 0 AS bad, 0 AS bad_users
+           0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv
     FROM arms AS a
     JOIN calendar AS c ON c.d >= a.start_date
     UNION ALL
     SELECT asg.experiment_id, asg.variant, DATE(asg.assigned_at), CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 1, 0,
            CAST(0 AS FLOAT64), CAST(0 AS FLOAT64),
-           CAST(COALESCE(p.x, 0) AS FLOAT64), CAST(COALESCE(p.x * p.x, 0) AS FLOAT64), CAST(0 AS FLOAT64), 0, 0, 0
+           CAST(COALESCE(p.x, 0) AS FLOAT64), CAST(COALESCE(p.x * p.x, 0) AS FLOAT64), CAST(0 AS FLOAT64), 0, 0, 0,
+           IF(p.x > 0, 1, 0), 0
     FROM assignments AS asg
     LEFT JOIN pre AS p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
     WHERE asg.assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
     UNION ALL
     SELECT experiment_id, variant, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0, IF(k = 1, 1, 0),
            rev, cum * cum - (cum - rev) * (cum - rev),
-           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(x * rev AS FLOAT64), 0, 0, 0
+           CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(x * rev AS FLOAT64), 0, 0, 0, 0, IF(k = 1 AND x > 0, 1, 0)
     FROM user_running
     UNION ALL
     SELECT experiment_id, variant, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0, 0,
            CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64), CAST(0 AS FLOAT64),
-           orders, bad, IF(bad > 0 AND cum_bad = bad, 1, 0)
+           orders, bad, IF(bad > 0 AND cum_bad = bad, 1, 0), 0, 0
     FROM order_running
 ),
 per_day AS (
     SELECT experiment_id, variant, d, LOGICAL_OR(is_control) AS is_control_any, MAX(weight) AS weight_max,
            SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
            SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
-           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users
+           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users,
+           SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -148,14 +153,16 @@ running AS (
            SUM(xy) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_pre_products,
            SUM(orders) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS orders,
            SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS cancelled_returned_orders,
-           SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS cancel_return_users
+           SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS cancel_return_users,
+           SUM(pre_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_converters,
+           SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS pre_post_converters
     FROM per_day
 )
 SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
        ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
        ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
        ROUND(revenue_pre_products, 6) AS revenue_pre_products,
-       orders, cancelled_returned_orders, cancel_return_users
+       orders, cancelled_returned_orders, cancel_return_users, pre_converters, pre_post_converters
 FROM running
 WHERE d >= @from AND d <= @to AND is_control IS NOT NULL
 ORDER BY d, experiment_id, variant

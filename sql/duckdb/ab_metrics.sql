@@ -6,6 +6,9 @@
 -- CUPED covariate: x = the user's completed revenue in the 14 days before their assignment ([assigned_at - 14 days,
 -- assigned_at)), fixed once assigned: Σx and Σx² are added on the assignment day, and Σxy grows by x * rev on each
 -- day the user's post-assignment revenue y grows by rev. The window is the cuped window-days of experiments.yml.
+-- CUPED for conversion: the covariate is pre-period conversion (x > 0: a completed order in that window), so
+-- pre_converters counts those users (Σx = Σx² for a 0/1 value) and pre_post_converters those of them who also
+-- converted after their assignment (Σxy), added on the day of their first post-assignment completed order.
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 WITH arms AS (
@@ -64,28 +67,29 @@ changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
            0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq,
            CAST(0 AS DOUBLE) AS pre, CAST(0 AS DOUBLE) AS pre_sq, CAST(0 AS DOUBLE) AS xy,
-           0 AS orders, 0 AS bad, 0 AS bad_users
+           0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
     SELECT asg.experiment_id, asg.variant, CAST(asg.assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0,
-           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0
+           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0, CASE WHEN p.x > 0 THEN 1 ELSE 0 END, 0
     FROM assignments asg
     LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
     WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev),
-           0, 0, x * rev, 0, 0, 0
+           0, 0, x * rev, 0, 0, 0, 0, CASE WHEN k = 1 AND x > 0 THEN 1 ELSE 0 END
     FROM user_running
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, orders, bad,
-           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END
+           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END, 0, 0
     FROM order_running
 ),
 per_day AS (
     SELECT experiment_id, variant, d, MAX(is_control) AS is_control_max, MAX(weight) AS weight_max,
            SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
            SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
-           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users
+           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users,
+           SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -102,14 +106,16 @@ running AS (
            SUM(xy) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_pre_products,
            CAST(SUM(orders) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS orders,
            CAST(SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancelled_returned_orders,
-           CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users
+           CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users,
+           CAST(SUM(pre_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_converters,
+           CAST(SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_post_converters
     FROM per_day
 )
 SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
        ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
        ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
        ROUND(revenue_pre_products, 6) AS revenue_pre_products,
-       orders, cancelled_returned_orders, cancel_return_users
+       orders, cancelled_returned_orders, cancel_return_users, pre_converters, pre_post_converters
 FROM running
 WHERE d >= CAST(:from AS DATE) AND d <= CAST(:to AS DATE) AND is_control IS NOT NULL
 ORDER BY d, experiment_id, variant

@@ -331,27 +331,32 @@ class KpiSqlTest {
         assertThat(jan8).extracting(KpiSqlTest::abCupedRow).contains(
                 // u1 (control since 01-06 10:30): nothing before (orders 1 and 3 come after 10:30), so x = 0;
                 // y = 25.50 + 40.00 + 12.00 = 77.5; orders after: 1, 3 (Cancelled), 4, 8 -> 4 orders, 1 cancelled
-                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1",
+                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1 pre-conv 0 0",
                 // u2 (treatment since 01-07 00:00): order 2 (20.00, 01-06 23:59:59) is in the pre-period, x = 20;
                 // after: order 5 (Shipped, not revenue) and order 7 (8.00) -> y = 8, Σxy = 20·8 = 160; 2 orders,
-                // none cancelled
-                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0");
+                // none cancelled; pre-period converter (x > 0) who converted after: pre-conv 1 1
+                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0 pre-conv 1 1");
+        // 01-20: exp2 a u1 has pre-period revenue (77.5) but no completed order since its assignment yet
+        // (order 11 is on 01-21): a pre-period converter who has not converted after, pre-conv 1 0
+        assertThat(run("ab_metrics", d("2025-01-20"), d("2025-01-20"))).extracting(KpiSqlTest::abCupedRow)
+                .contains("2025-01-20 exp2 a 1 0.0 77.5 6006.25 0.0 0 0 0 pre-conv 1 0");
         List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
         assertThat(jan21).extracting(KpiSqlTest::abCupedRow).containsExactly(
                 // exp1 control u1: y = 77.5 + 12.00 (order 11, 01-21) = 89.5, x = 0;
                 // orders 1, 3, 4, 8, 11 -> 5, of which 1 cancelled (order 3)
-                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1",
+                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1 pre-conv 0 0",
                 // exp1 treatment: u2 x = 20, y = 8 + 30 = 38; u3 x = 0 (no order before 01-13), y = 40:
                 // Σy = 78, Σx = 20, Σx² = 400, Σxy = 20·38 + 0·40 = 760;
-                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user
-                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1",
+                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user; pre-period converters: u2 only,
+                // who converted after too
+                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1 pre-conv 1 1",
                 // exp2 a u1 (since 01-09 09:00): pre-period [12-26 09:00, 01-09 09:00) holds orders 1 (25.50),
                 // 4 (40.00) and 8 (12.00); the cancelled order 3 is not revenue: x = 77.5, x² = 6006.25;
                 // y = 12 (order 11), Σxy = 77.5·12 = 930; orders after: 11 -> 1, none cancelled
-                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0",
+                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0 pre-conv 1 1",
                 // exp2 b u2 (since 01-10 00:00): x = 20 (order 2) + 8 (order 7) = 28 (order 5 is only shipped),
                 // x² = 784; y = 30 (order 9), Σxy = 28·30 = 840; orders after: 9, 10 (Returned) -> 2, 1 returned
-                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1");
+                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1 pre-conv 1 1");
     }
 
     private static String abCupedRow(Map<String, Object> r) {
@@ -361,7 +366,9 @@ class KpiSqlTest {
                 + ((Number) r.get("pre_revenue_sum_squares")).doubleValue() + " "
                 + ((Number) r.get("revenue_pre_products")).doubleValue() + " "
                 + ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("cancelled_returned_orders")).longValue()
-                + " " + ((Number) r.get("cancel_return_users")).longValue();
+                + " " + ((Number) r.get("cancel_return_users")).longValue()
+                + " pre-conv " + ((Number) r.get("pre_converters")).longValue()
+                + " " + ((Number) r.get("pre_post_converters")).longValue();
     }
 
     static String abRow(Map<String, Object> r) {
