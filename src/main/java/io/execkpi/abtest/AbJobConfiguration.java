@@ -52,7 +52,8 @@ public class AbJobConfiguration {
                             ((Number) r.get("revenue_sum_squares")).doubleValue(), decimal(r.get("pre_revenue_sum")),
                             decimal(r.get("pre_revenue_sum_squares")), decimal(r.get("revenue_pre_products")),
                             integer(r.get("orders")), integer(r.get("cancelled_returned_orders")),
-                            integer(r.get("cancel_return_users"))))
+                            integer(r.get("cancel_return_users")), integer(r.get("pre_converters")),
+                            integer(r.get("pre_post_converters"))))
                     .toList();
             if (metrics.isEmpty()) {
                 throw new IllegalStateException("ab_metrics is not materialized for " + date + ": run kpiJob for "

@@ -1,6 +1,7 @@
 package io.execkpi.abtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -83,13 +84,21 @@ class PlantedExperimentsTest {
     }
 
     @Test
-    void holmIsAppliedAcrossTheThreeArms() {
+    void holmIsAppliedAcrossEveryMetricAndArmPair() {
         AbResult b = conversion("pricing_three_arm", "variant_b");
         AbResult c = conversion("pricing_three_arm", "variant_c");
         assertThat(List.of(b.adjustedPValue() >= b.pValue(), c.adjustedPValue() >= c.pValue())).containsOnly(true);
-        // Holm with two arms: the smaller p-value is doubled
-        AbResult smaller = b.pValue() < c.pValue() ? b : c;
-        assertThat(smaller.adjustedPValue()).isEqualTo(Math.min(1.0, 2 * smaller.pValue()));
+        // Holm over the 4 (metric, treatment arm) pairs of conversion and revenue per user, written out: sorted
+        // ascending, the i-th (0-based) p-value times (4 - i), then a running maximum
+        List<AbResult> pairs = results.find("pricing_three_arm", DATE).stream()
+                .filter(r -> !r.isControl() && !Boolean.TRUE.equals(r.guardrailMetric()))
+                .sorted(java.util.Comparator.comparing(AbResult::pValue)).toList();
+        assertThat(pairs).hasSize(4);
+        double running = 0;
+        for (int i = 0; i < 4; i++) {
+            running = Math.max(running, Math.min(1.0, pairs.get(i).pValue() * (4 - i)));
+            assertThat(pairs.get(i).adjustedPValue()).as(pairs.get(i).toString()).isCloseTo(running, within(1e-15));
+        }
         // at ~10,000 users per arm the planted +10 % of variant_c is near the minimum detectable effect, so its
         // significance is not guaranteed; its interval must contain the truth, and the null arm must not be significant
         assertThat(c.relLiftLow()).as(c.toString()).isLessThan(0.10);
