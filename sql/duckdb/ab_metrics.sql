@@ -9,6 +9,13 @@
 -- CUPED for conversion: the covariate is pre-period conversion (x > 0: a completed order in that window), so
 -- pre_converters counts those users (Σx = Σx² for a 0/1 value) and pre_post_converters those of them who also
 -- converted after their assignment (Σxy), added on the day of their first post-assignment completed order.
+-- Capping (winsorization) of revenue per user at the 99th percentile, as GrowthBook caps: per experiment and as-of
+-- date, revenue_cap = PERCENTILE_CONT(0.99) (linear interpolation between the order statistics at h = 0.99 (n - 1),
+-- 0-based) of y over all n users assigned by that date, pooled across arms, users without revenue included as
+-- zeros; then Σ min(y, cap), Σ min(y, cap)², and the covariate capped at the same value: Σ min(x, cap),
+-- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date
+-- in [:from, :to], only over the users with pre-period or post-assignment revenue (all others are zeros, counted
+-- by position: of the n sorted values the first n - k are 0 when k users have y > 0); h is computed in integers.
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 WITH arms AS (
@@ -110,12 +117,74 @@ running AS (
            CAST(SUM(pre_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_converters,
            CAST(SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_post_converters
     FROM per_day
+),
+cap_dates AS (
+    SELECT d FROM calendar WHERE d >= CAST(:from AS DATE) AND d <= CAST(:to AS DATE)
+),
+revenue_users AS (
+    SELECT asg.experiment_id, asg.variant, asg.user_id, CAST(asg.assigned_at AS DATE) AS assigned_day,
+           COALESCE(p.x, 0) AS x
+    FROM assignments asg
+    LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
+    LEFT JOIN (SELECT DISTINCT experiment_id, user_id FROM user_day) b
+           ON b.experiment_id = asg.experiment_id AND b.user_id = asg.user_id
+    WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+      AND (p.x > 0 OR b.user_id IS NOT NULL)
+),
+user_at AS (
+    SELECT c.d, r.experiment_id, r.variant, r.user_id, r.x, COALESCE(SUM(u.rev), 0) AS y
+    FROM revenue_users r
+    JOIN cap_dates c ON c.d >= r.assigned_day
+    LEFT JOIN user_day u ON u.experiment_id = r.experiment_id AND u.user_id = r.user_id AND u.d <= c.d
+    GROUP BY c.d, r.experiment_id, r.variant, r.user_id, r.x
+),
+positive AS (
+    SELECT d, experiment_id, y,
+           ROW_NUMBER() OVER (PARTITION BY experiment_id, d ORDER BY y) AS r,
+           COUNT(*) OVER (PARTITION BY experiment_id, d) AS k
+    FROM user_at
+    WHERE y > 0
+),
+experiment_users AS (
+    SELECT r.experiment_id, r.d, SUM(r.users) AS n, (99 * (SUM(r.users) - 1)) // 100 AS i,
+           (99 * (SUM(r.users) - 1)) % 100 AS hundredths
+    FROM running r JOIN cap_dates c ON c.d = r.d
+    WHERE r.users > 0
+    GROUP BY r.experiment_id, r.d
+),
+caps AS (
+    SELECT e.experiment_id, e.d,
+           COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 1 THEN p.y END), 0) AS lo,
+           COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 2 THEN p.y END), 0) AS hi,
+           e.hundredths
+    FROM experiment_users e
+    LEFT JOIN positive p ON p.experiment_id = e.experiment_id AND p.d = e.d
+    GROUP BY e.experiment_id, e.d, e.i, e.n, e.hundredths
+),
+capped AS (
+    SELECT u.d, u.experiment_id, u.variant,
+           SUM(LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS ys,
+           SUM(POWER(LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0), 2)) AS yss,
+           SUM(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS xs,
+           SUM(POWER(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0), 2)) AS xss,
+           SUM(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)
+               * LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS xys
+    FROM user_at u
+    JOIN caps c ON c.experiment_id = u.experiment_id AND c.d = u.d
+    GROUP BY u.d, u.experiment_id, u.variant
 )
-SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
-       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
-       ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
-       ROUND(revenue_pre_products, 6) AS revenue_pre_products,
-       orders, cancelled_returned_orders, cancel_return_users, pre_converters, pre_post_converters
-FROM running
-WHERE d >= CAST(:from AS DATE) AND d <= CAST(:to AS DATE) AND is_control IS NOT NULL
-ORDER BY d, experiment_id, variant
+SELECT r.d AS as_of_date, r.experiment_id, r.variant, r.is_control, r.weight, r.users, r.converters,
+       ROUND(r.revenue_sum, 6) AS revenue_sum, ROUND(r.revenue_sum_squares, 6) AS revenue_sum_squares,
+       ROUND(r.pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(r.pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
+       ROUND(r.revenue_pre_products, 6) AS revenue_pre_products,
+       r.orders, r.cancelled_returned_orders, r.cancel_return_users, r.pre_converters, r.pre_post_converters,
+       ROUND(c.lo + c.hundredths * (c.hi - c.lo) / 100.0, 6) AS revenue_cap,
+       ROUND(COALESCE(cp.ys, 0), 6) AS capped_revenue_sum, ROUND(COALESCE(cp.yss, 0), 6) AS capped_revenue_sum_squares,
+       ROUND(COALESCE(cp.xs, 0), 6) AS capped_pre_revenue_sum,
+       ROUND(COALESCE(cp.xss, 0), 6) AS capped_pre_revenue_sum_squares,
+       ROUND(COALESCE(cp.xys, 0), 6) AS capped_revenue_pre_products
+FROM running r
+LEFT JOIN caps c ON c.experiment_id = r.experiment_id AND c.d = r.d
+LEFT JOIN capped cp ON cp.experiment_id = r.experiment_id AND cp.variant = r.variant AND cp.d = r.d
+WHERE r.d >= CAST(:from AS DATE) AND r.d <= CAST(:to AS DATE) AND r.is_control IS NOT NULL
+ORDER BY r.d, r.experiment_id, r.variant

@@ -57,12 +57,25 @@ public final class ExperimentEvaluator {
      * @param preConverters           users with a completed order in the 14 days before their assignment (Σx of
      *                                conversion's covariate)
      * @param prePostConverters       those of them who also converted after their assignment (Σxy)
+     * @param capped                  the revenue sums with y and x capped at the experiment's 99th percentile, or
+     *                                null on rows materialized before they existed
      */
     public record ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
                              long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
                              Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
                              Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
-                             Long prePostConverters) {
+                             Long prePostConverters, CappedRevenue capped) {
+
+        /** An arm without the capped sums. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                          Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                          Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
+                          Long prePostConverters) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
+                    preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
+                    cancelReturnUsers, preConverters, prePostConverters, null);
+        }
 
         /** An arm without conversion's covariate counts. */
         public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
@@ -71,14 +84,14 @@ public final class ExperimentEvaluator {
                           Long cancelledReturnedOrders, Long cancelReturnUsers) {
             this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
                     preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
-                    cancelReturnUsers, null, null);
+                    cancelReturnUsers, null, null, null);
         }
 
         /** An arm without the covariate sums and guardrail counts. */
         public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
                           long converters, double revenueSum, double revenueSumSquares) {
             this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares, null,
-                    null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
 
         boolean hasCovariate() {
@@ -88,6 +101,22 @@ public final class ExperimentEvaluator {
         boolean hasConversionCovariate() {
             return preConverters != null && prePostConverters != null;
         }
+    }
+
+    /**
+     * Revenue per user winsorized in the warehouse (sql/&lt;dialect&gt;/ab_metrics.sql): y and the covariate x of
+     * every user capped at {@code cap}, the PERCENTILE_CONT(0.99) of y over all the experiment's users (pooled
+     * across arms, zeros included) as of the date.
+     *
+     * @param cap                 the cap, in currency; null when the experiment had no user
+     * @param sum                 Σ min(y, cap)
+     * @param sumSquares          Σ min(y, cap)²
+     * @param preSum              Σ min(x, cap)
+     * @param preSumSquares       Σ min(x, cap)²
+     * @param preProducts         Σ min(x, cap)·min(y, cap)
+     */
+    public record CappedRevenue(Double cap, double sum, double sumSquares, double preSum, double preSumSquares,
+                                double preProducts) {
     }
 
     private ExperimentEvaluator() {
@@ -147,6 +176,13 @@ public final class ExperimentEvaluator {
             boolean cuped = s.cupedOn() && arms.stream().allMatch(ArmMetrics::hasCovariate);
             boolean cupedConversion = s.cupedOn() && arms.stream().allMatch(ArmMetrics::hasConversionCovariate);
             String stale = " (materialized before they existed: rerun kpiJob): unadjusted analysis";
+            boolean capping = s.cappingOn() && arms.stream().allMatch(a -> a.capped() != null);
+            Double cap = capping ? control.capped().cap() : null;
+            String capNote = !s.cappingOn() ? null : capping
+                    ? "revenue capped at the 99th percentile of all the experiment's users (zeros included): "
+                            + String.format(java.util.Locale.ROOT, "%.2f", cap == null ? 0.0 : cap)
+                    : "capping asked for, but ab_metrics has no capped sums for this date (materialized before they "
+                            + "existed: rerun kpiJob): uncapped analysis";
             List<EffectMetric> family = List.of(
                     new EffectMetric(ExperimentSettings.CONVERSION, MetricKind.PROPORTION, conversionPrimary,
                             a -> new SufficientStats(a.variant(), a.users(), a.converters(), a.converters(),
@@ -157,11 +193,14 @@ public final class ExperimentEvaluator {
                                     + "conversion counts for this date" + stale : null,
                             "14-day pre-assignment conversion"),
                     new EffectMetric(ExperimentSettings.REVENUE_PER_USER, MetricKind.MEAN, !conversionPrimary,
-                            a -> new SufficientStats(a.variant(), a.users(), a.revenueSum(), a.revenueSumSquares(),
+                            a -> capping ? new SufficientStats(a.variant(), a.users(), a.capped().sum(),
+                                    a.capped().sumSquares(), cuped ? a.capped().preSum() : null,
+                                    cuped ? a.capped().preSumSquares() : null, cuped ? a.capped().preProducts() : null)
+                                    : new SufficientStats(a.variant(), a.users(), a.revenueSum(), a.revenueSumSquares(),
                                     cuped ? a.preRevenueSum() : null, cuped ? a.preRevenueSumSquares() : null,
                                     cuped ? a.revenuePreProducts() : null),
-                            s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for this "
-                                    + "date" + stale : null,
+                            join(s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for "
+                                    + "this date" + stale : null, capNote),
                             "14-day pre-assignment revenue"));
             rows.addAll(effectRows(id, family, false, control, comparable, s,
                     s.effectOptions(Difference.RELATIVE).correction(), flag));

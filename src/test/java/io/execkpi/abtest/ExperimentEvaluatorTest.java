@@ -340,7 +340,52 @@ class ExperimentEvaluatorTest {
     }
 
     @Test
+    void cappingUsesTheCappedSumsOfTheWarehouse() {
+        // the capped sums replace the raw ones: control n 1000, Σ min(y, cap) 5000, Σ² 100000; treatment n 1000,
+        // 5500, 110000 (raw sums with a whale far larger). Relative lift 0.1, by hand: variances (100000 -
+        // 5000²/1000)/999 = 75.075075 and (110000 - 5500²/1000)/999 = 79.829830; se² = 79.829830/(1000·25) +
+        // 75.075075·5.5²/(1000·5⁴) = 0.0031931932 + 0.0036336336 = 0.0068268268, se 0.082624614; Welch df
+        // 1996.1193 (scipy.stats.t: CI [-0.0620395206, 0.2620395206], p 0.2263097395)
+        ExperimentEvaluator.CappedRevenue controlCapped = new ExperimentEvaluator.CappedRevenue(60.0, 5000, 100000,
+                0, 0, 0);
+        ExperimentEvaluator.CappedRevenue treatmentCapped = new ExperimentEvaluator.CappedRevenue(60.0, 5500, 110000,
+                0, 0, 0);
+        List<ArmMetrics> arms = List.of(
+                new ArmMetrics("k", "control", true, 1, 1000, 100, 5000, 100000, 0.0, 0.0, 0.0, null, null, null, null,
+                        null, controlCapped),
+                new ArmMetrics("k", "treatment", false, 1, 1000, 100, 9500, 16110000, 0.0, 0.0, 0.0, null, null, null,
+                        null, null, treatmentCapped));
+        ExperimentSettings capOn = new ExperimentSettings(null, Map.of("k", new ExperimentSettings.Settings(null, null,
+                null, null, null, null, null, null, null, new ExperimentSettings.Capping(true, 0.99, false))));
+        AbResult t = find(ExperimentEvaluator.evaluate(arms, capOn), "treatment", "revenue_per_user");
+        assertThat(t.relLift()).isCloseTo(0.1, within(1e-12));
+        assertThat(t.meanValue()).isCloseTo(5.5, within(1e-12));
+        assertThat(t.relLiftLow()).isCloseTo(-0.0620395206, within(1e-9));
+        assertThat(t.relLiftHigh()).isCloseTo(0.2620395206, within(1e-9));
+        assertThat(t.degreesOfFreedom()).isCloseTo(1996.1193308, within(1e-6));
+        assertThat(t.pValue()).isCloseTo(0.2263097395, within(1e-9));
+        assertThat(t.note()).contains("capped at the 99th percentile").contains("60.00");
+        // without capping the whale's raw sums are used: lift (9.5 - 5)/5 = 0.9
+        assertThat(find(ExperimentEvaluator.evaluate(arms, DEFAULTS), "treatment", "revenue_per_user").relLift())
+                .isCloseTo(0.9, within(1e-12));
+        // rows materialized before the capped sums existed: uncapped, and said so
+        List<AbResult> old = ExperimentEvaluator.evaluate(List.of(
+                new ArmMetrics("k", "control", true, 1, 1000, 100, 5000, 100000),
+                new ArmMetrics("k", "treatment", false, 1, 1000, 100, 9500, 16110000)), capOn);
+        assertThat(find(old, "treatment", "revenue_per_user").relLift()).isCloseTo(0.9, within(1e-12));
+        assertThat(find(old, "control", "revenue_per_user").note()).contains("no capped sums");
+    }
+
+    @Test
     void settingsRejectWhatAbMetricsCannotServe() {
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(() -> new ExperimentSettings(null, Map.of("x", new ExperimentSettings.Settings(null, null,
+                        null, null, null, null, null, null, null, new ExperimentSettings.Capping(true, 0.95, false)))))
+                .withMessageContaining("capping percentile must be 0.99");
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(() -> new ExperimentSettings(null, Map.of("x", new ExperimentSettings.Settings(null, null,
+                        null, null, null, null, null, null, null, new ExperimentSettings.Capping(true, null, true)))))
+                .withMessageContaining("ignore-zeros is not supported");
         org.assertj.core.api.Assertions.assertThatIllegalStateException()
                 .isThrownBy(() -> settings("x", new ExperimentSettings.Cuped(true, 7), null, null, null))
                 .withMessageContaining("window-days must be 14");

@@ -359,6 +359,47 @@ class KpiSqlTest {
                 "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1 pre-conv 1 1");
     }
 
+    @Test
+    void abMetricsCapRevenueAtThe99thPercentileOfAllUsers() {
+        // columns: cap, Σ min(y, cap), Σ min(y, cap)², Σ min(x, cap), Σ min(x, cap)², Σ min(x, cap)·min(y, cap).
+        // PERCENTILE_CONT(0.99) of n values sorted ascending: h = 0.99 (n - 1), v[⌊h⌋] + (h - ⌊h⌋)(v[⌊h⌋+1] - v[⌊h⌋])
+        List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
+        assertThat(jan21).extracting(KpiSqlTest::abCappedRow).containsExactly(
+                // exp1: y = u1 89.5, u2 38, u3 40 pooled over both arms: sorted [38, 40, 89.5], h = 1.98:
+                // cap = 40 + 0.98·49.5 = 88.51; u1 capped to 88.51 (88.51² = 7834.0201), x = 0
+                "2025-01-21 exp1 control cap 88.51 88.51 7834.0201 0.0 0.0 0.0",
+                // u2 38 and u3 40 are below the cap: Σ 78, Σ² 3044; x: u2 20 -> 20, 400, 20·38 = 760
+                "2025-01-21 exp1 treatment cap 88.51 78.0 3044.0 20.0 400.0 760.0",
+                // exp2: u1 y 12 (x 77.5), u2 y 30 (x 28): h = 0.99, cap = 12 + 0.99·18 = 29.82; the covariate is
+                // capped at the same value: u1 x -> 29.82 (889.2324), 29.82·12 = 357.84
+                "2025-01-21 exp2 a cap 29.82 12.0 144.0 29.82 889.2324 357.84",
+                // u2 y -> 29.82 (889.2324), x 28 (784), 28·29.82 = 834.96
+                "2025-01-21 exp2 b cap 29.82 29.82 889.2324 28.0 784.0 834.96");
+        // 01-20: exp2's u1 has no revenue since its assignment yet, a zero among the values: sorted [0, 30],
+        // cap = 0 + 0.99·30 = 29.7; u1: y 0, x 77.5 -> 29.7 (882.09); u2: y 30 -> 29.7, x 28, 28·29.7 = 831.6
+        assertThat(run("ab_metrics", d("2025-01-20"), d("2025-01-20"))).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-20 exp2 a cap 29.7 0.0 0.0 29.7 882.09 0.0",
+                "2025-01-20 exp2 b cap 29.7 29.7 882.09 28.0 784.0 831.6");
+        // a range of dates gets each date's own cap: 01-08 exp1 y = u1 77.5, u2 8: cap = 8 + 0.99·69.5 = 76.805
+        assertThat(run("ab_metrics", d("2025-01-07"), d("2025-01-08"))).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-08 exp1 control cap 76.805 76.805 5899.008025 0.0 0.0 0.0",
+                // 01-07: u1 25.5, u2 8 -> cap = 8 + 0.99·17.5 = 25.325
+                "2025-01-07 exp1 control cap 25.325 25.325 641.355625 0.0 0.0 0.0",
+                // exp2 has no user yet: no cap, nothing to sum
+                "2025-01-07 exp2 a cap null 0.0 0.0 0.0 0.0 0.0");
+    }
+
+    private static String abCappedRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " cap "
+                + (r.get("revenue_cap") == null ? "null"
+                        : String.valueOf(Math.round(((Number) r.get("revenue_cap")).doubleValue() * 1e6) / 1e6)) + " "
+                + Math.round(((Number) r.get("capped_revenue_sum")).doubleValue() * 1e6) / 1e6 + " "
+                + Math.round(((Number) r.get("capped_revenue_sum_squares")).doubleValue() * 1e6) / 1e6 + " "
+                + Math.round(((Number) r.get("capped_pre_revenue_sum")).doubleValue() * 1e6) / 1e6 + " "
+                + Math.round(((Number) r.get("capped_pre_revenue_sum_squares")).doubleValue() * 1e6) / 1e6 + " "
+                + Math.round(((Number) r.get("capped_revenue_pre_products")).doubleValue() * 1e6) / 1e6;
+    }
+
     private static String abCupedRow(Map<String, Object> r) {
         return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " "
                 + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("revenue_sum")).doubleValue() + " "
