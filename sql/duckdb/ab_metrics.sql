@@ -154,37 +154,43 @@ experiment_users AS (
 ),
 caps AS (
     SELECT e.experiment_id, e.d,
-           COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 1 THEN p.y END), 0) AS lo,
-           COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 2 THEN p.y END), 0) AS hi,
+           CAST(COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 1 THEN p.y END), 0) AS DECIMAL(38, 9)) AS lo,
+           CAST(COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 2 THEN p.y END), 0) AS DECIMAL(38, 9)) AS hi,
            e.hundredths
     FROM experiment_users e
     LEFT JOIN positive p ON p.experiment_id = e.experiment_id AND p.d = e.d
     GROUP BY e.experiment_id, e.d, e.i, e.n, e.hundredths
 ),
-capped AS (
+cap_values AS (
+    -- exact decimal arithmetic from here on, so that the sums do not depend on the order of addition
+    SELECT experiment_id, d, CAST(lo + hundredths * 0.01 * (hi - lo) AS DECIMAL(38, 9)) AS cap
+    FROM caps
+),
+capped_users AS (
     SELECT u.d, u.experiment_id, u.variant,
-           SUM(LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS ys,
-           SUM(POWER(LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0), 2)) AS yss,
-           SUM(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS xs,
-           SUM(POWER(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0), 2)) AS xss,
-           SUM(LEAST(u.x, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)
-               * LEAST(u.y, c.lo + c.hundredths * (c.hi - c.lo) / 100.0)) AS xys
+           LEAST(CAST(u.y AS DECIMAL(38, 9)), c.cap) AS cy, LEAST(CAST(u.x AS DECIMAL(38, 9)), c.cap) AS cx
     FROM user_at u
-    JOIN caps c ON c.experiment_id = u.experiment_id AND c.d = u.d
-    GROUP BY u.d, u.experiment_id, u.variant
+    JOIN cap_values c ON c.experiment_id = u.experiment_id AND c.d = u.d
+),
+capped AS (
+    SELECT d, experiment_id, variant, SUM(cy) AS ys, SUM(cy * cy) AS yss, SUM(cx) AS xs, SUM(cx * cx) AS xss,
+           SUM(cx * cy) AS xys
+    FROM capped_users
+    GROUP BY d, experiment_id, variant
 )
 SELECT r.d AS as_of_date, r.experiment_id, r.variant, r.is_control, r.weight, r.users, r.converters,
        ROUND(r.revenue_sum, 6) AS revenue_sum, ROUND(r.revenue_sum_squares, 6) AS revenue_sum_squares,
        ROUND(r.pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(r.pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
        ROUND(r.revenue_pre_products, 6) AS revenue_pre_products,
        r.orders, r.cancelled_returned_orders, r.cancel_return_users, r.pre_converters, r.pre_post_converters,
-       ROUND(c.lo + c.hundredths * (c.hi - c.lo) / 100.0, 6) AS revenue_cap,
-       ROUND(COALESCE(cp.ys, 0), 6) AS capped_revenue_sum, ROUND(COALESCE(cp.yss, 0), 6) AS capped_revenue_sum_squares,
-       ROUND(COALESCE(cp.xs, 0), 6) AS capped_pre_revenue_sum,
-       ROUND(COALESCE(cp.xss, 0), 6) AS capped_pre_revenue_sum_squares,
-       ROUND(COALESCE(cp.xys, 0), 6) AS capped_revenue_pre_products
+       CAST(ROUND(c.cap, 6) AS DOUBLE) AS revenue_cap,
+       CAST(ROUND(COALESCE(cp.ys, 0), 6) AS DOUBLE) AS capped_revenue_sum,
+       CAST(ROUND(COALESCE(cp.yss, 0), 6) AS DOUBLE) AS capped_revenue_sum_squares,
+       CAST(ROUND(COALESCE(cp.xs, 0), 6) AS DOUBLE) AS capped_pre_revenue_sum,
+       CAST(ROUND(COALESCE(cp.xss, 0), 6) AS DOUBLE) AS capped_pre_revenue_sum_squares,
+       CAST(ROUND(COALESCE(cp.xys, 0), 6) AS DOUBLE) AS capped_revenue_pre_products
 FROM running r
-LEFT JOIN caps c ON c.experiment_id = r.experiment_id AND c.d = r.d
+LEFT JOIN cap_values c ON c.experiment_id = r.experiment_id AND c.d = r.d
 LEFT JOIN capped cp ON cp.experiment_id = r.experiment_id AND cp.variant = r.variant AND cp.d = r.d
 WHERE r.d >= CAST(:from AS DATE) AND r.d <= CAST(:to AS DATE) AND r.is_control IS NOT NULL
 ORDER BY r.d, r.experiment_id, r.variant
