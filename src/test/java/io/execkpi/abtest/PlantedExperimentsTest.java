@@ -131,17 +131,18 @@ class PlantedExperimentsTest {
 
     @Test
     void cupedNarrowsTheRevenueIntervalOfThePlantedLift() {
-        // jobs/experiments.yml turns CUPED on. Users keep their propensity (thelook UserProfile), but most are assigned
-        // at their first session after the start with little or no revenue in the 14 days before, so the covariate
-        // explains almost nothing: at scale 0.3 the variance reduction is 0.007 % (checkout) and 0.08 % (variant_c).
-        // The adjusted interval is narrower, by that little.
+        // jobs/experiments.yml turns CUPED on. Users keep their propensity (thelook UserProfile) and are assigned at
+        // their first session at least 7 days after signup, so the 14 days before the assignment hold their signup
+        // session and first week. That window is short against the up to three years of revenue after it, so at
+        // scale 0.3 the variance reduction is 0.41 % (checkout) and 0.32 % (variant_c); when users were assigned at
+        // their signup session it was 0.007 % and 0.08 % (uncapped), hence the lower bound of 0.1 %.
         for (String[] arm : new String[][] {{"checkout_redesign", "treatment"}, {"pricing_three_arm", "variant_c"}}) {
             AbResult r = row(arm[0], arm[1], "revenue_per_user");
             String shown = arm[0] + "/" + arm[1] + ": θ " + r.theta() + ", variance reduction " + r.varianceReduction()
                     + ", adjusted " + r.relLift() + " [" + r.relLiftLow() + ", " + r.relLiftHigh() + "], unadjusted "
                     + r.unadjustedRelLift() + " [" + r.unadjustedRelLiftLow() + ", " + r.unadjustedRelLiftHigh() + "]";
             assertThat(r.theta()).as(shown).isPositive();
-            assertThat(r.varianceReduction()).as(shown).isPositive();
+            assertThat(r.varianceReduction()).as(shown).isGreaterThan(0.001);
             assertThat(r.relLiftHigh() - r.relLiftLow()).as(shown)
                     .isLessThan(r.unadjustedRelLiftHigh() - r.unadjustedRelLiftLow());
             assertThat(r.method()).contains("CUPED");
