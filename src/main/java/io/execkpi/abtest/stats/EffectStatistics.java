@@ -373,6 +373,23 @@ public final class EffectStatistics {
         return (sumSquares - sum * sum / n) / (n - 1);
     }
 
+    /**
+     * gbstats {@code RatioStatistic.variance}: with m̄ = Σm/n, d̄ = Σd/n and sample (co)variances,
+     * s²_m/d̄² − 2·cov(m, d)·m̄/d̄³ + s²_d·m̄²/d̄⁴; 0 for n ≤ 1 or d̄ = 0 (undefined, reported as such).
+     */
+    static double ratioVariance(SufficientStats s) {
+        long n = s.n();
+        if (n <= 1 || s.denominatorSum() == 0) {
+            return 0;
+        }
+        double m = s.sum() / n;
+        double d = s.denominatorSum() / n;
+        double vm = variance(MetricKind.MEAN, n, s.sum(), s.sumSquares());
+        double vd = variance(MetricKind.MEAN, n, s.denominatorSum(), s.denominatorSumSquares());
+        double cov = covariance(MetricKind.MEAN, n, s.sum(), s.denominatorSum(), s.numeratorDenominatorProducts());
+        return vm / (d * d) - 2 * cov * m / (d * d * d) + vd * m * m / (d * d * d * d);
+    }
+
     /** gbstats {@code compute_covariance}: 0 for n ≤ 1. */
     static double covariance(MetricKind kind, long n, double sumX, double sumY, double sumProducts) {
         if (n <= 1) {
@@ -389,6 +406,11 @@ public final class EffectStatistics {
                        double preVariance, double covariance) {
 
         static Arm of(MetricKind kind, SufficientStats s, double theta, boolean cuped) {
+            if (kind == MetricKind.RATIO) {
+                double ratioMean = s.denominatorSum() == 0 ? 0 : s.sum() / s.denominatorSum();
+                double ratioVariance = ratioVariance(s);
+                return new Arm(s.n(), ratioMean, ratioMean, ratioVariance, ratioVariance, 0, 0);
+            }
             double postMean = EffectStatistics.mean(s.n(), s.sum());
             double postVariance = EffectStatistics.variance(kind, s.n(), s.sum(), s.sumSquares());
             if (!cuped) {
