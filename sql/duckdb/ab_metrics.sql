@@ -16,6 +16,9 @@
 -- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date
 -- in [:from, :to], only over the users with pre-period or post-assignment revenue (all others are zeros, counted
 -- by position: of the n sorted values the first n - k are 0 when k users have y > 0); h is computed in integers.
+-- Average order value (a ratio metric, revenue per completed order, for the aov guardrail): per user d = completed
+-- orders from the assignment on; Σd, Σd² and Σ y·d grow like Σy² does: by cum_d² - (cum_d - n)² and by
+-- cum·cum_d - (cum - rev)(cum_d - n) on each day the user completes n orders worth rev.
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 WITH arms AS (
@@ -29,7 +32,8 @@ calendar AS (
     FROM range(0, date_diff('day', (SELECT MIN(start_date) FROM experiments), CAST(:to AS DATE)) + 1) r(x)
 ),
 user_day AS (
-    SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, SUM(oi.sale_price) AS rev
+    SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, SUM(oi.sale_price) AS rev,
+           COUNT(DISTINCT o.order_id) AS ords
     FROM assignments a
     JOIN orders o ON o.user_id = a.user_id
     JOIN order_items oi ON oi.order_id = o.order_id
@@ -64,7 +68,8 @@ order_running AS (
     FROM order_day
 ),
 user_running AS (
-    SELECT u.experiment_id, u.variant, u.d, u.rev, COALESCE(p.x, 0) AS x,
+    SELECT u.experiment_id, u.variant, u.d, u.rev, u.ords, COALESCE(p.x, 0) AS x,
+           SUM(u.ords) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum_o,
            SUM(u.rev) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum,
            ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS k
     FROM user_day u
@@ -74,21 +79,23 @@ changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
            0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq,
            CAST(0 AS DOUBLE) AS pre, CAST(0 AS DOUBLE) AS pre_sq, CAST(0 AS DOUBLE) AS xy,
-           0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv
+           0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv,
+           0 AS co, 0 AS co_sq, CAST(0 AS DOUBLE) AS yo
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
     SELECT asg.experiment_id, asg.variant, CAST(asg.assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0,
-           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0, CASE WHEN p.x > 0 THEN 1 ELSE 0 END, 0
+           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0, CASE WHEN p.x > 0 THEN 1 ELSE 0 END, 0, 0, 0, 0
     FROM assignments asg
     LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
     WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev),
-           0, 0, x * rev, 0, 0, 0, 0, CASE WHEN k = 1 AND x > 0 THEN 1 ELSE 0 END
+           0, 0, x * rev, 0, 0, 0, 0, CASE WHEN k = 1 AND x > 0 THEN 1 ELSE 0 END,
+           ords, cum_o * cum_o - (cum_o - ords) * (cum_o - ords), cum * cum_o - (cum - rev) * (cum_o - ords)
     FROM user_running
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, orders, bad,
-           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END, 0, 0
+           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END, 0, 0, 0, 0, 0
     FROM order_running
 ),
 per_day AS (
@@ -96,7 +103,8 @@ per_day AS (
            SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
            SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
            SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users,
-           SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv
+           SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv,
+           SUM(co) AS co, SUM(co_sq) AS co_sq, SUM(yo) AS yo
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -115,7 +123,10 @@ running AS (
            CAST(SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancelled_returned_orders,
            CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users,
            CAST(SUM(pre_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_converters,
-           CAST(SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_post_converters
+           CAST(SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_post_converters,
+           CAST(SUM(co) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS completed_orders,
+           CAST(SUM(co_sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS completed_orders_sum_squares,
+           SUM(yo) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_order_products
     FROM per_day
 ),
 cap_dates AS (
@@ -183,6 +194,7 @@ SELECT r.d AS as_of_date, r.experiment_id, r.variant, r.is_control, r.weight, r.
        ROUND(r.pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(r.pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
        ROUND(r.revenue_pre_products, 6) AS revenue_pre_products,
        r.orders, r.cancelled_returned_orders, r.cancel_return_users, r.pre_converters, r.pre_post_converters,
+       r.completed_orders, r.completed_orders_sum_squares, ROUND(r.revenue_order_products, 6) AS revenue_order_products,
        CAST(ROUND(c.cap, 6) AS DOUBLE) AS revenue_cap,
        CAST(ROUND(COALESCE(cp.ys, 0), 6) AS DOUBLE) AS capped_revenue_sum,
        CAST(ROUND(COALESCE(cp.yss, 0), 6) AS DOUBLE) AS capped_revenue_sum_squares,

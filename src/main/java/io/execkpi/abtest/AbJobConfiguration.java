@@ -53,7 +53,10 @@ public class AbJobConfiguration {
                             decimal(r.get("pre_revenue_sum_squares")), decimal(r.get("revenue_pre_products")),
                             integer(r.get("orders")), integer(r.get("cancelled_returned_orders")),
                             integer(r.get("cancel_return_users")), integer(r.get("pre_converters")),
-                            integer(r.get("pre_post_converters")), capped(r)))
+                            integer(r.get("pre_post_converters")), capped(r), r.get("completed_orders") == null
+                            ? null : new ExperimentEvaluator.OrderSums(integer(r.get("completed_orders")),
+                                    integer(r.get("completed_orders_sum_squares")),
+                                    decimal(r.get("revenue_order_products")))))
                     .toList();
             if (metrics.isEmpty()) {
                 throw new IllegalStateException("ab_metrics is not materialized for " + date + ": run kpiJob for "

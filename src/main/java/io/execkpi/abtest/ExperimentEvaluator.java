@@ -59,12 +59,25 @@ public final class ExperimentEvaluator {
      * @param prePostConverters       those of them who also converted after their assignment (Σxy)
      * @param capped                  the revenue sums with y and x capped at the experiment's 99th percentile, or
      *                                null on rows materialized before they existed
+     * @param orderSums               the sums of the average-order-value ratio, or null on rows materialized before
+     *                                they existed
      */
     public record ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
                              long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
                              Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
                              Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
-                             Long prePostConverters, CappedRevenue capped) {
+                             Long prePostConverters, CappedRevenue capped, OrderSums orderSums) {
+
+        /** An arm without the order sums. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                          Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                          Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
+                          Long prePostConverters, CappedRevenue capped) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
+                    preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
+                    cancelReturnUsers, preConverters, prePostConverters, capped, null);
+        }
 
         /** An arm without the capped sums. */
         public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
@@ -117,6 +130,17 @@ public final class ExperimentEvaluator {
      */
     public record CappedRevenue(Double cap, double sum, double sumSquares, double preSum, double preSumSquares,
                                 double preProducts) {
+    }
+
+    /**
+     * Per-user sums of the average order value, a ratio metric (revenue per completed order) whose numerator y is
+     * the user's post-assignment completed revenue (Σy, Σy² of the arm) and denominator d their completed orders.
+     *
+     * @param completedOrders           Σd
+     * @param completedOrdersSumSquares Σd²
+     * @param revenueOrderProducts      Σ y·d
+     */
+    public record OrderSums(long completedOrders, long completedOrdersSumSquares, double revenueOrderProducts) {
     }
 
     private ExperimentEvaluator() {
@@ -202,7 +226,7 @@ public final class ExperimentEvaluator {
                             join(s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for "
                                     + "this date" + stale : null, capNote),
                             "14-day pre-assignment revenue"));
-            rows.addAll(effectRows(id, family, false, control, comparable, s,
+            rows.addAll(effectRows(id, family, 0, control, comparable, s,
                     s.effectOptions(Difference.RELATIVE).correction(), flag));
             // the z-test's minimum detectable effect on the conversion rows
             rows.replaceAll(r -> r.metric().equals(ExperimentSettings.CONVERSION) && !r.isControl()
@@ -215,18 +239,26 @@ public final class ExperimentEvaluator {
                     MEAN_METHOD));
             boolean guardrailsChecked = false;
             for (String guardrail : s.guardrailList()) {
-                // the only guardrail so far: share of users with a cancelled or returned order (higher is worse)
-                if (!arms.stream().allMatch(a -> a.cancelReturnUsers() != null)) {
+                boolean aov = ExperimentSettings.AOV.equals(guardrail);
+                if (!arms.stream().allMatch(a -> aov ? a.orderSums() != null : a.cancelReturnUsers() != null)) {
                     String missing = "guardrail " + guardrail + " not evaluated: ab_metrics has no guardrail counts "
                             + "for this date (materialized before they existed: rerun kpiJob)";
                     rows.replaceAll(x -> x.isControl() ? x.withGuardrail(null, missing) : x);
                     continue;
                 }
                 guardrailsChecked = true;
-                List<AbResult> g = effectRows(id, List.of(new EffectMetric(guardrail, MetricKind.PROPORTION, false,
+                // aov: revenue per completed order, a ratio metric; lower is worse. cancel_return_rate: share of
+                // users with a cancelled or returned order; higher is worse
+                EffectMetric metric = aov
+                        ? new EffectMetric(guardrail, MetricKind.RATIO, false, a -> SufficientStats.ratio(a.variant(),
+                                a.users(), a.revenueSum(), a.revenueSumSquares(), a.orderSums().completedOrders(),
+                                a.orderSums().completedOrdersSumSquares(), a.orderSums().revenueOrderProducts()),
+                                null, null)
+                        : new EffectMetric(guardrail, MetricKind.PROPORTION, false,
                                 a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(),
-                                        a.cancelReturnUsers()), null, null)),
-                        true, control, comparable, s, Correction.NONE, flag);
+                                        a.cancelReturnUsers()), null, null);
+                List<AbResult> g = effectRows(id, List.of(metric), aov ? -1 : 1, control, comparable, s,
+                        Correction.NONE, flag);
                 rows.addAll(g);
                 for (AbResult r : g) {
                     if (Boolean.TRUE.equals(r.guardrailViolated())) {
@@ -262,11 +294,11 @@ public final class ExperimentEvaluator {
      * as gbstats and GrowthBook do ({@link EffectStatistics#evaluate}): the reported lift is the relative one, and
      * {@code correction} runs over every (metric, treatment arm) pair of the family, giving each row its adjusted
      * p-value (which decides {@code significant}) and GrowthBook's adjusted interval of the relative lift. The
-     * absolute lift is given beside it with its own (uncorrected) interval and p-value. On a guardrail (higher is
-     * worse), an arm whose absolute lift is positive with p &lt; alpha is marked violated (no correction: a
-     * guardrail is a safety check).
+     * absolute lift is given beside it with its own (uncorrected) interval and p-value. On a guardrail, an arm whose
+     * absolute lift goes the worse way ({@code worse} = 1: higher is worse, −1: lower is worse; 0: not a guardrail)
+     * with p &lt; alpha is marked violated (no correction: a guardrail is a safety check).
      */
-    private static List<AbResult> effectRows(String id, List<EffectMetric> family, boolean guardrail,
+    private static List<AbResult> effectRows(String id, List<EffectMetric> family, int worse,
                                              ArmMetrics control, List<ArmMetrics> treatments,
                                              ExperimentSettings.Settings s, Correction correction, Srm flag) {
         EffectOptions relOptions = withCorrection(s.effectOptions(Difference.RELATIVE), correction);
@@ -276,6 +308,7 @@ public final class ExperimentEvaluator {
         List<MetricEffects> rel = EffectStatistics.evaluate(input, null, s.srmThreshold(), relOptions).metrics();
         List<MetricEffects> abs = EffectStatistics.evaluate(input, null, s.srmThreshold(), absOptions).metrics();
         Boolean violatedDefault = s.guardrailList().isEmpty() ? null : false;
+        boolean guardrail = worse != 0;
         List<AbResult> rows = new ArrayList<>();
         for (int m = 0; m < family.size(); m++) {
             EffectMetric metric = family.get(m);
@@ -283,7 +316,7 @@ public final class ExperimentEvaluator {
             SufficientStats c = input.get(m).control();
             String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size());
             rows.add(new AbResult(id, control.variant(), metric.name(), true, metric.primary(), c.n(),
-                    kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : c.sum() / c.n(),
+                    kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : value(kind, c),
                     variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null,
                     null, null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(),
                     join(flag.note(), metric.note()), null, null, null, null, null, null, null, null, null, null,
@@ -297,9 +330,10 @@ public final class ExperimentEvaluator {
                 LiftEstimate un = r.unadjusted();
                 LiftEstimate fixed = r.fixedHorizon();
                 LiftEstimate fixedRel = fixed != null ? fixed : rl;
-                boolean violated = guardrail && al.defined() && al.estimate() > 0 && al.pValue() < s.alpha();
+                boolean violated = guardrail && al.defined() && Math.signum(al.estimate()) == worse
+                        && al.pValue() < s.alpha();
                 rows.add(new AbResult(id, arm.name(), metric.name(), false, metric.primary(), arm.n(),
-                        kind == MetricKind.PROPORTION ? (long) arm.sum() : null, arm.sum() / arm.n(),
+                        kind == MetricKind.PROPORTION ? (long) arm.sum() : null, value(kind, arm),
                         variance(kind, arm),
                         fixedRel.defined() ? fixedRel.estimate() / fixedRel.standardError() : null,
                         fixedRel.degreesOfFreedom(), rl.pValue(), r.adjustedPValue(), r.significant(), al.estimate(),
@@ -322,10 +356,24 @@ public final class ExperimentEvaluator {
         return new EffectOptions(o.alpha(), o.difference(), correction, o.sequentialTuning());
     }
 
-    /** Unadjusted sample variance of the per-user values (gbstats' formulas), null for fewer than 2 users. */
+    /** The metric's value of an arm: the mean per user, or Σ numerator / Σ denominator for a ratio (null if 0). */
+    private static Double value(MetricKind kind, SufficientStats arm) {
+        if (kind == MetricKind.RATIO) {
+            return arm.denominatorSum() == 0 ? null : arm.sum() / arm.denominatorSum();
+        }
+        return arm.sum() / arm.n();
+    }
+
+    /**
+     * Unadjusted sample variance of the per-user values (gbstats' formulas; for a ratio the delta-method variance per
+     * user), null for fewer than 2 users.
+     */
     private static Double variance(MetricKind kind, SufficientStats arm) {
         if (arm.n() < 2) {
             return null;
+        }
+        if (kind == MetricKind.RATIO) {
+            return EffectStatistics.ratioVariance(arm);
         }
         if (kind == MetricKind.PROPORTION) {
             double p = arm.sum() / arm.n();

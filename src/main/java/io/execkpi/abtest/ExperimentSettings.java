@@ -29,8 +29,10 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
 
     /** The guardrail "share of assigned users with an order cancelled or returned after their assignment". */
     public static final String CANCEL_RETURN_RATE = "cancel_return_rate";
+    /** The guardrail "average order value": completed revenue per completed order after assignment (lower is worse). */
+    public static final String AOV = "aov";
     /** Guardrails abJob can evaluate (ab_metrics materializes their counts). */
-    public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE);
+    public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE, AOV);
     /** The pre-assignment window of ab_metrics' covariate sums, in days (sql/&lt;dialect&gt;/ab_metrics.sql). */
     public static final int MATERIALIZED_CUPED_WINDOW_DAYS = 14;
 

@@ -377,6 +377,37 @@ class ExperimentEvaluatorTest {
     }
 
     @Test
+    void anAverageOrderValueSignificantlyLowerThanControlViolatesTheAovGuardrail() {
+        // the sums of RatioMetricTest (numpy sample, seed 7): control 800 users, Σy 26014.23, Σy² 2255080.9907,
+        // 653 orders, Σd² 1119, Σyd 44495.71 -> AOV 39.838025; B the 820-user sample with every revenue times 0.8:
+        // Σy 22940.92, Σy² 1749483.711552, Σyd 42945.392 -> AOV 33.736647. gbstats ratio by hand (scipy.stats.t):
+        // absolute lift -6.1013774435, CI [-8.7788175607, -3.4239373262], p 8.4002862e-06: lower is worse, violated.
+        // C: the unscaled sample, AOV 42.170809 (higher): not violated
+        ExperimentSettings aov = settings("o", null, null, null, List.of("aov"));
+        List<AbResult> rows = ExperimentEvaluator.evaluate(List.of(
+                new ArmMetrics("o", "control", true, 1, 800, 300, 26014.23, 2255080.9907, null, null, null, null, null,
+                        null, null, null, null, new ExperimentEvaluator.OrderSums(653, 1119, 44495.71)),
+                new ArmMetrics("o", "B", false, 1, 820, 300, 22940.92, 1749483.711552, null, null, null, null, null,
+                        null, null, null, null, new ExperimentEvaluator.OrderSums(680, 1302, 42945.392)),
+                new ArmMetrics("o", "C", false, 1, 820, 300, 28676.15, 2733568.2993, null, null, null, null, null,
+                        null, null, null, null, new ExperimentEvaluator.OrderSums(680, 1302, 53681.74))), aov);
+        AbResult b = find(rows, "B", "aov");
+        assertThat(b.meanValue()).isCloseTo(22940.92 / 680, within(1e-12));
+        assertThat(b.absLift()).isCloseTo(-6.1013774435, within(1e-9));
+        assertThat(b.absLiftLow()).isCloseTo(-8.7788175607, within(1e-9));
+        assertThat(b.absLiftHigh()).isCloseTo(-3.4239373262, within(1e-9));
+        assertThat(b.absLiftPValue()).isCloseTo(8.4002862e-06, within(1e-12));
+        assertThat(b.guardrailMetric()).isTrue();
+        assertThat(rows.stream().filter(r -> r.variant().equals("B"))).allSatisfy(r ->
+                assertThat(r.guardrailViolated()).isTrue());
+        assertThat(find(rows, "B", "conversion").note()).contains("guardrail violated: aov");
+        AbResult c = find(rows, "C", "aov");
+        assertThat(c.absLift()).isCloseTo(2.3327843212, within(1e-9));
+        assertThat(rows.stream().filter(r -> r.variant().equals("C"))).allSatisfy(r ->
+                assertThat(r.guardrailViolated()).isFalse());
+    }
+
+    @Test
     void settingsRejectWhatAbMetricsCannotServe() {
         org.assertj.core.api.Assertions.assertThatIllegalStateException()
                 .isThrownBy(() -> new ExperimentSettings(null, Map.of("x", new ExperimentSettings.Settings(null, null,
@@ -393,13 +424,15 @@ class ExperimentEvaluatorTest {
                 .isThrownBy(() -> settings("x", null, "bonferroni", null, null))
                 .withMessageContaining("correction must be holm, bh or none");
         org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> settings("x", null, null, null, List.of("aov")))
-                .withMessageContaining("unknown guardrail 'aov'");
+                .isThrownBy(() -> settings("x", null, null, null, List.of("revenue_per_order")))
+                .withMessageContaining("unknown guardrail 'revenue_per_order'");
         ExperimentSettings shipped = ExperimentSettings.load(
                 new org.springframework.core.io.FileSystemResource("jobs/experiments.yml"));
         assertThat(shipped.forExperiment("any").cupedOn()).isTrue();
         assertThat(shipped.forExperiment("any").effectOptions(io.execkpi.abtest.stats.Difference.RELATIVE)
                 .correction()).isEqualTo(io.execkpi.abtest.stats.Correction.HOLM);
+        assertThat(shipped.forExperiment("any").guardrailList()).containsExactly("aov");
+        assertThat(shipped.forExperiment("any").cappingOn()).isTrue();
     }
 
     private static AbResult find(List<AbResult> rows, String variant, String metric) {

@@ -124,6 +124,23 @@ class PlantedExperimentsTest {
         }
     }
 
+    @Test
+    void theAovGuardrailShipsEnabledAndFiresOnNoPlantedExperiment() {
+        // jobs/experiments.yml turns the aov guardrail on; the planted effects act on the purchase probability only,
+        // never on the basket, so no arm (the A/A test included) may be marked violated
+        for (String experiment : List.of("checkout_redesign", "homepage_aa", "pricing_three_arm", "recs_srm")) {
+            List<AbResult> aov = results.find(experiment, DATE).stream().filter(r -> r.metric().equals("aov")).toList();
+            assertThat(aov).as(experiment).isNotEmpty();
+            assertThat(aov).filteredOn(r -> !r.isControl()).allSatisfy(r -> {
+                assertThat(r.guardrailViolated()).as(r.toString()).isFalse();
+                assertThat(r.meanValue()).isPositive();
+            });
+        }
+        AbResult aa = row("homepage_aa", "treatment", "aov");
+        assertThat(aa.absLiftLow()).as(aa.toString()).isNegative();
+        assertThat(aa.absLiftHigh()).as(aa.toString()).isPositive();
+    }
+
     AbResult row(String experiment, String variant, String metric) {
         return results.find(experiment, DATE).stream()
                 .filter(r -> r.variant().equals(variant) && r.metric().equals(metric)).findFirst().orElseThrow();

@@ -389,6 +389,33 @@ class KpiSqlTest {
                 "2025-01-07 exp2 a cap null 0.0 0.0 0.0 0.0 0.0");
     }
 
+    @Test
+    void abMetricsCarryTheAverageOrderValueSums() {
+        // per user: y = completed revenue from the assignment on, d = completed orders from the assignment on;
+        // columns Σy, Σd, Σd², Σy·d
+        assertThat(run("ab_metrics", d("2025-01-08"), d("2025-01-08"))).extracting(KpiSqlTest::abOrderRow).contains(
+                // u1 (control since 01-06 10:30): orders 1 (25.50, 01-06), 4 (40.00) and 8 (12.00, both 01-08):
+                // y 77.5, d 3, 9, 77.5·3 = 232.5 (grown over two days: 25.5·1, then 77.5·3 - 25.5·1)
+                "2025-01-08 exp1 control aov 77.5 3 9 232.5");
+        assertThat(run("ab_metrics", d("2025-01-21"), d("2025-01-21"))).extracting(KpiSqlTest::abOrderRow)
+                .containsExactly(
+                        // u1: + order 11 (12.00): y 89.5, d 4, 16, 358
+                        "2025-01-21 exp1 control aov 89.5 4 16 358.0",
+                        // u2: orders 7 (8.00) and 9 (30.00), y 38, d 2; u3: order 6 (40.00), d 1: Σd 3, Σd² 5,
+                        // Σy·d = 38·2 + 40·1 = 116
+                        "2025-01-21 exp1 treatment aov 78.0 3 5 116.0",
+                        // exp2 a u1 (since 01-09): order 11 -> 12, 1; exp2 b u2 (since 01-10): order 9 -> 30, 1
+                        "2025-01-21 exp2 a aov 12.0 1 1 12.0",
+                        "2025-01-21 exp2 b aov 30.0 1 1 30.0");
+    }
+
+    private static String abOrderRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " aov "
+                + ((Number) r.get("revenue_sum")).doubleValue() + " " + ((Number) r.get("completed_orders")).longValue()
+                + " " + ((Number) r.get("completed_orders_sum_squares")).longValue() + " "
+                + ((Number) r.get("revenue_order_products")).doubleValue();
+    }
+
     private static String abCappedRow(Map<String, Object> r) {
         return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " cap "
                 + (r.get("revenue_cap") == null ? "null"

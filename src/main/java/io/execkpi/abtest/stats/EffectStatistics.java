@@ -377,7 +377,7 @@ public final class EffectStatistics {
      * gbstats {@code RatioStatistic.variance}: with m̄ = Σm/n, d̄ = Σd/n and sample (co)variances,
      * s²_m/d̄² − 2·cov(m, d)·m̄/d̄³ + s²_d·m̄²/d̄⁴; 0 for n ≤ 1 or d̄ = 0 (undefined, reported as such).
      */
-    static double ratioVariance(SufficientStats s) {
+    public static double ratioVariance(SufficientStats s) {
         long n = s.n();
         if (n <= 1 || s.denominatorSum() == 0) {
             return 0;
