@@ -13,9 +13,12 @@
 -- date, revenue_cap = PERCENTILE_CONT(0.99) (linear interpolation between the order statistics at h = 0.99 (n - 1),
 -- 0-based) of y over all n users assigned by that date, pooled across arms, users without revenue included as
 -- zeros; then Σ min(y, cap), Σ min(y, cap)², and the covariate capped at the same value: Σ min(x, cap),
--- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date
--- in [:from, :to], only over the users with pre-period or post-assignment revenue (all others are zeros, counted
--- by position: of the n sorted values the first n - k are 0 when k users have y > 0); h is computed in integers.
+-- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date,
+-- only over the users with pre-period or post-assignment revenue (all others are zeros, counted by position: of the
+-- n sorted values the first n - k are 0 when k users have y > 0; h is computed in integers), and only for the last 7
+-- as-of dates of the run (a nightly run and its lookback; a long backfill slice would cost one pass over the users
+-- per date): on earlier dates of a longer run revenue_cap and the capped sums are NULL, and abJob falls back to the
+-- uncapped sums with a note. Decimal arithmetic makes the sums independent of the order of addition.
 -- Average order value (a ratio metric, revenue per completed order, for the aov guardrail): per user d = completed
 -- orders from the assignment on; Σd, Σd² and Σ y·d grow like Σy² does: by cum_d² - (cum_d - n)² and by
 -- cum·cum_d - (cum - rev)(cum_d - n) on each day the user completes n orders worth rev.
@@ -177,7 +180,7 @@ running AS (
     FROM per_day
 ),
 cap_dates AS (
-    SELECT d FROM calendar WHERE d >= @from AND d <= @to
+    SELECT d FROM calendar WHERE d >= GREATEST(@from, DATE_SUB(@to, INTERVAL 6 DAY)) AND d <= @to
 ),
 revenue_users AS (
     SELECT asg.experiment_id, asg.variant, asg.user_id, DATE(asg.assigned_at) AS assigned_day,
@@ -220,7 +223,6 @@ caps AS (
     GROUP BY e.experiment_id, e.d, e.i, e.n, e.hundredths
 ),
 cap_values AS (
-    -- exact decimal arithmetic from here on, so that the sums do not depend on the order of addition
     SELECT experiment_id, d, CAST(lo + hundredths * 0.01 * (hi - lo) AS NUMERIC) AS cap
     FROM caps
 ),
@@ -243,13 +245,14 @@ SELECT r.d AS as_of_date, r.experiment_id, r.variant, r.is_control, r.weight, r.
        r.orders, r.cancelled_returned_orders, r.cancel_return_users, r.pre_converters, r.pre_post_converters,
        r.completed_orders, r.completed_orders_sum_squares, ROUND(r.revenue_order_products, 6) AS revenue_order_products,
        CAST(ROUND(c.cap, 6) AS FLOAT64) AS revenue_cap,
-       CAST(ROUND(COALESCE(cp.ys, 0), 6) AS FLOAT64) AS capped_revenue_sum,
-       CAST(ROUND(COALESCE(cp.yss, 0), 6) AS FLOAT64) AS capped_revenue_sum_squares,
-       CAST(ROUND(COALESCE(cp.xs, 0), 6) AS FLOAT64) AS capped_pre_revenue_sum,
-       CAST(ROUND(COALESCE(cp.xss, 0), 6) AS FLOAT64) AS capped_pre_revenue_sum_squares,
-       CAST(ROUND(COALESCE(cp.xys, 0), 6) AS FLOAT64) AS capped_revenue_pre_products
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.ys, 0) END, 6) AS FLOAT64) AS capped_revenue_sum,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.yss, 0) END, 6) AS FLOAT64) AS capped_revenue_sum_squares,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xs, 0) END, 6) AS FLOAT64) AS capped_pre_revenue_sum,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xss, 0) END, 6) AS FLOAT64) AS capped_pre_revenue_sum_squares,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xys, 0) END, 6) AS FLOAT64) AS capped_revenue_pre_products
 FROM running AS r
 LEFT JOIN cap_values AS c ON c.experiment_id = r.experiment_id AND c.d = r.d
+LEFT JOIN cap_dates AS cd ON cd.d = r.d
 LEFT JOIN capped AS cp ON cp.experiment_id = r.experiment_id AND cp.variant = r.variant AND cp.d = r.d
 WHERE r.d >= @from AND r.d <= @to AND r.is_control IS NOT NULL
 ORDER BY r.d, r.experiment_id, r.variant

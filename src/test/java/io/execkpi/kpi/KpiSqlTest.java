@@ -387,6 +387,17 @@ class KpiSqlTest {
                 "2025-01-07 exp1 control cap 25.325 25.325 641.355625 0.0 0.0 0.0",
                 // exp2 has no user yet: no cap, nothing to sum
                 "2025-01-07 exp2 a cap null 0.0 0.0 0.0 0.0 0.0");
+        // a run of more than 7 dates caps its last 7 only (each as a single-date run does); earlier: NULL
+        List<Map<String, Object>> long_ = run("ab_metrics", d("2025-01-06"), d("2025-01-21"));
+        assertThat(long_).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-21 exp1 control cap 88.51 88.51 7834.0201 0.0 0.0 0.0",
+                // 01-15: u1 77.5, u2 8 + 30 = 38, u3 (since 01-13) 0: sorted [0, 38, 77.5], cap = 38 + 0.98·39.5
+                "2025-01-15 exp1 control cap 76.71 76.71 5884.4241 0.0 0.0 0.0");
+        assertThat(long_).filteredOn(r -> r.get("as_of_date").toString().compareTo("2025-01-15") < 0)
+                .isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.get("revenue_cap")).isNull();
+                    assertThat(r.get("capped_revenue_sum")).isNull();
+                });
     }
 
     @Test
@@ -417,14 +428,14 @@ class KpiSqlTest {
     }
 
     private static String abCappedRow(Map<String, Object> r) {
-        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " cap "
-                + (r.get("revenue_cap") == null ? "null"
-                        : String.valueOf(Math.round(((Number) r.get("revenue_cap")).doubleValue() * 1e6) / 1e6)) + " "
-                + Math.round(((Number) r.get("capped_revenue_sum")).doubleValue() * 1e6) / 1e6 + " "
-                + Math.round(((Number) r.get("capped_revenue_sum_squares")).doubleValue() * 1e6) / 1e6 + " "
-                + Math.round(((Number) r.get("capped_pre_revenue_sum")).doubleValue() * 1e6) / 1e6 + " "
-                + Math.round(((Number) r.get("capped_pre_revenue_sum_squares")).doubleValue() * 1e6) / 1e6 + " "
-                + Math.round(((Number) r.get("capped_revenue_pre_products")).doubleValue() * 1e6) / 1e6;
+        StringBuilder out = new StringBuilder(r.get("as_of_date") + " " + r.get("experiment_id") + " "
+                + r.get("variant") + " cap");
+        for (String column : List.of("revenue_cap", "capped_revenue_sum", "capped_revenue_sum_squares",
+                "capped_pre_revenue_sum", "capped_pre_revenue_sum_squares", "capped_revenue_pre_products")) {
+            Object v = r.get(column);
+            out.append(' ').append(v == null ? "null" : String.valueOf(Math.round(((Number) v).doubleValue() * 1e6) / 1e6));
+        }
+        return out.toString();
     }
 
     private static String abCupedRow(Map<String, Object> r) {
