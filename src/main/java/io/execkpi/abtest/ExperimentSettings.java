@@ -37,7 +37,7 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     public static final int MATERIALIZED_CUPED_WINDOW_DAYS = 14;
 
     /**
-     * CUPED for revenue per user.
+     * CUPED for conversion and revenue per user.
      *
      * @param enabled    adjust with the pre-assignment revenue as covariate
      * @param windowDays length of the pre-assignment window in days; only the materialized
@@ -52,7 +52,7 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     }
 
     /**
-     * Sequential testing (gbstats' asymptotic confidence sequences) for revenue per user and guardrails.
+     * Sequential testing (gbstats' asymptotic confidence sequences) for every metric and guardrail.
      *
      * @param enabled use always-valid intervals and p-values
      * @param tuning  gbstats' tuning parameter (&gt; 0), default {@value EffectOptions#DEFAULT_SEQUENTIAL_TUNING}
@@ -92,9 +92,9 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param primaryMetric {@link #CONVERSION} or {@link #REVENUE_PER_USER}
      * @param control       control arm name, or null for the warehouse's
      * @param weights       intended relative share per arm, or null for the warehouse's
-     * @param cuped         CUPED for revenue per user
-     * @param correction    holm | bh | none, across the treatment arms of revenue per user (conversion keeps Holm)
-     * @param sequential    sequential testing for revenue per user and guardrails
+     * @param cuped         CUPED for conversion and revenue per user
+     * @param correction    holm | bh | none, over every (metric, treatment arm) pair of conversion and revenue per user
+     * @param sequential    sequential testing for every metric and guardrail
      * @param guardrails    guardrail metrics, each one of {@link #GUARDRAILS}
      * @param capping       capping of revenue per user
      */
