@@ -1,28 +1,61 @@
 package io.execkpi.abtest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.validation.Valid;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import jakarta.validation.constraints.AssertFalse;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 
 import io.execkpi.abtest.stats.AbStatistics;
 import io.execkpi.abtest.stats.Correction;
 import io.execkpi.abtest.stats.Difference;
 import io.execkpi.abtest.stats.EffectOptions;
-import io.execkpi.abtest.stats.InvalidExperimentInputException;
 
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
-
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
- * How experiments are judged ({@code jobs/experiments.yml}): defaults plus per-experiment overrides. Any field
- * left out of an override falls back to the defaults, then to the warehouse (control arm, intended weights).
+ * How experiments are judged ({@code jobs/experiments.yml}, kebab-case keys): defaults plus per-experiment overrides.
+ * Any field left out of an override falls back to the defaults, then to the built-in values (alpha 0.05, SRM 0.001,
+ * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping), then to the warehouse (control arm,
+ * intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
+ * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check.
  */
-public record ExperimentSettings(Settings defaults, Map<String, Settings> experiments) {
+@Validated
+public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Settings> experiments) {
 
     public static final String CONVERSION = "conversion";
     public static final String REVENUE_PER_USER = "revenue_per_user";
@@ -43,7 +76,9 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param windowDays length of the pre-assignment window in days; only the materialized
      *                   {@value #MATERIALIZED_CUPED_WINDOW_DAYS} is accepted
      */
-    public record Cuped(Boolean enabled, Integer windowDays) {
+    public record Cuped(Boolean enabled,
+                        @Min(value = MATERIALIZED_CUPED_WINDOW_DAYS, message = WINDOW_MESSAGE)
+                        @Max(value = MATERIALIZED_CUPED_WINDOW_DAYS, message = WINDOW_MESSAGE) Integer windowDays) {
 
         /** True when CUPED is asked for. */
         public boolean on() {
@@ -57,7 +92,7 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param enabled use always-valid intervals and p-values
      * @param tuning  gbstats' tuning parameter (&gt; 0), default {@value EffectOptions#DEFAULT_SEQUENTIAL_TUNING}
      */
-    public record Sequential(Boolean enabled, Double tuning) {
+    public record Sequential(Boolean enabled, @Positive(message = "must be > 0") Double tuning) {
 
         /** The tuning parameter when sequential testing is on, else {@code null} (fixed horizon). */
         public Double tuningOrNull() {
@@ -69,6 +104,9 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     /** The percentile at which ab_metrics caps revenue per user (sql/&lt;dialect&gt;/ab_metrics.sql). */
     public static final double MATERIALIZED_CAP_PERCENTILE = 0.99;
 
+    private static final String WINDOW_MESSAGE = "must be 14 (the pre-assignment window ab_metrics materializes)";
+    private static final String PERCENTILE_MESSAGE = "must be 0.99 (the percentile ab_metrics materializes)";
+
     /**
      * Capping (winsorization) of revenue per user, computed in the warehouse before the sums.
      *
@@ -76,7 +114,11 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param percentile  the cap's percentile; only the materialized {@value #MATERIALIZED_CAP_PERCENTILE}
      * @param ignoreZeros compute the percentile over users with revenue only; not materialized: only false
      */
-    public record Capping(Boolean enabled, Double percentile, Boolean ignoreZeros) {
+    public record Capping(Boolean enabled,
+                          @DecimalMin(value = "0.99", message = PERCENTILE_MESSAGE)
+                          @DecimalMax(value = "0.99", message = PERCENTILE_MESSAGE) Double percentile,
+                          @AssertFalse(message = "is not supported: ab_metrics materializes the cap over all users, "
+                                  + "zeros included") Boolean ignoreZeros) {
 
         /** True when capping is asked for. */
         public boolean on() {
@@ -98,9 +140,26 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param guardrails    guardrail metrics, each one of {@link #GUARDRAILS}
      * @param capping       capping of revenue per user
      */
-    public record Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
-                           Map<String, Double> weights, Cuped cuped, String correction, Sequential sequential,
-                           List<String> guardrails, Capping capping) {
+    public record Settings(@DecimalMin(value = "0", inclusive = false, message = "must be in (0, 0.5]")
+                           @DecimalMax(value = "0.5", message = "must be in (0, 0.5]") Double alpha,
+                           @DecimalMin(value = "0", inclusive = false, message = "must be in (0, 1)")
+                           @DecimalMax(value = "1", inclusive = false, message = "must be in (0, 1)") Double srmThreshold,
+                           @Pattern(regexp = CONVERSION + "|" + REVENUE_PER_USER,
+                                   message = "must be conversion or revenue_per_user") String primaryMetric,
+                           String control,
+                           Map<String, @Positive(message = "must be > 0") Double> weights,
+                           @Valid Cuped cuped,
+                           @Pattern(regexp = "(?i)holm|bh|none", message = "must be holm, bh or none") String correction,
+                           @Valid Sequential sequential,
+                           List<@Pattern(regexp = CANCEL_RETURN_RATE + "|" + AOV,
+                                   message = "is an unknown guardrail; known: " + CANCEL_RETURN_RATE + ", " + AOV)
+                                   String> guardrails,
+                           @Valid Capping capping) {
+
+        /** The constructor the binder uses (the record has shorter ones for code). */
+        @ConstructorBinding
+        public Settings {
+        }
 
         /** Settings without capping. */
         public Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
@@ -153,10 +212,6 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     public ExperimentSettings {
         defaults = defaults == null ? BUILT_IN : defaults.over(BUILT_IN);
         experiments = experiments == null ? Map.of() : Map.copyOf(experiments);
-        check("defaults", defaults);
-        for (Map.Entry<String, Settings> e : experiments.entrySet()) {
-            check(e.getKey(), e.getValue().over(defaults));
-        }
     }
 
     /** The effective settings of an experiment. */
@@ -165,57 +220,94 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
         return own == null ? defaults : own.over(defaults);
     }
 
-    private static void check(String where, Settings s) {
-        if (s.alpha <= 0 || s.alpha > 0.5) {
-            throw new IllegalStateException("experiments.yml " + where + ": alpha must be in (0, 0.5], got " + s.alpha);
-        }
-        if (s.srmThreshold <= 0 || s.srmThreshold >= 1) {
-            throw new IllegalStateException("experiments.yml " + where + ": srm-threshold must be in (0, 1)");
-        }
-        if (!CONVERSION.equals(s.primaryMetric) && !REVENUE_PER_USER.equals(s.primaryMetric)) {
-            throw new IllegalStateException("experiments.yml " + where + ": primary-metric must be conversion or "
-                    + "revenue_per_user, got " + s.primaryMetric);
-        }
-        if (s.cuped != null && s.cuped.windowDays != null && s.cuped.windowDays != MATERIALIZED_CUPED_WINDOW_DAYS) {
-            throw new IllegalStateException("experiments.yml " + where + ": cuped window-days must be "
-                    + MATERIALIZED_CUPED_WINDOW_DAYS + " (the pre-assignment window ab_metrics materializes), got "
-                    + s.cuped.windowDays);
-        }
-        if (s.capping != null && s.capping.percentile != null && s.capping.percentile != MATERIALIZED_CAP_PERCENTILE) {
-            throw new IllegalStateException("experiments.yml " + where + ": capping percentile must be "
-                    + MATERIALIZED_CAP_PERCENTILE + " (the percentile ab_metrics materializes), got "
-                    + s.capping.percentile);
-        }
-        if (s.capping != null && Boolean.TRUE.equals(s.capping.ignoreZeros)) {
-            throw new IllegalStateException("experiments.yml " + where + ": capping ignore-zeros is not supported: "
-                    + "ab_metrics materializes the cap over all users, zeros included");
-        }
-        try {
-            s.effectOptions(Difference.RELATIVE);
-        } catch (InvalidExperimentInputException e) {
-            throw new IllegalStateException("experiments.yml " + where + ": correction must be holm, bh or none, got "
-                    + s.correction);
-        }
-        if (s.sequential != null && s.sequential.tuning != null && !(s.sequential.tuning > 0)) {
-            throw new IllegalStateException("experiments.yml " + where + ": sequential tuning must be > 0");
-        }
-        for (String g : s.guardrailList()) {
-            if (!GUARDRAILS.contains(g)) {
-                throw new IllegalStateException("experiments.yml " + where + ": unknown guardrail '" + g
-                        + "'; known: " + GUARDRAILS);
-            }
-        }
+    private static final class Validators {
+        static final ValidatorFactory FACTORY = Validation.buildDefaultValidatorFactory();
     }
 
+    /**
+     * Reads and checks the settings file with Spring Boot's {@link Binder}, Bean Validation
+     * ({@link ValidationBindHandler}) and {@link NoUnboundElementsBindHandler} (unknown keys are errors). Experiment
+     * keys and arm names (under {@code weights}) are kept verbatim, underscores and case included.
+     *
+     * @param resource a YAML file in the format of {@code jobs/experiments.yml}
+     * @return the settings, defaults merged over the built-in values
+     * @throws IllegalStateException when a value is out of range, of the wrong type, or a key is unknown; the message
+     *                               names each key, e.g. {@code experiments.yml: experiments.pricing.alpha must be in
+     *                               (0, 0.5] (value 0.7, class path resource [jobs/experiments.yml] - 40:12)}
+     * @throws UncheckedIOException  when the file cannot be read
+     */
     public static ExperimentSettings load(Resource resource) {
-        YAMLMapper yaml = YAMLMapper.builder()
-                .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .build();
-        try (InputStream in = resource.getInputStream()) {
-            return yaml.readValue(in, ExperimentSettings.class);
+        List<PropertySource<?>> sources;
+        try {
+            sources = new YamlPropertySourceLoader().load("experiments.yml", resource);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read experiment settings " + resource, e);
         }
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources.stream().map(ExperimentSettings::verbatimKeys)
+                .toList()));
+        try {
+            return binder.bindOrCreate(ConfigurationPropertyName.EMPTY, Bindable.of(ExperimentSettings.class),
+                    new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
+                            new SpringValidatorAdapter(Validators.FACTORY.getValidator())));
+        } catch (BindException e) {
+            throw new IllegalStateException("experiments.yml: " + problems(e), e);
+        }
+    }
+
+    /**
+     * The binder drops every character but a-z, 0-9 and '-' from a map key unless it is in brackets: put experiment
+     * keys ({@code experiments.<key>}) and arm names ({@code ….weights.<arm>}) in brackets, keeping each value's origin.
+     */
+    private static PropertySource<?> verbatimKeys(PropertySource<?> source) {
+        if (!(source instanceof MapPropertySource map)) {
+            return source;
+        }
+        Map<String, Object> renamed = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> property : map.getSource().entrySet()) {
+            String name = property.getKey();
+            String[] parts = name.split("\\.", -1);
+            if (parts.length > 2 && parts[0].equals("experiments")) {
+                parts[1] = "[" + parts[1] + "]";
+            }
+            for (int i = 1; i + 1 < parts.length; i++) {
+                if (parts[i].equals("weights") && (i == 1 || i == 2)) {
+                    parts[i + 1] = "[" + parts[i + 1] + "]";
+                }
+            }
+            renamed.put(String.join(".", parts).replace(".[", "["), property.getValue()); // an OriginTrackedValue
+        }
+        return new OriginTrackedMapPropertySource(source.getName(), renamed);
+    }
+
+    /** One phrase per bad key: "key must … (value v, origin)". */
+    private static String problems(BindException e) {
+        List<String> problems = new ArrayList<>();
+        if (e.getCause() instanceof BindValidationException invalid) {
+            ConfigurationPropertyName base = invalid.getValidationErrors().getName();
+            for (ObjectError error : invalid.getValidationErrors()) {
+                if (error instanceof FieldError field) {
+                    String key = (base.isEmpty() ? "" : base + ".") + dashed(field.getField());
+                    problems.add(key + " " + error.getDefaultMessage() + " (value " + field.getRejectedValue()
+                            + (Origin.from(error) != null ? ", " + Origin.from(error) : "") + ")");
+                } else {
+                    problems.add(error.getDefaultMessage());
+                }
+            }
+        } else if (e.getCause() instanceof UnboundConfigurationPropertiesException unknown) {
+            problems.add("unknown setting " + unknown.getUnboundProperties().stream()
+                    .map(p -> p.getName() + " (" + p.getOrigin() + ")").collect(Collectors.joining(", ")));
+        } else if (e.getProperty() != null) {
+            problems.add(e.getProperty().getName() + " must be of type " + e.getTarget().getType().toClass().getSimpleName()
+                    + " (value " + e.getProperty().getValue() + ", " + e.getProperty().getOrigin() + ")");
+        } else {
+            problems.add(e.getName() + ": " + e.getMessage());
+        }
+        return String.join("; ", problems);
+    }
+
+    /** A Bean Validation path such as {@code experiments[x].cuped.windowDays} in the file's kebab-case. */
+    private static String dashed(String path) {
+        return java.util.Arrays.stream(path.split("\\.")).map(DataObjectPropertyName::toDashedForm)
+                .collect(Collectors.joining("."));
     }
 }

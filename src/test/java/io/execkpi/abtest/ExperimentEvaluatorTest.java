@@ -407,34 +407,6 @@ class ExperimentEvaluatorTest {
                 assertThat(r.guardrailViolated()).isFalse());
     }
 
-    @Test
-    void settingsRejectWhatAbMetricsCannotServe() {
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> new ExperimentSettings(null, Map.of("x", new ExperimentSettings.Settings(null, null,
-                        null, null, null, null, null, null, null, new ExperimentSettings.Capping(true, 0.95, false)))))
-                .withMessageContaining("capping percentile must be 0.99");
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> new ExperimentSettings(null, Map.of("x", new ExperimentSettings.Settings(null, null,
-                        null, null, null, null, null, null, null, new ExperimentSettings.Capping(true, null, true)))))
-                .withMessageContaining("ignore-zeros is not supported");
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> settings("x", new ExperimentSettings.Cuped(true, 7), null, null, null))
-                .withMessageContaining("window-days must be 14");
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> settings("x", null, "bonferroni", null, null))
-                .withMessageContaining("correction must be holm, bh or none");
-        org.assertj.core.api.Assertions.assertThatIllegalStateException()
-                .isThrownBy(() -> settings("x", null, null, null, List.of("revenue_per_order")))
-                .withMessageContaining("unknown guardrail 'revenue_per_order'");
-        ExperimentSettings shipped = ExperimentSettings.load(
-                new org.springframework.core.io.FileSystemResource("jobs/experiments.yml"));
-        assertThat(shipped.forExperiment("any").cupedOn()).isTrue();
-        assertThat(shipped.forExperiment("any").effectOptions(io.execkpi.abtest.stats.Difference.RELATIVE)
-                .correction()).isEqualTo(io.execkpi.abtest.stats.Correction.HOLM);
-        assertThat(shipped.forExperiment("any").guardrailList()).containsExactly("aov");
-        assertThat(shipped.forExperiment("any").cappingOn()).isTrue();
-    }
-
     private static AbResult find(List<AbResult> rows, String variant, String metric) {
         return rows.stream().filter(r -> r.variant().equals(variant) && r.metric().equals(metric)).findFirst()
                 .orElseThrow();
