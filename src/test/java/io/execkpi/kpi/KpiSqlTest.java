@@ -48,11 +48,12 @@ class KpiSqlTest {
         FixtureTables t = new FixtureTables();
         // users: u1 and u2 sign up in the week of Monday 2025-01-06, u3 in the week of Monday 2025-01-13; u4 on
         // Sunday night 2025-01-12, still in the week of Monday 2025-01-06
-        t.rows("users", "id, gender, traffic_source, created_at",
-                row(1, "F", "Search", ts("2025-01-06 10:00:00")),
-                row(2, "M", "Email", ts("2025-01-06 08:00:00")),
-                row(3, "F", "Organic", ts("2025-01-13 12:00:00")),
-                row(4, "M", "Facebook", ts("2025-01-12 23:30:00")));
+        // countries and browsers (of the sessions below) only for ab_segments
+        t.rows("users", "id, gender, traffic_source, country, created_at",
+                row(1, "F", "Search", "Brasil", ts("2025-01-06 10:00:00")),
+                row(2, "M", "Email", "Brasil", ts("2025-01-06 08:00:00")),
+                row(3, "F", "Organic", "China", ts("2025-01-13 12:00:00")),
+                row(4, "M", "Facebook", null, ts("2025-01-12 23:30:00")));
         t.rows("orders", "order_id, user_id, status, created_at, num_of_item",
                 row(1, 1, "Complete", ts("2025-01-06 11:00:00"), 2),
                 row(2, 2, "Complete", ts("2025-01-06 23:59:59"), 1),
@@ -108,12 +109,16 @@ class KpiSqlTest {
                 // u2 again on Sunday 2025-01-19 23:00: still its week 1 (a Sunday-based week count would say 2)
                 {2, "s11", "2025-01-19 23:00:00", "home"},
         };
+        // browsers: u2's first session s4 on Safari; u1's first s1 on Chrome, its later s5 on Firefox; u3's first s8 on
+        // Firefox; every other session on Chrome
+        Map<String, String> browsers = Map.of("s4", "Safari", "s5", "Firefox", "s8", "Firefox");
         Object[][] eventRows = new Object[events.length][];
         for (int i = 0; i < events.length; i++) {
             Object[] e = events[i];
-            eventRows[i] = row(i + 1, e[0], i + 1, e[1], ts((String) e[2]), e[3]);
+            eventRows[i] = row(i + 1, e[0], i + 1, e[1], ts((String) e[2]), e[3],
+                    browsers.getOrDefault((String) e[1], "Chrome"));
         }
-        t.rows("events", "id, user_id, sequence_number, session_id, created_at, event_type", eventRows);
+        t.rows("events", "id, user_id, sequence_number, session_id, created_at, event_type, browser", eventRows);
         t.rows("experiments", "experiment_id, name, start_date",
                 row("exp1", "Experiment 1", d("2025-01-01")), row("exp2", "Experiment 2", d("2025-01-07")));
         // exp2's arms get no user before 01-09 (empty arms on 01-07 and 01-08)
@@ -151,7 +156,7 @@ class KpiSqlTest {
     List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
         KpiDefinition.Grain grain = switch (kpi) {
             case "retention_weekly" -> KpiDefinition.Grain.WEEKLY_COHORT;
-            case "ab_metrics" -> KpiDefinition.Grain.SNAPSHOT;
+            case "ab_metrics", "ab_segments" -> KpiDefinition.Grain.SNAPSHOT;
             default -> KpiDefinition.Grain.DAILY;
         };
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -448,6 +453,119 @@ class KpiSqlTest {
                 + " " + ((Number) r.get("cancel_return_users")).longValue()
                 + " pre-conv " + ((Number) r.get("pre_converters")).longValue()
                 + " " + ((Number) r.get("pre_post_converters")).longValue();
+    }
+
+    @Test
+    void abSegmentsSplitAbMetricsByTrafficSourceCountryAndFirstBrowser() {
+        // per user, completed revenue from the assignment on (see abMetricsAccumulateRevenuePerUser…): exp1 u1
+        // (control, Search, Brasil, first session s1 on Chrome) 25.50 + 40.00 + 12.00 = 77.50 by 01-20; u2 (treatment,
+        // Email, Brasil, Safari) 8.00 + 30.00 = 38.00; u3 (treatment from 01-13, Organic, China, Firefox: its first
+        // session s8) 40.00. exp2: u1 in a (Search) nothing by 01-20 (order 11 is on 01-21); u2 in b (Email) 30.00
+        List<Map<String, Object>> jan20 = run("ab_segments", d("2025-01-20"), d("2025-01-20"));
+        assertThat(jan20).extracting(KpiSqlTest::segmentRow).containsExactly(
+                "2025-01-20 exp1 browser Chrome control true w1.0 1 1 77.5 6006.25",
+                "2025-01-20 exp1 browser Chrome treatment false w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 browser Firefox control true w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 browser Firefox treatment false w1.0 1 1 40.0 1600.0",
+                "2025-01-20 exp1 browser Safari control true w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 browser Safari treatment false w1.0 1 1 38.0 1444.0",
+                "2025-01-20 exp1 country Brasil control true w1.0 1 1 77.5 6006.25",
+                "2025-01-20 exp1 country Brasil treatment false w1.0 1 1 38.0 1444.0",
+                "2025-01-20 exp1 country China control true w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 country China treatment false w1.0 1 1 40.0 1600.0",
+                "2025-01-20 exp1 traffic_source Email control true w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 traffic_source Email treatment false w1.0 1 1 38.0 1444.0",
+                "2025-01-20 exp1 traffic_source Organic control true w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp1 traffic_source Organic treatment false w1.0 1 1 40.0 1600.0",
+                "2025-01-20 exp1 traffic_source Search control true w1.0 1 1 77.5 6006.25",
+                "2025-01-20 exp1 traffic_source Search treatment false w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp2 browser Chrome a true w2.0 1 0 0.0 0.0",
+                "2025-01-20 exp2 browser Chrome b false w1.0 0 0 0.0 0.0",
+                "2025-01-20 exp2 browser Safari a true w2.0 0 0 0.0 0.0",
+                "2025-01-20 exp2 browser Safari b false w1.0 1 1 30.0 900.0",
+                "2025-01-20 exp2 country Brasil a true w2.0 1 0 0.0 0.0",
+                "2025-01-20 exp2 country Brasil b false w1.0 1 1 30.0 900.0",
+                "2025-01-20 exp2 traffic_source Email a true w2.0 0 0 0.0 0.0",
+                "2025-01-20 exp2 traffic_source Email b false w1.0 1 1 30.0 900.0",
+                "2025-01-20 exp2 traffic_source Search a true w2.0 1 0 0.0 0.0",
+                "2025-01-20 exp2 traffic_source Search b false w1.0 0 0 0.0 0.0");
+        // 01-08, computed in a run up to 01-20 and alone (the same rows: each date is computed from its own data):
+        // u1 77.50 (6006.25), u2 8.00 (64); u3 (Organic, China, Firefox) not yet assigned, so those values have no
+        // row; exp2 has no user yet (its arms are empty), so no row either
+        List<String> jan8 = List.of(
+                "2025-01-08 exp1 browser Chrome control true w1.0 1 1 77.5 6006.25",
+                "2025-01-08 exp1 browser Chrome treatment false w1.0 0 0 0.0 0.0",
+                "2025-01-08 exp1 browser Safari control true w1.0 0 0 0.0 0.0",
+                "2025-01-08 exp1 browser Safari treatment false w1.0 1 1 8.0 64.0",
+                "2025-01-08 exp1 country Brasil control true w1.0 1 1 77.5 6006.25",
+                "2025-01-08 exp1 country Brasil treatment false w1.0 1 1 8.0 64.0",
+                "2025-01-08 exp1 traffic_source Email control true w1.0 0 0 0.0 0.0",
+                "2025-01-08 exp1 traffic_source Email treatment false w1.0 1 1 8.0 64.0",
+                "2025-01-08 exp1 traffic_source Search control true w1.0 1 1 77.5 6006.25",
+                "2025-01-08 exp1 traffic_source Search treatment false w1.0 0 0 0.0 0.0");
+        assertThat(run("ab_segments", d("2025-01-08"), d("2025-01-08"))).extracting(KpiSqlTest::segmentRow)
+                .containsExactlyElementsOf(jan8);
+        assertThat(run("ab_segments", d("2025-01-08"), d("2025-01-20"))).extracting(KpiSqlTest::segmentRow)
+                .filteredOn(r -> r.startsWith("2025-01-08")).containsExactlyElementsOf(jan8);
+    }
+
+    @Test
+    void abSegmentsKeepTheTwentyCountriesWithTheMostUsersOfEachDateAndSumTheRestIntoOther() throws Exception {
+        // users 1-3 in Z1; users 4..24 one each in C01..C21; user 25 joins C21 on 01-03. Odd users in control c, even
+        // in treatment t, all assigned on 01-02 10:00 but user 25 (01-03 09:00). Only user 23 (C20, control) buys:
+        // 10.00 on 01-03.
+        FixtureTables t = new FixtureTables();
+        Object[][] users = new Object[25][];
+        Object[][] assignments = new Object[25][];
+        for (int id = 1; id <= 25; id++) {
+            String country = id <= 3 ? "Z1" : id == 25 ? "C21" : String.format("C%02d", id - 3);
+            users[id - 1] = row(id, "Search", country, ts("2025-01-01 10:00:00"));
+            assignments[id - 1] = row(id, "e", id % 2 == 1 ? "c" : "t",
+                    ts(id == 25 ? "2025-01-03 09:00:00" : "2025-01-02 10:00:00"));
+        }
+        t.rows("users", "id, traffic_source, country, created_at", users)
+                .rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                        row(1, 23, "Complete", ts("2025-01-03 12:00:00"), 1))
+                .rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                        row(1, 1, 23, 1, "Complete", ts("2025-01-03 12:00:00"), 10.00))
+                .rows("experiments", "experiment_id, name, start_date", row("e", "E", d("2025-01-01")))
+                .rows("experiment_variants", "experiment_id, variant, weight, is_control",
+                        row("e", "c", 1.0, true), row("e", "t", 1.0, false))
+                .rows("assignments", "user_id, experiment_id, variant, assigned_at", assignments);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouseOf(t).query("ab_segments", Map.of("from", d("2025-01-02"), "to", d("2025-01-03")), rows::add);
+        List<String> country = rows.stream().filter(r -> "country".equals(r.get("segment")))
+                .map(KpiSqlTest::segmentRow).toList();
+        // 01-02: Z1 (3 users) then C01..C19 by name (1 each) are the top 20; C20 (user 23, c) and C21 (user 24, t)
+        // are 'other'
+        assertThat(country).filteredOn(r -> r.startsWith("2025-01-02")).hasSize(2 * 21).contains(
+                "2025-01-02 e country Z1 c true w1.0 2 0 0.0 0.0",
+                "2025-01-02 e country Z1 t false w1.0 1 0 0.0 0.0",
+                "2025-01-02 e country C19 t false w1.0 1 0 0.0 0.0",
+                "2025-01-02 e country other c true w1.0 1 0 0.0 0.0",
+                "2025-01-02 e country other t false w1.0 1 0 0.0 0.0")
+                .noneMatch(r -> r.contains(" C20 ") || r.contains(" C21 "));
+        // 01-03: C21 has 2 users (24 in t, 25 in c) and moves up; the top 20 is Z1, C21, C01..C18; 'other' holds C19
+        // (user 22, t) and C20 (user 23, c, who bought 10.00: Σ 10, Σ² 100); C18 is user 21, in c
+        assertThat(country).filteredOn(r -> r.startsWith("2025-01-03")).hasSize(2 * 21).contains(
+                "2025-01-03 e country C21 c true w1.0 1 0 0.0 0.0",
+                "2025-01-03 e country C21 t false w1.0 1 0 0.0 0.0",
+                "2025-01-03 e country C18 c true w1.0 1 0 0.0 0.0",
+                "2025-01-03 e country other c true w1.0 1 1 10.0 100.0",
+                "2025-01-03 e country other t false w1.0 1 0 0.0 0.0")
+                .noneMatch(r -> r.contains(" C19 ") || r.contains(" C20 "));
+        // no event at all: every user's browser is '(unknown)'; 13 odd users of 01-02 plus user 25 in c
+        assertThat(rows).extracting(KpiSqlTest::segmentRow).contains(
+                "2025-01-03 e browser (unknown) c true w1.0 13 1 10.0 100.0",
+                "2025-01-03 e browser (unknown) t false w1.0 12 0 0.0 0.0");
+    }
+
+    static String segmentRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("segment") + " "
+                + r.get("segment_value") + " " + r.get("variant") + " " + r.get("is_control")
+                + " w" + ((Number) r.get("weight")).doubleValue()
+                + " " + ((Number) r.get("users")).longValue() + " " + ((Number) r.get("converters")).longValue() + " "
+                + ((Number) r.get("revenue_sum")).doubleValue() + " " + ((Number) r.get("revenue_sum_squares")).doubleValue();
     }
 
     static String abRow(Map<String, Object> r) {
