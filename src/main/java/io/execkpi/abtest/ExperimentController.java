@@ -10,6 +10,9 @@ import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,9 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ExperimentController {
 
     private final AbResultsRepository results;
+    private final ExperimentSegments segments;
 
-    public ExperimentController(AbResultsRepository results) {
+    public ExperimentController(AbResultsRepository results, ExperimentSegments segments) {
         this.results = results;
+        this.segments = segments;
     }
 
     public record ExperimentSummary(String experiment, List<String> arms, String control, LocalDate latestEvaluationDate,
@@ -52,9 +57,58 @@ public class ExperimentController {
         return summaries;
     }
 
-    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. 404 for an unknown experiment or date.")
+    /**
+     * Results by segment.
+     *
+     * @param experiment experiment key
+     * @param date       as-of business date (UTC)
+     * @param segment    the user attribute
+     * @param note       that segment results are exploratory (no correction across segment values)
+     * @param segments   one entry per segment value, in name order
+     */
+    public record SegmentedEvaluation(String experiment, LocalDate date, String segment, String note,
+                                      List<ExperimentSegments.SegmentResult> segments) {
+    }
+
+    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. With segment=traffic_source|country|browser: the results per value of that user attribute instead (from the ab_segments KPI of the date; conversion and revenue per user without CUPED, capping or guardrails; exploratory: no correction across segment values). 404 for an unknown experiment or date, or no segment results for the date; 400 for an unknown segment.",
+            responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
+                    schema = @Schema(oneOf = {Evaluation.class, SegmentedEvaluation.class}))))
     @GetMapping("/{key}")
-    public Evaluation get(@PathVariable String key, @RequestParam(required = false) String date) {
+    public Object evaluation(@PathVariable String key, @RequestParam(required = false) String date,
+                             @RequestParam(required = false) String segment) {
+        return segment == null ? get(key, date) : bySegment(key, date, segment);
+    }
+
+    /**
+     * The results of one experiment by segment: the evaluation date's (latest by default) ab_segments sums evaluated
+     * per value of the attribute.
+     *
+     * @throws ApiException 400 naming {@code segment} for an attribute not in {@link ExperimentSegments#ATTRIBUTES},
+     *                      404 for an unknown experiment or date, or when ab_segments has no row for them
+     */
+    public SegmentedEvaluation bySegment(String key, String date, String segment) {
+        String attribute = segment.strip();
+        if (!ExperimentSegments.ATTRIBUTES.contains(attribute)) {
+            throw ApiException.badRequest("Query parameter 'segment' must be one of " + ExperimentSegments.ATTRIBUTES
+                    + ", got '" + segment + "'");
+        }
+        Evaluation evaluation = get(key, date);
+        List<ExperimentSegments.SegmentResult> values = segments.evaluate(key, evaluation.date(), attribute);
+        if (values.isEmpty()) {
+            throw ApiException.notFound("Experiment '" + key + "' has no segment results for " + evaluation.date()
+                    + " (kpiJob materializes them in the " + ExperimentSegments.KPI + " KPI)");
+        }
+        return new SegmentedEvaluation(key, evaluation.date(), attribute, ExperimentSegments.NOTE, values);
+    }
+
+    /**
+     * The stored evaluation of one experiment.
+     *
+     * @param key  experiment key
+     * @param date as-of date YYYY-MM-DD, or null for the latest evaluation
+     * @throws ApiException 404 for an unknown experiment or date, 400 for a malformed date
+     */
+    public Evaluation get(String key, String date) {
         LocalDate latest = results.latestDate(key).orElseThrow(() -> ApiException.notFound(
                 "Unknown experiment '" + key + "' (no evaluation stored; known: " + results.experimentIds() + ")"));
         LocalDate day = date == null ? latest : DateParams.parse("date", date);

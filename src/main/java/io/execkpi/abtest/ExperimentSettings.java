@@ -44,7 +44,6 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
@@ -52,9 +51,11 @@ import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
  * Any field left out of an override falls back to the defaults, then to the built-in values (alpha 0.05, SRM 0.001,
  * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping), then to the warehouse (control arm,
  * intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
- * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check.
+ * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check. The binder runs the
+ * Bean Validation constraints through {@link ValidationBindHandler}, as it does for a {@code @Validated}
+ * {@code @ConfigurationProperties} class; the record itself carries no {@code @Validated}: it is a bean, and that
+ * annotation would ask Spring for a method-validation proxy, which a record (final) cannot have.
  */
-@Validated
 public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Settings> experiments) {
 
     public static final String CONVERSION = "conversion";

@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpResponse;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import io.execkpi.support.AppTestBase;
+import io.execkpi.warehouse.WarehouseConfiguration;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,6 +21,9 @@ import tools.jackson.databind.JsonNode;
 
 /** The experiment endpoints and the ad-hoc test over real HTTP. */
 class AbApiTest extends AppTestBase {
+
+    @Autowired
+    WarehouseConfiguration.WarehouseConnection warehouse;
 
     @Test
     void adHocTestAnswersThePublishedValues() throws Exception {
@@ -243,5 +252,98 @@ class AbApiTest extends AppTestBase {
         assertThat(get("/api/experiments/nope").statusCode()).isEqualTo(404);
         assertThat(get("/api/experiments/homepage_aa?date=2001-01-01").statusCode()).isEqualTo(404);
         assertThat(get("/api/experiments/homepage_aa?date=01/02/2025").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * Results by traffic source: each segment value's arms against a direct count over the raw warehouse tables (one
+     * row per assigned user with their completed revenue from the assignment to the end of the date; not the running
+     * sums of ab_segments), and the absolute conversion lift as the difference of those raw rates.
+     */
+    @Test
+    void resultsBySegmentMatchTheRawTablesAndSayTheyAreExploratory() throws Exception {
+        HttpResponse<String> response = get("/api/experiments/pricing_three_arm?segment=traffic_source");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.get("segment").asString()).isEqualTo("traffic_source");
+        assertThat(body.get("date").asString()).isEqualTo(YESTERDAY.toString());
+        assertThat(body.get("note").asString()).contains("exploratory", "no correction is applied across segment values");
+        Map<String, long[]> raw = new HashMap<>();
+        Map<String, Double> revenue = new HashMap<>();
+        new JdbcTemplate(warehouse.dataSource()).query("""
+                SELECT COALESCE(u.traffic_source, '(unknown)') AS v, a.variant, a.user_id,
+                       (SELECT SUM(oi.sale_price) FROM orders o JOIN order_items oi ON oi.order_id = o.order_id
+                        WHERE o.user_id = a.user_id AND o.status = 'Complete' AND o.created_at >= a.assigned_at
+                          AND o.created_at < CAST(? AS TIMESTAMP)) AS y
+                FROM assignments a LEFT JOIN users u ON u.id = a.user_id
+                WHERE a.experiment_id = 'pricing_three_arm' AND a.assigned_at < CAST(? AS TIMESTAMP)
+                """, rs -> {
+            String key = rs.getString("v") + "/" + rs.getString("variant");
+            long[] counts = raw.computeIfAbsent(key, k -> new long[2]);
+            counts[0]++;
+            double y = rs.getDouble("y");
+            if (!rs.wasNull()) {
+                counts[1]++;
+                revenue.merge(key, y, Double::sum);
+            }
+        }, YESTERDAY.plusDays(1) + " 00:00:00", YESTERDAY.plusDays(1) + " 00:00:00");
+        assertThat(raw).isNotEmpty();
+        int arms = 0;
+        int lifts = 0;
+        for (JsonNode segment : body.get("segments")) {
+            String value = segment.get("value").asString();
+            long segmentUsers = 0;
+            JsonNode conversion = segment.get("metrics").get("conversion");
+            double controlRate = Double.NaN;
+            long treatmentUsers = 0;
+            for (JsonNode arm : conversion) {
+                long[] counts = raw.getOrDefault(value + "/" + arm.get("variant").asString(), new long[2]);
+                assertThat(arm.get("users").asLong()).as(value + " " + arm).isEqualTo(counts[0]);
+                assertThat(arm.get("conversions").asLong()).as(value + " " + arm).isEqualTo(counts[1]);
+                segmentUsers += counts[0];
+                arms++;
+                if (arm.get("isControl").asBoolean()) {
+                    controlRate = (double) counts[1] / counts[0];
+                } else {
+                    treatmentUsers += counts[0];
+                }
+            }
+            for (JsonNode arm : conversion) {
+                long[] counts = raw.getOrDefault(value + "/" + arm.get("variant").asString(), new long[2]);
+                if (!arm.get("isControl").asBoolean() && counts[0] > 0 && arm.get("absLift").isNumber()) {
+                    assertThat(arm.get("absLift").asDouble()).as(value + " " + arm)
+                            .isCloseTo((double) counts[1] / counts[0] - controlRate, within(1e-12));
+                    lifts++;
+                }
+            }
+            // a value whose control or every treatment arm has no user is not compared: conversion rows only, with a note
+            boolean comparable = controlRate >= 0 && treatmentUsers > 0;
+            if (!comparable) {
+                assertThat(conversion.get(0).get("note").asString()).as(value).startsWith("not evaluated");
+            }
+            assertThat(segment.get("metrics").has("revenue_per_user")).as(value + " " + segment).isEqualTo(comparable);
+            for (JsonNode arm : segment.get("metrics").path("revenue_per_user")) {
+                String key = value + "/" + arm.get("variant").asString();
+                long users = raw.getOrDefault(key, new long[2])[0];
+                if (users > 0) {
+                    assertThat(arm.get("meanValue").asDouble()).as(key)
+                            .isCloseTo(revenue.getOrDefault(key, 0.0) / users, within(1e-6));
+                }
+            }
+            assertThat(segment.get("users").asLong()).isEqualTo(segmentUsers);
+        }
+        // every (value, arm) with an assigned user is answered, and lifts were compared
+        assertThat(arms).isGreaterThanOrEqualTo(raw.size());
+        assertThat(lifts).isPositive();
+    }
+
+    @Test
+    void anUnknownSegmentIsA400NamingTheParameter() throws Exception {
+        HttpResponse<String> response = get("/api/experiments/pricing_three_arm?segment=device");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(json.readTree(response.body()).get("detail").asString()).contains("'segment'", "traffic_source");
+        // countries: at most the top 20 and 'other'
+        JsonNode countries = json.readTree(get("/api/experiments/pricing_three_arm?segment=country").body());
+        assertThat(countries.get("segments").size()).isBetween(1, 21);
     }
 }

@@ -1,0 +1,105 @@
+package io.execkpi.abtest;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiResultsRepository;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Experiment results by segment: the {@code ab_segments} KPI (materialized per as-of date by kpiJob, see
+ * {@code sql/<dialect>/ab_segments.sql}) evaluated per segment value with the experiment's settings from
+ * {@code jobs/experiments.yml}, except what ab_segments does not materialize: no CUPED, no capping, no guardrails.
+ * Within a segment value the experiment's correction runs over its (metric, treatment arm) pairs as in abJob; across
+ * segment values there is none: segment results are exploratory.
+ */
+@Component
+public class ExperimentSegments {
+
+    /** The name of the KPI holding the segmented sums. */
+    public static final String KPI = "ab_segments";
+    /** The user attributes ab_segments splits by. */
+    public static final List<String> ATTRIBUTES = List.of("traffic_source", "country", "browser");
+    /** The note every segmented answer carries. */
+    public static final String NOTE = "Segment results are exploratory: each segment value is evaluated on its own "
+            + "(conversion and revenue per user, without CUPED, capping or guardrails) and no correction is applied "
+            + "across segment values, so with many values some will look significant by chance.";
+
+    private final KpiCatalog catalog;
+    private final KpiResultsRepository kpiResults;
+    private final ExperimentSettings settings;
+
+    public ExperimentSegments(KpiCatalog catalog, KpiResultsRepository kpiResults, ExperimentSettings settings) {
+        this.catalog = catalog;
+        this.kpiResults = kpiResults;
+        this.settings = settings;
+    }
+
+    /**
+     * One segment value's evaluation.
+     *
+     * @param value   the segment value ({@code other}: countries outside the top 20 of the date; {@code (unknown)})
+     * @param users   users of the value assigned by the end of the date, all arms
+     * @param metrics per metric (conversion, revenue_per_user), one row per arm, as stored by abJob
+     */
+    public record SegmentResult(String value, long users, Map<String, List<AbResult>> metrics) {
+    }
+
+    /**
+     * The evaluation of every value of one attribute as of one date.
+     *
+     * @param experiment experiment key
+     * @param date       as-of business date (UTC)
+     * @param attribute  one of {@link #ATTRIBUTES}
+     * @return the values in name order, empty when ab_segments has no row for the experiment on that date (or is
+     *         not in the catalog)
+     * @throws IllegalArgumentException for an attribute not in {@link #ATTRIBUTES}
+     */
+    public List<SegmentResult> evaluate(String experiment, LocalDate date, String attribute) {
+        if (!ATTRIBUTES.contains(attribute)) {
+            throw new IllegalArgumentException("unknown segment attribute " + attribute);
+        }
+        var kpi = catalog.find(KPI);
+        if (kpi.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<ExperimentEvaluator.ArmMetrics>> byValue = new TreeMap<>();
+        for (Map<String, Object> r : kpiResults.read(kpi.get(), date, date)) {
+            if (experiment.equals(r.get("experiment_id")) && attribute.equals(r.get("segment"))) {
+                byValue.computeIfAbsent((String) r.get("segment_value"), v -> new ArrayList<>())
+                        .add(new ExperimentEvaluator.ArmMetrics(experiment, (String) r.get("variant"),
+                                Boolean.TRUE.equals(r.get("is_control")), ((Number) r.get("weight")).doubleValue(),
+                                ((Number) r.get("users")).longValue(), ((Number) r.get("converters")).longValue(),
+                                ((Number) r.get("revenue_sum")).doubleValue(),
+                                ((Number) r.get("revenue_sum_squares")).doubleValue(),
+                                null, null, null, null, null, null, null, null));
+            }
+        }
+        ExperimentSettings.Settings s = unsegmentedOptionsOff(settings.forExperiment(experiment));
+        List<SegmentResult> results = new ArrayList<>();
+        byValue.forEach((value, arms) -> {
+            arms.sort(java.util.Comparator.comparing(ExperimentEvaluator.ArmMetrics::variant));
+            Map<String, List<AbResult>> byMetric = new LinkedHashMap<>();
+            for (AbResult row : ExperimentEvaluator.evaluateExperiment(experiment, arms, s)) {
+                byMetric.computeIfAbsent(row.metric(), m -> new ArrayList<>()).add(row);
+            }
+            results.add(new SegmentResult(value, arms.stream().mapToLong(ExperimentEvaluator.ArmMetrics::users).sum(),
+                    byMetric));
+        });
+        return results;
+    }
+
+    /** The experiment's settings without what ab_segments does not materialize (CUPED, capping, guardrails). */
+    private static ExperimentSettings.Settings unsegmentedOptionsOff(ExperimentSettings.Settings s) {
+        return new ExperimentSettings.Settings(s.alpha(), s.srmThreshold(), s.primaryMetric(), s.control(), s.weights(),
+                new ExperimentSettings.Cuped(false, ExperimentSettings.MATERIALIZED_CUPED_WINDOW_DAYS), s.correction(),
+                s.sequential(), List.of(), new ExperimentSettings.Capping(false,
+                        ExperimentSettings.MATERIALIZED_CAP_PERCENTILE, false));
+    }
+}
