@@ -70,7 +70,7 @@ class JobApiTest extends AppTestBase {
         assertThat(done.get("durationMs").asLong()).isNotNegative();
         JsonNode steps = done.get("steps");
         assertThat(steps.findValuesAsString("name")).containsExactly("kpi_revenue_daily", "kpi_funnel_daily",
-                "kpi_retention_weekly", "kpi_ab_metrics");
+                "kpi_retention_weekly", "kpi_ab_metrics", "kpi_ab_segments");
         for (JsonNode step : steps) {
             assertThat(step.get("status").asString()).isEqualTo("COMPLETED");
             assertThat(step.get("writeCount").asLong()).isPositive();
