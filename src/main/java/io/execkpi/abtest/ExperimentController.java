@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.abtest.stats.Correction;
+import io.execkpi.abtest.stats.InvalidExperimentInputException;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.DateParams;
 
@@ -70,35 +72,53 @@ public class ExperimentController {
                                       List<ExperimentSegments.SegmentResult> segments) {
     }
 
-    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. With segment=traffic_source|country|browser: the results per value of that user attribute instead (from the ab_segments KPI of the date; conversion and revenue per user without CUPED, capping or guardrails; exploratory: no correction across segment values). 404 for an unknown experiment or date, or no segment results for the date; 400 for an unknown segment.",
+    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. With segment=traffic_source|country|browser: the results per value of that user attribute instead (from the ab_segments KPI of the date; conversion and revenue per user without CUPED, capping or guardrails; exploratory: no correction across segment values unless correction=holm|bh asks for one). 404 for an unknown experiment or date, or no segment results for the date; 400 for an unknown segment.",
             responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
                     schema = @Schema(oneOf = {Evaluation.class, SegmentedEvaluation.class}))))
     @GetMapping("/{key}")
     public Object evaluation(@PathVariable String key, @RequestParam(required = false) String date,
-                             @RequestParam(required = false) String segment) {
-        return segment == null ? get(key, date) : bySegment(key, date, segment);
+                             @RequestParam(required = false) String segment,
+                             @RequestParam(required = false) String correction) {
+        if (segment == null) {
+            if (correction != null) {
+                throw ApiException.badRequest("Query parameter 'correction' applies across segments: it needs segment");
+            }
+            return get(key, date);
+        }
+        return bySegment(key, date, segment, correction);
     }
 
     /**
      * The results of one experiment by segment: the evaluation date's (latest by default) ab_segments sums evaluated
      * per value of the attribute.
      *
-     * @throws ApiException 400 naming {@code segment} for an attribute not in {@link ExperimentSegments#ATTRIBUTES},
-     *                      404 for an unknown experiment or date, or when ab_segments has no row for them
+     * @param correction holm | bh | none (default none): correction across every segment value's treatment p-values
+     * @throws ApiException 400 naming {@code segment} for an attribute not in {@link ExperimentSegments#ATTRIBUTES} or
+     *                      {@code correction} for an unknown correction; 404 for an unknown experiment or date, or
+     *                      when ab_segments has no row for them
      */
-    public SegmentedEvaluation bySegment(String key, String date, String segment) {
+    public SegmentedEvaluation bySegment(String key, String date, String segment, String correction) {
         String attribute = segment.strip();
         if (!ExperimentSegments.ATTRIBUTES.contains(attribute)) {
             throw ApiException.badRequest("Query parameter 'segment' must be one of " + ExperimentSegments.ATTRIBUTES
                     + ", got '" + segment + "'");
         }
+        Correction across;
+        try {
+            across = correction == null ? Correction.NONE : Correction.parse(correction.strip(), "correction");
+        } catch (InvalidExperimentInputException e) {
+            throw ApiException.badRequest("Query parameter 'correction' must be holm, bh or none, got '" + correction
+                    + "'");
+        }
         Evaluation evaluation = get(key, date);
-        List<ExperimentSegments.SegmentResult> values = segments.evaluate(key, evaluation.date(), attribute);
+        List<ExperimentSegments.SegmentResult> values = segments.evaluate(key, evaluation.date(), attribute, across);
         if (values.isEmpty()) {
             throw ApiException.notFound("Experiment '" + key + "' has no segment results for " + evaluation.date()
                     + " (kpiJob materializes them in the " + ExperimentSegments.KPI + " KPI)");
         }
-        return new SegmentedEvaluation(key, evaluation.date(), attribute, ExperimentSegments.NOTE, values);
+        return new SegmentedEvaluation(key, evaluation.date(), attribute, across == Correction.NONE
+                ? ExperimentSegments.NOTE
+                : ExperimentSegments.CORRECTED_NOTE.formatted(across.name().toLowerCase(java.util.Locale.ROOT)), values);
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.execkpi.abtest.stats.Correction;
+import io.execkpi.abtest.stats.MultipleTesting;
 import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiResultsRepository;
 
@@ -26,10 +28,15 @@ public class ExperimentSegments {
     public static final String KPI = "ab_segments";
     /** The user attributes ab_segments splits by. */
     public static final List<String> ATTRIBUTES = List.of("traffic_source", "country", "browser");
-    /** The note every segmented answer carries. */
+    /** The note of a segmented answer without a correction across segments. */
     public static final String NOTE = "Segment results are exploratory: each segment value is evaluated on its own "
             + "(conversion and revenue per user, without CUPED, capping or guardrails) and no correction is applied "
-            + "across segment values, so with many values some will look significant by chance.";
+            + "across segment values, so with many values some will look significant by chance (ask for one with "
+            + "correction=holm or correction=bh).";
+    /** The note of a segmented answer with a correction across segments. */
+    public static final String CORRECTED_NOTE = "Segment results are exploratory: each segment value is evaluated on "
+            + "its own (conversion and revenue per user, without CUPED, capping or guardrails); "
+            + "acrossSegmentsAdjustedPValues corrects every treatment p-value of every segment value together (%s).";
 
     private final KpiCatalog catalog;
     private final KpiResultsRepository kpiResults;
@@ -44,11 +51,17 @@ public class ExperimentSegments {
     /**
      * One segment value's evaluation.
      *
-     * @param value   the segment value ({@code other}: countries outside the top 20 of the date; {@code (unknown)})
-     * @param users   users of the value assigned by the end of the date, all arms
-     * @param metrics per metric (conversion, revenue_per_user), one row per arm, as stored by abJob
+     * @param value                         the segment value ({@code other}: countries outside the top 20 of the
+     *                                      date; {@code (unknown)}: not set)
+     * @param users                         users of the value assigned by the end of the date, all arms
+     * @param metrics                       per metric (conversion, revenue_per_user), one row per arm, as stored by
+     *                                      abJob ({@code adjustedPValue}: corrected within the segment value only)
+     * @param acrossSegmentsAdjustedPValues with a correction asked across segments: per metric and treatment arm,
+     *                                      the row's {@code pValue} corrected over every (segment value, metric,
+     *                                      treatment arm) p-value of the answer; else null
      */
-    public record SegmentResult(String value, long users, Map<String, List<AbResult>> metrics) {
+    public record SegmentResult(String value, long users, Map<String, List<AbResult>> metrics,
+                                Map<String, Map<String, Double>> acrossSegmentsAdjustedPValues) {
     }
 
     /**
@@ -57,11 +70,13 @@ public class ExperimentSegments {
      * @param experiment experiment key
      * @param date       as-of business date (UTC)
      * @param attribute  one of {@link #ATTRIBUTES}
+     * @param across     correction over every (segment value, metric, treatment arm) p-value, or
+     *                   {@link Correction#NONE} (then {@code acrossSegmentsAdjustedPValues} is null)
      * @return the values in name order, empty when ab_segments has no row for the experiment on that date (or is
      *         not in the catalog)
      * @throws IllegalArgumentException for an attribute not in {@link #ATTRIBUTES}
      */
-    public List<SegmentResult> evaluate(String experiment, LocalDate date, String attribute) {
+    public List<SegmentResult> evaluate(String experiment, LocalDate date, String attribute, Correction across) {
         if (!ATTRIBUTES.contains(attribute)) {
             throw new IllegalArgumentException("unknown segment attribute " + attribute);
         }
@@ -90,9 +105,28 @@ public class ExperimentSegments {
                 byMetric.computeIfAbsent(row.metric(), m -> new ArrayList<>()).add(row);
             }
             results.add(new SegmentResult(value, arms.stream().mapToLong(ExperimentEvaluator.ArmMetrics::users).sum(),
-                    byMetric));
+                    byMetric, null));
         });
-        return results;
+        return across == Correction.NONE ? results : correctedAcross(results, across);
+    }
+
+    /** The results with every treatment row's p-value corrected over all of them (GrowthBook's Holm or BH). */
+    private static List<SegmentResult> correctedAcross(List<SegmentResult> results, Correction correction) {
+        List<AbResult> tested = results.stream().flatMap(r -> r.metrics().values().stream().flatMap(List::stream))
+                .filter(row -> !row.isControl() && row.pValue() != null && !row.pValue().isNaN()).toList();
+        double[] adjusted = MultipleTesting.adjust(correction, tested.stream().mapToDouble(AbResult::pValue).toArray());
+        Map<AbResult, Double> byRow = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < adjusted.length; i++) {
+            byRow.put(tested.get(i), adjusted[i]);
+        }
+        List<SegmentResult> corrected = new ArrayList<>();
+        for (SegmentResult r : results) {
+            Map<String, Map<String, Double>> pValues = new LinkedHashMap<>();
+            r.metrics().forEach((metric, rows) -> rows.stream().filter(byRow::containsKey).forEach(row ->
+                    pValues.computeIfAbsent(metric, m -> new LinkedHashMap<>()).put(row.variant(), byRow.get(row))));
+            corrected.add(new SegmentResult(r.value(), r.users(), r.metrics(), pValues));
+        }
+        return corrected;
     }
 
     /** The experiment's settings without what ab_segments does not materialize (CUPED, capping, guardrails). */

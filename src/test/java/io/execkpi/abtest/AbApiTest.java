@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpResponse;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.execkpi.support.AppTestBase;
@@ -345,5 +347,45 @@ class AbApiTest extends AppTestBase {
         // countries: at most the top 20 and 'other'
         JsonNode countries = json.readTree(get("/api/experiments/pricing_three_arm?segment=country").body());
         assertThat(countries.get("segments").size()).isBetween(1, 21);
+    }
+
+    /**
+     * correction=holm: every treatment row's p-value of every segment value corrected together, checked against
+     * Holm's step-down computed here (sorted ascending, the j-th (1-based) of m times m - j + 1, running maximum,
+     * capped at 1).
+     */
+    @Test
+    void aCorrectionAcrossSegmentsIsAppliedOnlyWhenAsked() throws Exception {
+        JsonNode plain = json.readTree(get("/api/experiments/checkout_redesign?segment=browser").body());
+        for (JsonNode segment : plain.get("segments")) {
+            assertThat(segment.get("acrossSegmentsAdjustedPValues").isNull()).isTrue();
+        }
+        HttpResponse<String> response = get("/api/experiments/checkout_redesign?segment=browser&correction=holm");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.get("note").asString()).contains("exploratory", "holm");
+        List<double[]> pairs = new ArrayList<>(); // {raw p, adjusted p}
+        for (JsonNode segment : body.get("segments")) {
+            for (Map.Entry<String, JsonNode> metric : segment.get("metrics").properties()) {
+                for (JsonNode arm : metric.getValue()) {
+                    if (!arm.get("isControl").asBoolean() && arm.get("pValue").isNumber()) {
+                        pairs.add(new double[] {arm.get("pValue").asDouble(), segment.get("acrossSegmentsAdjustedPValues")
+                                .get(metric.getKey()).get(arm.get("variant").asString()).asDouble()});
+                    }
+                }
+            }
+        }
+        assertThat(pairs).hasSizeGreaterThan(2);
+        pairs.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+        int m = pairs.size();
+        double running = 0;
+        for (int j = 0; j < m; j++) {
+            running = Math.max(running, Math.min(1.0, (m - j) * pairs.get(j)[0]));
+            assertThat(pairs.get(j)[1]).as("rank " + j + " of " + m).isCloseTo(running, within(1e-12));
+        }
+        HttpResponse<String> bad = get("/api/experiments/checkout_redesign?segment=browser&correction=bonferroni");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(bad.body()).get("detail").asString()).contains("'correction'");
+        assertThat(get("/api/experiments/checkout_redesign?correction=holm").statusCode()).isEqualTo(400);
     }
 }
