@@ -108,8 +108,8 @@ public class JobLifecycle {
                 nights.add(execution);
                 if (execution.getStatus() != BatchStatus.COMPLETED) {
                     failed.add(date);
-                    log.warn("catch-up: nightlyJob for {} ended {} (execution {}); the nights after it still run",
-                            date, execution.getStatus(), execution.getId());
+                    log.warn("catch-up: nightlyJob for {} ended {} (execution {}){}", date, execution.getStatus(),
+                            execution.getId(), back > 0 ? "; the nights after it still run" : "");
                 }
             } catch (JobExecutionAlreadyRunningException e) {
                 log.info("catch-up: nightlyJob for {} is running in another process", date);

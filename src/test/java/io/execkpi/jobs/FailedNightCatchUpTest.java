@@ -81,4 +81,42 @@ class FailedNightCatchUpTest {
                     String.class)).contains("job-recovered/nightlyJob/" + again.get(0).getId());
         }
     }
+
+    /**
+     * At start-up, a KPI backfill that fails because yesterday's data has not arrived no longer skips the catch-up:
+     * the nights before yesterday run to completion, yesterday's fails on its stale source (and is retried later).
+     */
+    @Test
+    void aStartUpWhoseBackfillFailsOnYesterdaysMissingDataStillCatchesUpTheNightsBefore() throws Exception {
+        Path dir = TestData.newDataDir("catch-up-start");
+        LocalDate yesterday = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        String[] common = {"--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
+                "--execkpi.thelook.start=" + yesterday.minusDays(120), "--execkpi.thelook.scale=0.05",
+                "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
+                "--execkpi.schedule.stale-retry-for=0s", "--execkpi.bootstrap.backfill-days=10"};
+        try (ConfigurableApplicationContext load = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE).run(with(common, "--execkpi.bootstrap.enabled=false"))) {
+            load.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday.minusDays(1));
+        }
+        // the loader has not delivered yesterday yet: the start-up does not generate it
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE).run(with(common, "--execkpi.thelook.generate=false"))) {
+            JdbcTemplate store = app.getBean(JdbcTemplate.class);
+            List<String> nights = store.queryForList("SELECT p.PARAMETER_VALUE || ' ' || e.STATUS FROM"
+                    + " BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID"
+                    + " JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID"
+                    + " WHERE i.JOB_NAME = 'nightlyJob' AND p.PARAMETER_NAME = 'date' ORDER BY e.JOB_EXECUTION_ID",
+                    String.class);
+            assertThat(nights).containsExactly(yesterday.minusDays(2) + " COMPLETED",
+                    yesterday.minusDays(1) + " COMPLETED", yesterday + " FAILED");
+            assertThat(store.queryForObject("SELECT COUNT(*) FROM ab_results WHERE evaluation_date = ?",
+                    Integer.class, yesterday.minusDays(1))).isPositive();
+        }
+    }
+
+    private static String[] with(String[] args, String more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
+    }
 }
