@@ -7,18 +7,16 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -37,12 +35,8 @@ class ExperimentAlertsTest {
     @Test
     void srmEpisodesArmsWithoutTrafficAndStalledAssignments() throws Exception {
         Path dir = TestData.newDataDir("experiment-alerts");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run("--execkpi.data-dir=" + dir,
-                        "--execkpi.artifacts.dir=" + dir.resolve("artifacts"), "--execkpi.thelook.start=2025-01-01",
-                        "--execkpi.thelook.scale=0.05", "--execkpi.bootstrap.enabled=false",
-                        "--execkpi.schedule.nightly=-", "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/hook",
-                        "--execkpi.alerts.poll-interval=1h")) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, "2025-01-01", "0.05",
+                "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/hook", "--execkpi.alerts.poll-interval=1h")) {
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(D);
             JobRunner jobs = app.getBean(JobRunner.class);
             JdbcTemplate store = app.getBean(JdbcTemplate.class);

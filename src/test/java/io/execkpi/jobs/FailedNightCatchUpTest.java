@@ -6,17 +6,15 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.ExecKpiProperties;
 import io.execkpi.support.Poison;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,16 +32,11 @@ class FailedNightCatchUpTest {
     void aFailedNightIsSkippedAlertedAndRestartedByTheNextCatchUp() throws Exception {
         Path dir = TestData.newDataDir("catch-up");
         LocalDate yesterday = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run("--execkpi.data-dir=" + dir,
-                        "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
-                        "--execkpi.thelook.start=" + yesterday.minusDays(120), "--execkpi.thelook.scale=0.05",
-                        "--execkpi.bootstrap.enabled=false",
-                        // on, but never firing during the test: the test calls the catch-up itself
-                        "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
-                        // a webhook that is never called (the sender polls once an hour): the outbox is inspected
-                        "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/alerts",
-                        "--execkpi.alerts.poll-interval=1h")) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
+                // on, but never firing during the test: the test calls the catch-up itself
+                "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
+                // a webhook that is never called (the sender polls once an hour): the outbox is inspected
+                "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/alerts", "--execkpi.alerts.poll-interval=1h")) {
             assertThat(app.getBean(ExecKpiProperties.class).yesterday(java.time.Clock.systemUTC())).isEqualTo(yesterday);
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday);
             JdbcTemplate store = app.getBean(JdbcTemplate.class);
@@ -90,17 +83,14 @@ class FailedNightCatchUpTest {
     void aStartUpWhoseBackfillFailsOnYesterdaysMissingDataStillCatchesUpTheNightsBefore() throws Exception {
         Path dir = TestData.newDataDir("catch-up-start");
         LocalDate yesterday = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
-        String[] common = {"--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
-                "--execkpi.thelook.start=" + yesterday.minusDays(120), "--execkpi.thelook.scale=0.05",
-                "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
+        String[] common = {"--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
                 "--execkpi.schedule.stale-retry-for=0s", "--execkpi.bootstrap.backfill-days=10"};
-        try (ConfigurableApplicationContext load = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run(with(common, "--execkpi.bootstrap.enabled=false"))) {
+        try (ConfigurableApplicationContext load = TestApps.start(dir, yesterday.minusDays(120), "0.05", common)) {
             load.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday.minusDays(1));
         }
         // the loader has not delivered yesterday yet: the start-up does not generate it
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run(with(common, "--execkpi.thelook.generate=false"))) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
+                with(with(common, "--execkpi.thelook.generate=false"), "--execkpi.bootstrap.enabled=true"))) {
             JdbcTemplate store = app.getBean(JdbcTemplate.class);
             List<String> nights = store.queryForList("SELECT p.PARAMETER_VALUE || ' ' || e.STATUS FROM"
                     + " BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID"

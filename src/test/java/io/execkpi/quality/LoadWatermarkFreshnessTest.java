@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.ExitMessages;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 import io.execkpi.warehouse.WarehouseConfiguration;
@@ -18,8 +18,6 @@ import io.execkpi.warehouse.WarehouseConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -36,11 +34,7 @@ class LoadWatermarkFreshnessTest {
     @Test
     void aLoadedDayWithoutOrdersIsFreshAndADayPastTheWatermarkIsStale() throws Exception {
         Path dir = TestData.newDataDir("watermark");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run("--execkpi.data-dir=" + dir,
-                        "--execkpi.artifacts.dir=" + dir.resolve("artifacts"), "--execkpi.thelook.start=2025-01-01",
-                        "--execkpi.thelook.scale=0.02", "--execkpi.bootstrap.enabled=false",
-                        "--execkpi.schedule.nightly=-")) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, "2025-01-01", "0.02")) {
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(D);
             JdbcTemplate warehouse = new JdbcTemplate(
                     app.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource());

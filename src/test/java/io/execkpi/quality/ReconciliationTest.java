@@ -7,18 +7,16 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Map;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 import io.execkpi.warehouse.WarehouseConfiguration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,12 +36,8 @@ class ReconciliationTest {
     @Test
     void aMonthOfRevenueReconcilesWithTheWarehouseAndAChangedPriceIsCaught() throws Exception {
         Path dir = TestData.newDataDir("reconcile");
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run("--execkpi.data-dir=" + dir,
-                        "--execkpi.artifacts.dir=" + dir.resolve("artifacts"), "--execkpi.thelook.start=2025-01-01",
-                        "--execkpi.thelook.scale=0.05", "--execkpi.bootstrap.enabled=false",
-                        "--execkpi.schedule.nightly=-", "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/hook",
-                        "--execkpi.alerts.poll-interval=1h")) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, "2025-01-01", "0.05",
+                "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/hook", "--execkpi.alerts.poll-interval=1h")) {
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(D);
             JdbcTemplate warehouse = new JdbcTemplate(
                     app.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource());

@@ -9,10 +9,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
-import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.NightlyJobConfiguration;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,14 +36,10 @@ class StaleSourceRetryTest {
     void aStaleNightIsRetriedOnTheCadenceUntilItsDataArrives() throws Exception {
         Path dir = TestData.newDataDir("stale-retry");
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(ExecKpiApplication.class)
-                .web(WebApplicationType.NONE).run("--execkpi.data-dir=" + dir,
-                        "--execkpi.artifacts.dir=" + dir.resolve("artifacts"),
-                        "--execkpi.thelook.start=" + yesterday.minusDays(120), "--execkpi.thelook.scale=0.05",
-                        "--execkpi.bootstrap.enabled=false",
-                        // on, but never firing during the test: the test calls the scheduled method itself
-                        "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=1",
-                        "--execkpi.schedule.stale-retry-every=200ms", "--execkpi.schedule.stale-retry-for=1h")) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
+                // on, but never firing during the test: the test calls the scheduled method itself
+                "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=1",
+                "--execkpi.schedule.stale-retry-every=200ms", "--execkpi.schedule.stale-retry-for=1h")) {
             EmbeddedWarehouse warehouse = app.getBean(EmbeddedWarehouse.class);
             warehouse.ensureGeneratedThrough(yesterday.minusDays(1));
             JobRepository repository = app.getBean(JobRepository.class);
