@@ -126,6 +126,24 @@ public class JobLifecycle {
     }
 
     /**
+     * Nights within {@code catch-up-days} up to yesterday whose latest nightly run ended FAILED, STOPPED or ABANDONED
+     * (not completed since), oldest first: what a page or a probe can show while later nights have completed.
+     */
+    public List<LocalDate> failedNights() {
+        LocalDate yesterday = app.yesterday(clock);
+        List<LocalDate> failed = new ArrayList<>();
+        for (int back = schedule.catchUpDays() - 1; back >= 0; back--) {
+            LocalDate date = yesterday.minusDays(back);
+            JobExecution last = jobRepository.getLastJobExecution(NightlyJobConfiguration.JOB_NAME,
+                    new JobRequest(date, null, false).toJobParameters());
+            if (last != null && (last.getStatus() == BatchStatus.STOPPED || last.getStatus().isUnsuccessful())) {
+                failed.add(date);
+            }
+        }
+        return failed;
+    }
+
+    /**
      * The in-process nightly run, as {@link #catchUp()}: yesterday plus any night within {@code catch-up-days} that
      * is missing or failed. Several replicas may fire at once: the job repository admits one execution per
      * date, so the others find it running or completed and do nothing.

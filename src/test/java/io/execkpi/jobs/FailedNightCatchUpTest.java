@@ -59,6 +59,7 @@ class FailedNightCatchUpTest {
                     String.class, failedId)).isEqualTo("FAILED");
             assertThat(store.queryForList("SELECT dedup_key FROM alert_outbox WHERE event = 'job-failed'", String.class))
                     .contains("job-failed/nightlyJob/" + failedId);
+            assertThat(lifecycle.failedNights()).containsExactly(first);
 
             // the next catch-up, with the fault gone, restarts the failed night and leaves the others alone
             Poison.remove(store, "catch_up_poison", "kpi_revenue_daily");
@@ -68,6 +69,7 @@ class FailedNightCatchUpTest {
             assertThat(again.get(0).getId()).isNotEqualTo(failedId);
             assertThat(again.get(0).getJobInstanceId()).isEqualTo(nights.get(0).getJobInstanceId());
             assertThat(again.get(1).getId()).isEqualTo(nights.get(1).getId());
+            assertThat(lifecycle.failedNights()).isEmpty();
             assertThat(store.queryForObject("SELECT COUNT(*) FROM kpi_revenue_daily WHERE date = ?", Integer.class,
                     first.minusDays(2))).isEqualTo(1);
             assertThat(store.queryForList("SELECT dedup_key FROM alert_outbox WHERE event = 'job-recovered'",
