@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.execkpi.ExecKpiApplication;
+import io.execkpi.support.PostgresStoreForTests;
 import io.execkpi.support.TestData;
 
 import com.sun.net.httpserver.HttpServer;
@@ -58,8 +59,10 @@ class AlertDeliveryAfterKillTest {
                     "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
 
             List<String> childArgs = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), AlertOutboxChild.class.getName(), DATE.toString()));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            childArgs.addAll(PostgresStoreForTests.childJvmArguments(dir));
+            childArgs.addAll(List.of("-cp", System.getProperty("java.class.path"), AlertOutboxChild.class.getName(),
+                    DATE.toString()));
             childArgs.addAll(args);
             childArgs.add("--execkpi.alerts.poll-interval=1h");
             Process child = new ProcessBuilder(childArgs).redirectErrorStream(true).start();

@@ -56,6 +56,9 @@ class MlCrashRecoveryTest {
         registry.add("execkpi.schedule.nightly", () -> "-");
         registry.add("execkpi.thelook.start", () -> "2025-01-01");
         registry.add("execkpi.thelook.scale", () -> "0.1");
+        // with a shared store (the PostgreSQL run of the suite) only the staleness rule tells a dead execution from a
+        // live one: every running execution here is dead
+        registry.add("execkpi.schedule.stale-after", () -> "0s");
     }
 
     @Autowired

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
+import io.execkpi.support.PostgresStoreForTests;
 import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 
@@ -46,9 +47,12 @@ class MlPublishKillTest {
     void mlJobKilledRightAfterThePublishMoveCompletesOnRestart() throws Exception {
         Path dir = TestData.newDataDir("ml-kill");
         Path runs = dir.resolve("artifacts").resolve("ml").resolve("runs");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), MlJobChild.class.getName(), dir.toString(), D.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(PostgresStoreForTests.childJvmArguments(dir));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MlJobChild.class.getName(),
+                dir.toString(), D.toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> said = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -70,7 +74,8 @@ class MlPublishKillTest {
         assertThat(moved).as("the run folder was moved into place").hasSize(1);
         String killedRun = moved.get(0);
 
-        try (ConfigurableApplicationContext app = TestApps.start(dir, START, SCALE)) {
+        try (ConfigurableApplicationContext app = TestApps.start(dir, START, SCALE,
+                "--execkpi.schedule.stale-after=0s")) { // the dead child's execution, also in a shared store
             assertThat(app.getBean(JobLifecycle.class).recoverDeadExecutions()).isEqualTo(1);
             JobExecution restarted = app.getBean(JobRunner.class).run(MlJobConfiguration.JOB_NAME,
                     new JobRequest(D, null, false));
