@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
-import io.execkpi.jobs.JobLoggingListener;
+import io.execkpi.jobs.JobReportingListener;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
@@ -39,7 +39,7 @@ public class AbJobConfiguration {
 
     @Bean
     Job abJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
-              KpiResultsRepository kpiResults, AbResultsRepository abResults, ExperimentSettings settings, JobLoggingListener logging) {
+              KpiResultsRepository kpiResults, AbResultsRepository abResults, ExperimentSettings settings, JobReportingListener logging) {
         KpiDefinition abMetrics = catalog.find(AB_METRICS)
                 .orElseThrow(() -> new IllegalStateException("abJob needs the ab_metrics KPI in the catalog"));
         Step evaluate = new StepBuilder("evaluate_experiments", jobRepository).tasklet((contribution, chunk) -> {

@@ -1,4 +1,4 @@
-package io.execkpi.alerts;
+package io.execkpi.abtest;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import io.execkpi.abtest.AbResult;
-import io.execkpi.abtest.AbResultsRepository;
+import io.execkpi.alerts.Alert;
+import io.execkpi.alerts.AlertOutbox;
+import io.execkpi.alerts.AlertProperties;
 import io.execkpi.jobs.JobEndedEvent;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.kpi.KpiCatalog;
@@ -45,8 +46,6 @@ import org.springframework.stereotype.Component;
 public class ExperimentAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(ExperimentAlerts.class);
-    static final String AB_JOB = "abJob";
-    static final String AB_METRICS = "ab_metrics";
     /** How far back the assignment history is read to find the last date with a new user. */
     static final int HISTORY_DAYS = 90;
 
@@ -70,7 +69,7 @@ public class ExperimentAlerts {
     /** Checks the evaluated date of a completed abJob execution (nothing without webhooks). */
     @EventListener
     public void jobEnded(JobEndedEvent event) {
-        if (!event.jobName().equals(AB_JOB) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
+        if (!event.jobName().equals(AbJobConfiguration.JOB_NAME) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
             return;
         }
         try {
@@ -96,7 +95,7 @@ public class ExperimentAlerts {
         for (String experiment : abResults.experimentIds()) {
             srm(experiment, date, executionId, now).ifPresent(alerts::add);
         }
-        KpiDefinition metrics = catalog.find(AB_METRICS).orElse(null);
+        KpiDefinition metrics = catalog.find(AbJobConfiguration.AB_METRICS).orElse(null);
         if (metrics != null) {
             alerts.addAll(health(metrics, date, executionId, now));
         }

@@ -1,4 +1,4 @@
-package io.execkpi.alerts;
+package io.execkpi.ml;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import io.execkpi.ml.MlArtifactStore;
+import io.execkpi.alerts.Alert;
+import io.execkpi.alerts.AlertOutbox;
+import io.execkpi.alerts.AlertProperties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,9 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class ModelAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(ModelAlerts.class);
-    static final String ML_JOB = "mlJob";
-    /** The job-context key under which mlJob keeps its run id. */
-    static final String RUN_ID = "ml.runId";
 
     private final AlertOutbox outbox;
     private final AlertProperties properties;
@@ -53,13 +52,13 @@ public class ModelAlerts {
     /** Compares the run a completed mlJob execution published with the previous run (nothing without webhooks). */
     @EventListener
     public void jobEnded(io.execkpi.jobs.JobEndedEvent event) {
-        if (!event.jobName().equals(ML_JOB) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
+        if (!event.jobName().equals(MlJobConfiguration.JOB_NAME) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
             return;
         }
         try {
             JobExecution execution = jobRepository.getJobExecution(event.executionId());
-            if (execution != null && execution.getExecutionContext().containsKey(RUN_ID)) {
-                check(execution.getExecutionContext().getString(RUN_ID), event.executionId()).ifPresent(outbox::enqueue);
+            if (execution != null && execution.getExecutionContext().containsKey(MlSteps.RUN_ID)) {
+                check(execution.getExecutionContext().getString(MlSteps.RUN_ID), event.executionId()).ifPresent(outbox::enqueue);
             }
         } catch (RuntimeException | IOException e) {
             log.error("Could not compare the model of mlJob execution {} with the previous run: {}",

@@ -1,4 +1,4 @@
-package io.execkpi.alerts;
+package io.execkpi.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.execkpi.ml.ArtifactsProperties;
-import io.execkpi.ml.MlArtifactStore;
+import io.execkpi.alerts.Alert;
+import io.execkpi.alerts.AlertProperties;
 import io.execkpi.support.TestData;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.execkpi.alerts;
+package io.execkpi.abtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.alerts.Alert;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
