@@ -13,6 +13,7 @@ import java.util.Map;
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
+import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
@@ -49,13 +50,7 @@ class MlCrashRecoveryTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        Path dir = TestData.newDataDir("ml-crash");
-        registry.add("execkpi.data-dir", dir::toString);
-        registry.add("execkpi.artifacts.dir", () -> dir.resolve("artifacts").toString());
-        registry.add("execkpi.bootstrap.enabled", () -> "false");
-        registry.add("execkpi.schedule.nightly", () -> "-");
-        registry.add("execkpi.thelook.start", () -> "2025-01-01");
-        registry.add("execkpi.thelook.scale", () -> "0.1");
+        TestApps.register(registry, TestData.newDataDir("ml-crash"), "2025-01-01", "0.1");
         // with a shared store (the PostgreSQL run of the suite) only the staleness rule tells a dead execution from a
         // live one: every running execution here is dead
         registry.add("execkpi.schedule.stale-after", () -> "0s");

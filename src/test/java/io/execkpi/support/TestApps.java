@@ -10,11 +10,25 @@ import io.execkpi.ExecKpiApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** The application without a web server on a data directory and a generated warehouse, for job-level tests. */
 public final class TestApps {
 
     private TestApps() {
+    }
+
+    /**
+     * The same settings for a {@code @SpringBootTest}'s {@code @DynamicPropertySource}: databases and artifacts in
+     * {@code dir}, a warehouse generated from {@code start} at {@code scale}, no start-up work, no schedule.
+     */
+    public static void register(DynamicPropertyRegistry registry, Path dir, Object start, String scale) {
+        registry.add("execkpi.data-dir", dir::toString);
+        registry.add("execkpi.artifacts.dir", () -> dir.resolve("artifacts").toString());
+        registry.add("execkpi.thelook.start", start::toString);
+        registry.add("execkpi.thelook.scale", () -> scale);
+        registry.add("execkpi.bootstrap.enabled", () -> "false");
+        registry.add("execkpi.schedule.nightly", () -> "-");
     }
 
     /**
