@@ -22,6 +22,10 @@
       if (option.yAxis && option.yAxis.type === 'value' && el.dataset.format === 'percent') {
         option.yAxis.axisLabel = {formatter: function (v) { return (v * 100).toFixed(0) + ' %'; }};
       }
+      if (option.visualMap && el.dataset.format === 'percent') {
+        // the scale's ends and handles in percent, as the cells are
+        option.visualMap.formatter = function (v) { return Math.round(v * 100) + ' %'; };
+      }
       (option.series || []).forEach(function (series) {
         if (series.type === 'heatmap') {
           // cells are [week, cohort index, rate]: show the rate as a percentage, in the cell and on hover
