@@ -36,9 +36,19 @@
           }};
         }
       });
+      // heatmap cell labels only where a cell is wide enough for "100 %" (not at phone width: hover has the numbers)
+      var heatmap = (option.series || []).filter(function (s) { return s.type === 'heatmap'; })[0];
+      var cellLabels = !!(heatmap && heatmap.label && heatmap.label.show);
+      function fitCellLabels() {
+        if (heatmap) { heatmap.label.show = cellLabels && el.clientWidth >= 640; }
+      }
+      fitCellLabels();
       var chart = echarts.init(el, null, {renderer: 'svg'});
       chart.setOption(option);
-      window.addEventListener('resize', function () { chart.resize(); });
+      window.addEventListener('resize', function () {
+        if (heatmap) { fitCellLabels(); chart.setOption({series: [{label: {show: heatmap.label.show}}]}); }
+        chart.resize();
+      });
     });
   }
 
