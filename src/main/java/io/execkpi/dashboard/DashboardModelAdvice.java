@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.jobs.JobControlService;
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobProgress;
