@@ -9,6 +9,7 @@ import java.util.Map;
 import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.jobs.JobControlService;
 import io.execkpi.jobs.JobExecutionView;
+import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobProgress;
 import io.execkpi.jobs.NightlyJobConfiguration;
 import io.execkpi.kpi.KpiCatalog;
@@ -37,10 +38,12 @@ public class DashboardModelAdvice {
     private final ExecKpiProperties app;
     private final Clock clock;
     private final WarehouseTables tables;
+    private final JobLifecycle lifecycle;
 
     public DashboardModelAdvice(KpiCatalog catalog, KpiResultsRepository results, JobControlService jobs,
-                                ExecKpiProperties app, Clock clock, WarehouseTables tables) {
+                                ExecKpiProperties app, Clock clock, WarehouseTables tables, JobLifecycle lifecycle) {
         this.tables = tables;
+        this.lifecycle = lifecycle;
         this.catalog = catalog;
         this.results = results;
         this.jobs = jobs;
@@ -52,6 +55,17 @@ public class DashboardModelAdvice {
     @ModelAttribute("presets")
     public List<Integer> presets() {
         return PageRange.PRESETS;
+    }
+
+    /**
+     * Nights within {@code execkpi.schedule.catch-up-days} up to yesterday whose latest nightly run did not complete
+     * (FAILED, STOPPED or ABANDONED), oldest first, as business dates in {@code execkpi.zone}: the failed-nights
+     * banner names them even after later nights completed (the last-run banner alone would hide them). Each is
+     * restarted by the next catch-up. One job-repository read per night of the window.
+     */
+    @ModelAttribute("failedNights")
+    public List<LocalDate> failedNights() {
+        return lifecycle.failedNights();
     }
 
     @ModelAttribute("dash")

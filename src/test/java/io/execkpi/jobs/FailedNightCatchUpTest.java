@@ -60,6 +60,9 @@ class FailedNightCatchUpTest {
             assertThat(store.queryForList("SELECT dedup_key FROM alert_outbox WHERE event = 'job-failed'", String.class))
                     .contains("job-failed/nightlyJob/" + failedId);
             assertThat(lifecycle.failedNights()).containsExactly(first);
+            // the dashboard's failed-nights banner names it although the last nightly run completed
+            assertThat(app.getBean(io.execkpi.dashboard.DashboardModelAdvice.class).failedNights())
+                    .containsExactly(first);
 
             // the next catch-up, with the fault gone, restarts the failed night and leaves the others alone
             Poison.remove(store, "catch_up_poison", "kpi_revenue_daily");
