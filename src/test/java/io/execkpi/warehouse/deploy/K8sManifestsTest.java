@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.execkpi.jobs.JobRequest;
+import io.execkpi.support.TestClock;
 import io.execkpi.warehouse.BigQueryProperties;
 import io.execkpi.warehouse.WarehouseProperties;
 
@@ -460,9 +461,11 @@ class K8sManifestsTest {
         assertThat(Duration.ofSeconds(grace)).isGreaterThanOrEqualTo(shutdownGrace.plusSeconds(30));
 
         List<String> arguments = runWithStandInJava(at(container(cronJob), "command"), env);
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        // the stand-in date answers as if it were TestClock.START: the shell's "yesterday" in EXECKPI_ZONE
+        LocalDate yesterday = TestClock.START.atZone(ZoneId.of(env.getOrDefault("EXECKPI_ZONE", "UTC")))
+                .minusDays(1).toLocalDate();
         assertCommandLine(arguments, "nightlyJob");
-        assertThat(arguments.get(4)).isIn("date=" + yesterday, "date=" + yesterday.plusDays(1)); // midnight race
+        assertThat(arguments.get(4)).isEqualTo("date=" + yesterday);
         assertThat(JobRequest.parse(parameters(arguments)).date()).isNotNull();
 
         Map<String, Object> backfill = object(BASE.resolve("backfill-job.example.yaml"), "Job");
@@ -488,12 +491,23 @@ class K8sManifestsTest {
         return parameters;
     }
 
-    /** Runs a container command with a {@code java} on the PATH that prints its arguments, one per line. */
+    /**
+     * Runs a container command with a {@code java} on the PATH that prints its arguments, one per line, and a
+     * {@code date} that is GNU date with "now" pinned to {@link TestClock#START} (a {@code -d} expression such as
+     * {@code yesterday} is read relative to that instant, in the command's {@code TZ}).
+     */
     private static List<String> runWithStandInJava(List<String> command, Map<String, String> env) throws Exception {
         Path bin = Files.createTempDirectory("execkpi-k8s-test");
         Path java = bin.resolve("java");
         Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path realDate = Stream.of(Path.of("/usr/bin/date"), Path.of("/bin/date")).filter(Files::isExecutable)
+                .findFirst().orElseThrow();
+        String now = "@" + TestClock.START.getEpochSecond();
+        Path date = bin.resolve("date");
+        Files.writeString(date, "#!/bin/sh\nif [ \"$1\" = -d ]; then d=\"$2\"; shift 2; else d=; fi\n"
+                + "exec " + realDate + " -d \"$(" + realDate + " -u -d '" + now + "' '+%Y-%m-%d %H:%M:%S UTC') $d\" \"$@\"\n");
+        Files.setPosixFilePermissions(date, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             List<String> argv = new ArrayList<>(command);
             if (argv.getFirst().equals("java")) {
@@ -509,6 +523,7 @@ class K8sManifestsTest {
             return output.lines().toList();
         } finally {
             Files.deleteIfExists(java);
+            Files.deleteIfExists(date);
             Files.deleteIfExists(bin);
         }
     }
