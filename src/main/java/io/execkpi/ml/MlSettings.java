@@ -34,15 +34,15 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
  * Model settings of {@code mlJob} ({@code jobs/ml.yml}, kebab-case keys); see that file for what each value means.
- * Bound by Spring Boot's configuration-properties binder and checked by Bean Validation, as an
- * {@code @ConfigurationProperties} class is, from the file alone (not from the application's environment).
+ * Bound by Spring Boot's configuration-properties binder and checked by Bean Validation (the constraints below), as a
+ * {@code @ConfigurationProperties @Validated} class is, but from the file alone, not from the application's
+ * environment. (Not annotated {@code @Validated}: as a bean that would ask for a method-validation proxy, which a
+ * record cannot have.)
  */
-@Validated
 public record MlSettings(@Min(value = 1, message = "must be in 1..90") @Max(value = 90, message = "must be in 1..90")
                          int horizonDays,
                          @NotNull(message = "must be set") @Valid Split split,
