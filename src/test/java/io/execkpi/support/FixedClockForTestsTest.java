@@ -33,4 +33,12 @@ class FixedClockForTestsTest {
             assertThat(clock.instant()).isAfterOrEqualTo(TestClock.START);
         }
     }
+
+    @Test
+    void theTestTreesOwnProgramsKeepTheSystemClock() {
+        assertThat(FixedClockForTests.startedByOwnProgram("io.execkpi.bench.Benchmarks BENCHMARKS.md 3")).isTrue();
+        assertThat(FixedClockForTests.startedByOwnProgram("org.apache.maven.surefire.booter.ForkedBooter /tmp/x"))
+                .isFalse();
+        assertThat(FixedClockForTests.startedByOwnProgram(System.getProperty("sun.java.command", ""))).isFalse();
+    }
 }
