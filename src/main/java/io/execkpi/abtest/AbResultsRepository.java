@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * Stored A/B evaluations (table {@code ab_results}, migrations V3 and V6); {@link #replace} runs inside the job's
+ * Stored A/B evaluations (table {@code ab_results}, migrations V3, V6 and V8); {@link #replace} runs inside the job's
  * transaction so a date is replaced atomically.
  */
 @Repository
@@ -22,7 +22,7 @@ public class AbResultsRepository {
             + "srm_p_value, srm_mismatch, srm_threshold, note, theta, variance_reduction, unadjusted_rel_lift, "
             + "unadjusted_rel_lift_low, unadjusted_rel_lift_high, unadjusted_rel_lift_p_value, fixed_rel_lift, "
             + "fixed_rel_lift_low, fixed_rel_lift_high, fixed_rel_lift_p_value, risk, guardrail_metric, "
-            + "guardrail_violated";
+            + "guardrail_violated, adjusted_rel_lift_low, adjusted_rel_lift_high";
 
     private final JdbcTemplate jdbc;
 
@@ -33,7 +33,7 @@ public class AbResultsRepository {
     public void replace(LocalDate date, List<AbResult> results, long jobExecutionId) {
         jdbc.update("DELETE FROM ab_results WHERE evaluation_date = ?", date);
         jdbc.batchUpdate("INSERT INTO ab_results (evaluation_date, job_execution_id, " + COLUMNS + ") VALUES ("
-                + "?, ?" + ", ?".repeat(44) + ")", results.stream().map(r -> new Object[] {date, jobExecutionId,
+                + "?, ?" + ", ?".repeat(46) + ")", results.stream().map(r -> new Object[] {date, jobExecutionId,
                 r.experimentId(), r.variant(), r.metric(), r.isControl(), r.primaryMetric(), r.users(), r.conversions(),
                 r.meanValue(), r.variance(), r.statistic(), r.degreesOfFreedom(), r.pValue(), r.adjustedPValue(),
                 r.significant(), r.absLift(), r.absLiftLow(), r.absLiftHigh(), r.absLiftPValue(), r.relLift(),
@@ -42,7 +42,7 @@ public class AbResultsRepository {
                 r.srmThreshold(), r.note(), r.theta(), r.varianceReduction(), r.unadjustedRelLift(),
                 r.unadjustedRelLiftLow(), r.unadjustedRelLiftHigh(), r.unadjustedRelLiftPValue(), r.fixedRelLift(),
                 r.fixedRelLiftLow(), r.fixedRelLiftHigh(), r.fixedRelLiftPValue(), r.risk(), r.guardrailMetric(),
-                r.guardrailViolated()}).toList());
+                r.guardrailViolated(), r.adjustedRelLiftLow(), r.adjustedRelLiftHigh()}).toList());
     }
 
     public List<AbResult> find(String experimentId, LocalDate date) {

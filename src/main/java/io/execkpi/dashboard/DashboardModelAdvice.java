@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.jobs.JobControlService;
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobProgress;

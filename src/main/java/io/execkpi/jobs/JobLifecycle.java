@@ -10,7 +10,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +36,14 @@ public class JobLifecycle {
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
     private final JobRunner jobRunner;
-    private final JobLoggingListener listener;
+    private final RunningExecutions listener;
     private final ScheduleProperties schedule;
     private final ExecKpiProperties app;
     private final DataSource store;
     private final Clock clock;
 
     public JobLifecycle(JobRepository jobRepository, JobOperator jobOperator, JobRunner jobRunner,
-                        JobLoggingListener listener, ScheduleProperties schedule, ExecKpiProperties app,
+                        RunningExecutions listener, ScheduleProperties schedule, ExecKpiProperties app,
                         DataSource store, Clock clock) {
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;

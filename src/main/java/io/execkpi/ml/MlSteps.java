@@ -20,6 +20,7 @@ import io.execkpi.ml.eval.StratifiedSplit;
 import io.execkpi.ml.features.FeatureTable;
 import io.execkpi.ml.features.MlFeatures;
 import io.execkpi.ml.model.Candidates;
+import io.execkpi.ml.model.MlSettings;
 import io.execkpi.ml.model.Shap;
 import io.execkpi.warehouse.Warehouse;
 

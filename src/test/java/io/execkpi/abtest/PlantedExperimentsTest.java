@@ -16,7 +16,6 @@ import io.execkpi.warehouse.EmbeddedWarehouse;
 import io.execkpi.warehouse.WarehouseConfiguration;
 
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
-import org.apache.commons.math3.distribution.NormalDistribution;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +29,12 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * End to end on one generated warehouse (fixed dates and seed, about 30,000 users): kpiJob materializes ab_metrics and
- * abJob evaluates them. Every conversion number checked here is compared with the same quantity computed from the raw
- * warehouse tables (assignments and orders as of {@link #DATE}) with textbook formulas: users and converters per arm,
- * relative lift, the pooled two-proportion z-test p-value, Holm across the three arms and the chi-square
- * sample-ratio test. On this warehouse the planted +8 % lift is significant, the null arms are not and only the
- * planted mismatch is flagged. That the planted effects have their size in general (not only for this seed) is checked
- * over 40 seeds by {@code thelook.PlantedEffectsAcrossSeedsTest}.
+ * abJob evaluates them. The users and converters stored per arm, the unadjusted relative conversion lift and the
+ * chi-square sample-ratio test are compared with the same quantities computed here from the raw warehouse tables
+ * (assignments and orders as of {@link #DATE}) with textbook formulas. On this warehouse the planted +8 % lift is
+ * significant, the A/A test and variant_b are not, Holm is applied across the metric × arm pairs and only the planted
+ * mismatch is flagged. That the planted effects have their size in general (not only for this seed) is checked over
+ * 40 seeds by {@code thelook.PlantedEffectsAcrossSeedsTest}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,15 +83,10 @@ class PlantedExperimentsTest {
         return arms;
     }
 
-    /** Two-sided p-value of the pooled two-proportion z-test. */
-    static double pValue(RawArm control, RawArm treatment) {
-        double pooled = (double) (control.converters() + treatment.converters()) / (control.users() + treatment.users());
-        double z = (treatment.rate() - control.rate())
-                / Math.sqrt(pooled * (1 - pooled) * (1.0 / control.users() + 1.0 / treatment.users()));
-        return 2 * (1 - new NormalDistribution().cumulativeProbability(Math.abs(z)));
-    }
-
-    /** The stored conversion row of an arm, after checking it against the raw counts, their lift and p-value. */
+    /**
+     * The stored conversion row of an arm, after checking its users and converters against the raw tables, and its
+     * relative lift without CUPED (p_arm / p_control − 1) against theirs.
+     */
     AbResult checkedAgainstRaw(String experiment, String variant) {
         Map<String, RawArm> raw = raw(experiment);
         AbResult row = conversion(experiment, variant);
@@ -101,8 +95,12 @@ class PlantedExperimentsTest {
         String shown = experiment + "/" + variant;
         assertThat(row.users()).as(shown + " users").isEqualTo(arm.users());
         assertThat(row.conversions()).as(shown + " converters").isEqualTo(arm.converters());
-        assertThat(row.relLift()).as(shown + " relative lift").isCloseTo(arm.rate() / control.rate() - 1, within(1e-12));
-        assertThat(row.pValue()).as(shown + " z-test p-value").isCloseTo(pValue(control, arm), within(1e-9));
+        AbResult controlRow = conversion(experiment, "control");
+        assertThat(controlRow.users()).as(shown + " control users").isEqualTo(control.users());
+        assertThat(controlRow.conversions()).as(shown + " control converters").isEqualTo(control.converters());
+        Double unadjusted = row.unadjustedRelLift() != null ? row.unadjustedRelLift() : row.relLift();
+        assertThat(unadjusted).as(shown + " relative lift without CUPED")
+                .isCloseTo(arm.rate() / control.rate() - 1, within(1e-9));
         return row;
     }
 
@@ -124,61 +122,85 @@ class PlantedExperimentsTest {
     void theCheckoutLiftIsTheWarehousesAndIsDetected() {
         AbResult treatment = checkedAgainstRaw("checkout_redesign", "treatment");
         assertThat(treatment.users()).isGreaterThan(10_000);
-        assertThat(treatment.adjustedPValue()).isEqualTo(treatment.pValue()); // one compared arm: Holm changes nothing
-        assertThat(treatment.significant()).isEqualTo(treatment.pValue() < treatment.alpha()).isTrue();
+        assertThat(treatment.significant()).isTrue();
         assertThat(treatment.relLiftLow()).isPositive();
         assertThat(treatment.chanceToBeatControl()).isGreaterThan(0.99);
+        assertThat(treatment.srmMismatch()).isFalse();
     }
 
     @Test
-    void theAaTestIsTheWarehousesAndIsNotSignificant() {
+    void theAaTestIsNotSignificant() {
         AbResult treatment = checkedAgainstRaw("homepage_aa", "treatment");
-        assertThat(treatment.significant()).isEqualTo(treatment.pValue() < treatment.alpha()).isFalse();
+        assertThat(treatment.significant()).isFalse();
         assertThat(treatment.relLiftLow()).isNegative();
         assertThat(treatment.relLiftHigh()).isPositive();
+        assertThat(treatment.srmMismatch()).isFalse();
     }
 
     @Test
-    void holmIsAppliedAcrossTheThreeArms() {
+    void holmIsAppliedAcrossEveryMetricAndArmPair() {
         AbResult b = checkedAgainstRaw("pricing_three_arm", "variant_b");
         AbResult c = checkedAgainstRaw("pricing_three_arm", "variant_c");
-        // Holm with two compared arms: the smaller p-value doubled, the larger max(itself, the smaller adjusted)
-        AbResult smaller = b.pValue() < c.pValue() ? b : c;
-        AbResult larger = smaller == b ? c : b;
-        assertThat(smaller.adjustedPValue()).isCloseTo(Math.min(1.0, 2 * smaller.pValue()), within(1e-12));
-        assertThat(larger.adjustedPValue()).isCloseTo(Math.max(larger.pValue(), smaller.adjustedPValue()),
-                within(1e-12));
-        for (AbResult arm : List.of(b, c)) {
-            assertThat(arm.significant()).as(arm.variant()).isEqualTo(arm.adjustedPValue() < arm.alpha());
+        assertThat(List.of(b.adjustedPValue() >= b.pValue(), c.adjustedPValue() >= c.pValue())).containsOnly(true);
+        // Holm over the 4 (metric, treatment arm) pairs of conversion and revenue per user, written out: sorted
+        // ascending, the i-th (0-based) p-value times (4 - i), then a running maximum
+        List<AbResult> pairs = results.find("pricing_three_arm", DATE).stream()
+                .filter(r -> !r.isControl() && !Boolean.TRUE.equals(r.guardrailMetric()))
+                .sorted(java.util.Comparator.comparing(AbResult::pValue)).toList();
+        assertThat(pairs).hasSize(4);
+        double running = 0;
+        for (int i = 0; i < 4; i++) {
+            running = Math.max(running, Math.min(1.0, pairs.get(i).pValue() * (4 - i)));
+            assertThat(pairs.get(i).adjustedPValue()).as(pairs.get(i).toString()).isCloseTo(running, within(1e-15));
         }
+        // at ~10,000 users per arm the planted +10 % of variant_c is near the minimum detectable effect (its size is
+        // checked over 40 seeds in PlantedEffectsAcrossSeedsTest); the null arm is not significant here
         assertThat(b.significant()).as(b.toString()).isFalse();
+        assertThat(b.relLiftLow()).isNegative();
+        assertThat(b.relLiftHigh()).isPositive();
         assertThat(results.find("pricing_three_arm", DATE).stream().filter(r -> r.metric().equals("conversion")))
                 .hasSize(3);
     }
 
     @Test
     void onlyThePlantedSampleRatioMismatchIsFlagged() {
-        // chi-square goodness of fit of the assigned users against the configured weights (arms in name order, control
-        // first), computed here from the raw assignments
-        Map<String, double[]> weights = Map.of("checkout_redesign", new double[] {1, 1}, "homepage_aa",
-                new double[] {1, 1}, "pricing_three_arm", new double[] {1, 1, 1}, "recs_srm", new double[] {1, 1});
-        weights.forEach((experiment, w) -> {
-            List<RawArm> arms = List.copyOf(raw(experiment).values());
-            assertThat(arms).hasSize(w.length);
-            double total = arms.stream().mapToLong(RawArm::users).sum();
-            double weightSum = java.util.Arrays.stream(w).sum();
-            double chiSquare = 0;
-            for (int i = 0; i < w.length; i++) {
-                double expected = total * w[i] / weightSum;
-                chiSquare += (arms.get(i).users() - expected) * (arms.get(i).users() - expected) / expected;
-            }
-            double p = 1 - new ChiSquaredDistribution(w.length - 1).cumulativeProbability(chiSquare);
+        // chi-square goodness of fit of the assigned users against the configured weights (all equal here), computed
+        // from the raw assignments; the planted 1-in-13 loss of recs_srm's control gives a treatment share near 12/23
+        Map<String, Integer> arms = Map.of("checkout_redesign", 2, "homepage_aa", 2, "pricing_three_arm", 3,
+                "recs_srm", 2);
+        arms.forEach((experiment, count) -> {
+            List<RawArm> raw = List.copyOf(raw(experiment).values());
+            assertThat(raw).hasSize(count);
+            double total = raw.stream().mapToLong(RawArm::users).sum();
+            double chiSquare = raw.stream().mapToDouble(a -> (a.users() - total / count) * (a.users() - total / count)
+                    / (total / count)).sum();
+            double p = 1 - new ChiSquaredDistribution(count - 1).cumulativeProbability(chiSquare);
             assertThat(results.find(experiment, DATE)).isNotEmpty().allSatisfy(r -> {
                 assertThat(r.srmPValue()).as(experiment).isCloseTo(p, within(1e-9));
                 assertThat(r.srmMismatch()).as(experiment).isEqualTo(p < r.srmThreshold())
                         .isEqualTo(experiment.equals("recs_srm"));
             });
         });
+        AbResult srm = conversion("recs_srm", "treatment");
+        double share = (double) srm.users() / (srm.users() + conversion("recs_srm", "control").users());
+        assertThat(share).isBetween(0.51, 0.53);
+    }
+
+    @Test
+    void theAovGuardrailShipsEnabledAndFiresOnNoPlantedExperiment() {
+        // jobs/experiments.yml turns the aov guardrail on; the planted effects act on the purchase probability only,
+        // never on the basket, so no arm (the A/A test included) may be marked violated
+        for (String experiment : List.of("checkout_redesign", "homepage_aa", "pricing_three_arm", "recs_srm")) {
+            List<AbResult> aov = results.find(experiment, DATE).stream().filter(r -> r.metric().equals("aov")).toList();
+            assertThat(aov).as(experiment).isNotEmpty();
+            assertThat(aov).filteredOn(r -> !r.isControl()).allSatisfy(r -> {
+                assertThat(r.guardrailViolated()).as(r.toString()).isFalse();
+                assertThat(r.meanValue()).isPositive();
+            });
+        }
+        AbResult aa = row("homepage_aa", "treatment", "aov");
+        assertThat(aa.absLiftLow()).as(aa.toString()).isNegative();
+        assertThat(aa.absLiftHigh()).as(aa.toString()).isPositive();
     }
 
     AbResult row(String experiment, String variant, String metric) {
@@ -188,17 +210,18 @@ class PlantedExperimentsTest {
 
     @Test
     void cupedNarrowsTheRevenueIntervalOfThePlantedLift() {
-        // jobs/experiments.yml turns CUPED on. Users keep their propensity (thelook UserProfile), but most are assigned
-        // at their first session after the start with little or no revenue in the 14 days before, so the covariate
-        // explains almost nothing: at scale 0.3 the variance reduction is 0.007 % (checkout) and 0.08 % (variant_c).
-        // The adjusted interval is narrower, by that little.
+        // jobs/experiments.yml turns CUPED on. Users keep their propensity (thelook UserProfile) and are assigned at
+        // their first session at least 7 days after signup, so the 14 days before the assignment hold their signup
+        // session and first week. That window is short against the up to three years of revenue after it, so at
+        // scale 0.3 the variance reduction is 0.41 % (checkout) and 0.32 % (variant_c); when users were assigned at
+        // their signup session it was 0.007 % and 0.08 % (uncapped), hence the lower bound of 0.1 %.
         for (String[] arm : new String[][] {{"checkout_redesign", "treatment"}, {"pricing_three_arm", "variant_c"}}) {
             AbResult r = row(arm[0], arm[1], "revenue_per_user");
             String shown = arm[0] + "/" + arm[1] + ": θ " + r.theta() + ", variance reduction " + r.varianceReduction()
                     + ", adjusted " + r.relLift() + " [" + r.relLiftLow() + ", " + r.relLiftHigh() + "], unadjusted "
                     + r.unadjustedRelLift() + " [" + r.unadjustedRelLiftLow() + ", " + r.unadjustedRelLiftHigh() + "]";
             assertThat(r.theta()).as(shown).isPositive();
-            assertThat(r.varianceReduction()).as(shown).isPositive();
+            assertThat(r.varianceReduction()).as(shown).isGreaterThan(0.001);
             assertThat(r.relLiftHigh() - r.relLiftLow()).as(shown)
                     .isLessThan(r.unadjustedRelLiftHigh() - r.unadjustedRelLiftLow());
             assertThat(r.method()).contains("CUPED");

@@ -115,6 +115,10 @@ public final class Benchmarks {
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
         rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
                 + "MDE, Welch)", ab, "< 1 s"));
+        long[] effects = AbStatsBenchmark.runEffects(Math.max(runs, 5));
+        rows.add(row("A/B statistics: 10,000 experiments × 3 arms × 3 metrics with CUPED and sequential (gbstats "
+                + "method: θ pooled per comparison, confidence sequences and fixed horizon, risk, SRM over all arms, "
+                + "BH over the 6 metric × arm pairs)", effects, "< 2 s (issue 10)"));
 
         long maxHeap = Runtime.getRuntime().maxMemory();
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.execkpi.ml.model.MlSettings;
 import io.execkpi.support.TestData;
 
 import org.junit.jupiter.api.BeforeEach;

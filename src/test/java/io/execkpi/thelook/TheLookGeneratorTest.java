@@ -246,7 +246,25 @@ class TheLookGeneratorTest {
                OR NOT EXISTS (SELECT 1 FROM events e WHERE e.user_id = a.user_id AND e.created_at = a.assigned_at
                               AND e.sequence_number = 1)
             """)).isZero();
-        // every registered user is in every running experiment: homepage_aa starts a week after
+        // users are assigned at their first session on or after max(start date, signup day + 7 days)
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM assignments a JOIN users u ON u.id = a.user_id
+            WHERE CAST(a.assigned_at AS DATE) < CAST(u.created_at AS DATE) + 7
+            """)).isZero();
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM assignments a
+            JOIN experiments x ON x.experiment_id = a.experiment_id
+            JOIN users u ON u.id = a.user_id
+            JOIN events e ON e.user_id = a.user_id AND e.sequence_number = 1 AND e.created_at < a.assigned_at
+            WHERE CAST(e.created_at AS DATE) >= GREATEST(x.start_date, CAST(u.created_at AS DATE) + 7)
+            """)).isZero();
+        // so the 14 days before the assignment hold a history: some assigned users bought in them (CUPED's covariate)
+        assertThat(scalar("""
+            SELECT COUNT(DISTINCT a.user_id) FROM assignments a JOIN orders o ON o.user_id = a.user_id
+            WHERE o.status = 'Complete' AND o.created_at >= a.assigned_at - INTERVAL 14 DAY
+              AND o.created_at < a.assigned_at
+            """)).isPositive();
+        // every registered user who came back is in every running experiment: homepage_aa starts a week after
         // checkout_redesign, so each homepage_aa user is in checkout_redesign (assigned then or earlier), and
         // each checkout_redesign user assigned after homepage_aa's start is assigned to both in one session
         assertThat(scalar("""

@@ -1,4 +1,4 @@
-package io.execkpi.quality;
+package io.execkpi.kpi;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +15,9 @@ import java.util.TreeMap;
 
 import io.execkpi.alerts.Alert;
 import io.execkpi.alerts.AlertOutbox;
-import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiDefinition.Severity;
+import io.execkpi.quality.QualityResult;
+import io.execkpi.quality.QualityResultsRepository;
 import io.execkpi.warehouse.Warehouse;
 
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package io.execkpi.ml;
+package io.execkpi.ml.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

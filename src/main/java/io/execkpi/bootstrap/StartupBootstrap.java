@@ -1,4 +1,4 @@
-package io.execkpi.jobs;
+package io.execkpi.bootstrap;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -8,7 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
+import io.execkpi.jobs.JobControlService;
+import io.execkpi.jobs.JobLifecycle;
+import io.execkpi.jobs.JobProgress;
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiJobConfiguration;
