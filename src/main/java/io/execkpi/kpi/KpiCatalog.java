@@ -116,6 +116,17 @@ public final class KpiCatalog {
             }
         }
         for (KpiDefinition.DataTest t : kpi.tests()) {
+            if (t.reconcile() != null) {
+                if (kpi.grain() != KpiDefinition.Grain.DAILY || !IDENTIFIER.matcher(t.reconcile()).matches()
+                        || t.unique() != null || t.notNull() != null || t.min() != null || t.max() != null
+                        || kpi.values().stream().noneMatch(c -> c.name().equals(t.column())
+                                && (c.type().equals("integer") || c.type().equals("decimal")))
+                        || t.tolerancePerDay() == null || !(t.tolerancePerDay() >= 0)) {
+                    throw new IllegalStateException(where + "a reconcile test is {column: c, reconcile: <query>,"
+                            + " tolerance-per-day: x >= 0} on a numeric value column of a daily KPI; got " + t);
+                }
+                continue;
+            }
             boolean unique = t.unique() != null;
             boolean onColumn = t.column() != null;
             if (unique == onColumn || (unique && (t.unique().isEmpty() || !columns.containsAll(t.unique())))

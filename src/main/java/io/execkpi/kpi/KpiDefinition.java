@@ -49,12 +49,17 @@ public record KpiDefinition(String name, String description, String sql, Grain g
     /**
      * A test on the rows a materialization is about to write, run before they become visible. Exactly one kind:
      * {@code unique} (the listed columns identify a row), or on {@code column}: {@code notNull} and/or an accepted
-     * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test).
+     * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test), or
+     * {@code reconcile} (a daily KPI's {@code column} summed over each calendar month, through the slice's last date
+     * when the month is not over, must equal the total the warehouse query {@code reconcile} returns for the same
+     * dates in its column {@code total}, within {@code tolerancePerDay} per day summed, e.g. half a cent per day for
+     * a column rounded to cents per day; a month not materialized for every one of its days up to there is not
+     * checked).
      *
      * @param severity {@code error} (default) fails the step and rolls the rows back; {@code warn} only records
      */
     public record DataTest(String column, Boolean notNull, Double min, Double max, List<String> unique,
-                           Severity severity) {
+                           String reconcile, Double tolerancePerDay, Severity severity) {
 
         /** The effective severity ({@code error} when not given). */
         public Severity level() {
@@ -65,6 +70,9 @@ public record KpiDefinition(String name, String description, String sql, Grain g
         public String checkName() {
             if (unique != null) {
                 return "unique(" + String.join(",", unique) + ")";
+            }
+            if (reconcile != null) {
+                return "reconcile(" + column + "," + reconcile + ")";
             }
             if (Boolean.TRUE.equals(notNull) && min == null && max == null) {
                 return "not_null(" + column + ")";

@@ -87,6 +87,7 @@ class CrashRecoveryTest {
         String store = "jdbc:h2:mem:replicas-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         String[] args = {"--execkpi.data-dir=" + dir, "--execkpi.store.jdbc-url=" + store,
                 "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.02", "--execkpi.schedule.nightly=-",
+                "--execkpi.schedule.catch-up-days=1",
                 // both instances open the same DuckDB warehouse file: the driver shares one database per file
                 "--execkpi.bootstrap.enabled=false"};
         try (ConfigurableApplicationContext a = new SpringApplicationBuilder(ExecKpiApplication.class)

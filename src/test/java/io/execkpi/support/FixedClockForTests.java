@@ -2,11 +2,14 @@ package io.execkpi.support;
 
 import java.time.Clock;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Every application a test starts (a {@code @SpringBootTest}, a {@code SpringApplicationBuilder}, the command line
@@ -14,9 +17,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the test {@code META-INF/spring.factories}; after the configuration classes are read, each bean definition of type
  * {@code Clock} is replaced (whatever class or package declares the application's clock), or one is added.
  *
- * <p>Not in a JVM started by one of the test tree's own programs ({@code io.execkpi.bench.Benchmarks} and the other
- * {@code main} classes under {@code src/test}, which run on the test class path): those measure today's calendar and
- * keep the system clock.
+ * The application's task schedulers get the same clock.
+ *
+ * <p>Not in a JVM started by the test tree's benchmark and calibration programs ({@code io.execkpi.bench.Benchmarks},
+ * {@code *Benchmark}, {@code *Calibration}, which run on the test class path): those measure today's calendar and
+ * keep the system clock. Child JVMs that tests start ({@code *Child}) get the fixed clock like their parent.
  */
 public class FixedClockForTests implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -24,12 +29,30 @@ public class FixedClockForTests implements ApplicationContextInitializer<Configu
     public void initialize(ConfigurableApplicationContext context) {
         if (!startedByOwnProgram(System.getProperty("sun.java.command", ""))) {
             context.addBeanFactoryPostProcessor(FixedClockForTests::replaceClock);
+            // task schedulers time their triggers on the same clock, so that an instant the application computes
+            // from its Clock (a retry "in 200 ms") is as far away for the scheduler
+            context.getBeanFactory().addBeanPostProcessor(new BeanPostProcessor() {
+                @Override
+                public Object postProcessBeforeInitialization(Object bean, String name) {
+                    if (bean instanceof ThreadPoolTaskScheduler scheduler) {
+                        scheduler.setClock(TestClock.clock());
+                    } else if (bean instanceof SimpleAsyncTaskScheduler scheduler) {
+                        scheduler.setClock(TestClock.clock());
+                    }
+                    return bean;
+                }
+            });
         }
     }
 
-    /** Whether the JVM's main class (first word of its command) is one of ours rather than a test runner's. */
+    /**
+     * Whether the JVM runs a benchmark or calibration program of the test tree (its main class, the first word of
+     * its command), rather than a test runner or a child JVM that a test starts.
+     */
     static boolean startedByOwnProgram(String javaCommand) {
-        return javaCommand.startsWith("io.execkpi.");
+        String main = javaCommand.split(" ", 2)[0];
+        return main.startsWith("io.execkpi.") && (main.startsWith("io.execkpi.bench.") || main.endsWith("Benchmark")
+                || main.endsWith("Calibration"));
     }
 
     private static void replaceClock(ConfigurableListableBeanFactory beanFactory) {

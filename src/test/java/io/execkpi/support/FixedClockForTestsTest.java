@@ -21,6 +21,11 @@ class FixedClockForTestsTest {
         Clock systemClock() {
             return Clock.systemUTC();
         }
+
+        @Bean
+        org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler scheduler() {
+            return new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+        }
     }
 
     @Test
@@ -31,6 +36,8 @@ class FixedClockForTestsTest {
             assertThat(app.getBeanNamesForType(Clock.class)).containsExactly("systemClock");
             assertThat(LocalDate.now(clock)).isEqualTo(TestClock.TODAY).isEqualTo(LocalDate.of(2026, 11, 25));
             assertThat(clock.instant()).isAfterOrEqualTo(TestClock.START);
+            assertThat(app.getBean(org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler.class).getClock())
+                    .isSameAs(clock);
         }
     }
 
@@ -39,6 +46,8 @@ class FixedClockForTestsTest {
         assertThat(FixedClockForTests.startedByOwnProgram("io.execkpi.bench.Benchmarks BENCHMARKS.md 3")).isTrue();
         assertThat(FixedClockForTests.startedByOwnProgram("org.apache.maven.surefire.booter.ForkedBooter /tmp/x"))
                 .isFalse();
+        assertThat(FixedClockForTests.startedByOwnProgram("io.execkpi.ml.MlJobChild /tmp/data")).isFalse();
+        assertThat(FixedClockForTests.startedByOwnProgram("io.execkpi.thelook.TheLookBenchmark")).isTrue();
         assertThat(FixedClockForTests.startedByOwnProgram(System.getProperty("sun.java.command", ""))).isFalse();
     }
 }
