@@ -34,7 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Benchmarks {
 
-    private static final long SEED = 20240101L;
+    static final long SEED = 20240101L;
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -109,7 +109,7 @@ public final class Benchmarks {
         rows.addAll(readApiLoad(warehouseDir, yesterday, runs));
 
         // 3b. dashboard pages: server time for a 365-day range, and the overview's transfer on a first load
-        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday));
+        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday, runs));
 
         // 4. A/B statistics
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
@@ -188,7 +188,7 @@ public final class Benchmarks {
         return latency.endsWith("us") ? value / 1000 : latency.endsWith("ms") ? value : value * 1000;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
@@ -207,7 +207,7 @@ public final class Benchmarks {
         return run(runner, KpiJobConfiguration.JOB_NAME, request).getId();
     }
 
-    private static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
+    static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
         try {
             JobExecution execution = runner.run(jobName, request);
             if (execution.getStatus() != BatchStatus.COMPLETED) {
