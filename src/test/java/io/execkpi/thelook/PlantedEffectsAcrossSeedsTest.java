@@ -22,8 +22,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The planted experiment truths ({@code thelook.Experiments}) as a property of the generator, not of one lucky seed:
- * {@value #SEEDS} warehouses of one year at scale {@value #SCALE} (seeds 1..{@value #SEEDS}, ≈ 1,500 assigned users
- * per experiment each), measured from the generated tables alone (assignments, orders: user conversion = an assigned
+ * {@value #SEEDS} warehouses of one year at scale {@value #SCALE} (seeds 1..{@value #SEEDS}, ≈ 3,400 assigned users
+ * per experiment each, ≈ 1,700 per arm of two), measured from the generated tables alone (assignments, orders: user conversion = an assigned
  * user with a Complete order created at or after {@code assigned_at}).
  *
  * <ul>
@@ -40,7 +40,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  *       13 control assignments lost from 50/50).</li>
  * </ul>
  * The seeds are fixed, so the outcome does not change between runs; the bounds say what any correct generator gives
- * with high probability. Time: ≈ 0.3-1 s per seed on 2 cores (generation of {@value #DAYS} days).
+ * with high probability. Time: ≈ 0.3 s per seed on the shared 2-core machine (12-14 s for all, load 8-10).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlantedEffectsAcrossSeedsTest {
