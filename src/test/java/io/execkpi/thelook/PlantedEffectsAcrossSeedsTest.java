@@ -23,8 +23,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * The planted experiment truths ({@code thelook.Experiments}) as a property of the generator, not of one lucky seed:
  * {@value #SEEDS} warehouses of one year at scale {@value #SCALE} (seeds 1..{@value #SEEDS}, ≈ 3,400 assigned users
- * per experiment each, ≈ 1,700 per arm of two), measured from the generated tables alone (assignments, orders: user conversion = an assigned
- * user with a Complete order created at or after {@code assigned_at}).
+ * per experiment each, ≈ 1,700 per arm of two), measured from the generated tables alone (assignments, orders: user
+ * conversion = an assigned user with a Complete order created at or after {@code assigned_at}).
  *
  * <ul>
  *   <li>Effects: the mean over seeds of each arm's relative conversion lift is within 3 standard errors of the
