@@ -94,7 +94,7 @@ class CrashRecoveryTest {
                 .web(WebApplicationType.NONE).run(args);
              ConfigurableApplicationContext b = new SpringApplicationBuilder(ExecKpiApplication.class)
                      .web(WebApplicationType.NONE).run(args)) {
-            LocalDate yesterday = a.getBean(io.execkpi.config.ExecKpiProperties.class).yesterday(java.time.Clock.systemUTC());
+            LocalDate yesterday = a.getBean(io.execkpi.config.ExecKpiProperties.class).yesterday(a.getBean(java.time.Clock.class));
             a.getBean(io.execkpi.warehouse.EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday);
             a.getBean(JobLifecycle.class).nightly();
             b.getBean(JobLifecycle.class).nightly();

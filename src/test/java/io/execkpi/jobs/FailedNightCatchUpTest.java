@@ -9,6 +9,7 @@ import java.util.List;
 import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.support.Poison;
 import io.execkpi.support.TestApps;
+import io.execkpi.support.TestClock;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
@@ -31,13 +32,14 @@ class FailedNightCatchUpTest {
     @Test
     void aFailedNightIsSkippedAlertedAndRestartedByTheNextCatchUp() throws Exception {
         Path dir = TestData.newDataDir("catch-up");
-        LocalDate yesterday = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        LocalDate yesterday = TestClock.YESTERDAY;
         try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
                 // on, but never firing during the test: the test calls the catch-up itself
                 "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
                 // a webhook that is never called (the sender polls once an hour): the outbox is inspected
                 "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/alerts", "--execkpi.alerts.poll-interval=1h")) {
-            assertThat(app.getBean(ExecKpiProperties.class).yesterday(java.time.Clock.systemUTC())).isEqualTo(yesterday);
+            assertThat(app.getBean(ExecKpiProperties.class).yesterday(app.getBean(java.time.Clock.class)))
+                    .isEqualTo(yesterday);
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday);
             JdbcTemplate store = app.getBean(JdbcTemplate.class);
             LocalDate first = yesterday.minusDays(2);
@@ -87,7 +89,7 @@ class FailedNightCatchUpTest {
     @Test
     void aStartUpWhoseBackfillFailsOnYesterdaysMissingDataStillCatchesUpTheNightsBefore() throws Exception {
         Path dir = TestData.newDataDir("catch-up-start");
-        LocalDate yesterday = LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        LocalDate yesterday = TestClock.YESTERDAY;
         String[] common = {"--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
                 "--execkpi.schedule.stale-retry-for=0s", "--execkpi.bootstrap.backfill-days=10"};
         try (ConfigurableApplicationContext load = TestApps.start(dir, yesterday.minusDays(120), "0.05", common)) {

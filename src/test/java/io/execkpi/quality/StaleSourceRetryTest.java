@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.NightlyJobConfiguration;
 import io.execkpi.support.TestApps;
+import io.execkpi.support.TestClock;
 import io.execkpi.support.TestData;
 import io.execkpi.warehouse.EmbeddedWarehouse;
 
@@ -35,7 +35,7 @@ class StaleSourceRetryTest {
     @Test
     void aStaleNightIsRetriedOnTheCadenceUntilItsDataArrives() throws Exception {
         Path dir = TestData.newDataDir("stale-retry");
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate yesterday = TestClock.YESTERDAY;
         try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
                 // on, but never firing during the test: the test calls the scheduled method itself
                 "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=1",
