@@ -9,17 +9,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 import io.execkpi.ExecKpiApplication;
 import io.execkpi.abtest.stats.AbStatsBenchmark;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.kpi.KpiProperties;
 import io.execkpi.thelook.GenerationSummary;
 import io.execkpi.thelook.TheLookGenerator;
 import io.execkpi.thelook.TheLookSettings;
+import io.execkpi.warehouse.SqlFiles;
+import io.execkpi.warehouse.WarehouseConfiguration;
+import io.execkpi.warehouse.WarehouseImporter;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
+import org.springframework.jdbc.core.namedparam.ParsedSql;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -28,22 +45,34 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Writes BENCHMARKS.md: generation of the embedded warehouse at scale 1.0, the full KPI backfill over its whole
- * history, one nightly day, the A/B statistics of 10,000 experiments, and the peak heap of this JVM (run with
- * -Xmx1g by the {@code benchmark} Maven profile). Medians of several runs; nothing here asserts on time.
+ * Writes BENCHMARKS.md: generation of the embedded warehouse at scale 1.0, its import from a BigQuery-style CSV
+ * export, the full KPI backfill over its whole history, one nightly day, the same KPI SQL run by DuckDB alone (the
+ * ratio), the A/B statistics of 10,000 experiments, the peak heap of this JVM (run with -Xmx1g by the
+ * {@code benchmark} Maven profile), and a "Scale" section comparing scale 0.1, 1.0 and, with
+ * {@code -Dbench.scale10=true}, 10. Medians of several runs; nothing here asserts on time.
  */
 public final class Benchmarks {
 
     private static final long SEED = 20240101L;
 
+    /** Heap in use, sampled every 50 ms: over the whole run, and since the start of the current scale's phase. */
+    private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong PHASE_PEAK_HEAP =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** The thelook tables a BigQuery export holds, in the order they are exported. */
+    private static final List<String> EXPORTED_TABLES = List.of("distribution_centers", "products", "users", "orders",
+            "order_items", "inventory_items", "events", "experiments", "experiment_variants", "assignments");
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         // heap in use, sampled every 50 ms over the whole run (the sum of the pools' own peaks overstates it)
-        java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
         Thread sampler = new Thread(() -> {
             var memory = ManagementFactory.getMemoryMXBean();
             while (true) {
-                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                long used = memory.getHeapMemoryUsage().getUsed();
+                PEAK_HEAP.accumulateAndGet(used, Math::max);
+                PHASE_PEAK_HEAP.accumulateAndGet(used, Math::max);
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
@@ -59,8 +88,10 @@ public final class Benchmarks {
         LocalDate start = yesterday.minusYears(3).plusDays(1);
         String loadAtStart = loadAverage();
         List<String> rows = new ArrayList<>();
+        ScaleRow scaleOne = null;
 
         // 1. generation at scale 1.0 into a fresh DuckDB file each run
+        PHASE_PEAK_HEAP.set(0);
         long[] generation = new long[runs];
         GenerationSummary summary = null;
         Path warehouseDir = null;
@@ -77,6 +108,9 @@ public final class Benchmarks {
                 + " users, " + summary.orders() + " orders, " + summary.orderItems() + " items, " + summary.events()
                 + " events)", generation, "≤ 10 s (issue 12)"));
 
+        // 1b. that warehouse exported as BigQuery writes CSV, then imported into a new DuckDB file each run
+        rows.add(csvImport(warehouseDir.resolve("warehouse.duckdb"), root, runs));
+
         // 2. jobs on the last generated warehouse, through the real application (no web server)
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
                 .web(WebApplicationType.NONE)
@@ -89,6 +123,21 @@ public final class Benchmarks {
                     + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates)", backfill, "≤ 3 s (issue 12)"));
             long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 0.5 s (issue 12)"));
+            KpiAlone alone = new KpiAlone(context);
+            long[] aloneBackfill = time(runs, () -> alone.run(first, yesterday));
+            rows.add(row("The same KPI SQL files run by DuckDB alone over " + first + ".." + yesterday + " (one query "
+                    + "per KPI, every row fetched over JDBC; no job, no results store): kpiJob full backfill takes "
+                    + ratio(backfill, aloneBackfill) + " of it", aloneBackfill, "kpiJob ≤ 1.5× of it (issue 12)"));
+            LocalDate nightlyFrom = yesterday.minusDays(alone.lookbackDays());
+            long[] aloneNightly = time(Math.max(runs, 5), () -> alone.run(nightlyFrom, yesterday));
+            rows.add(row("The same KPI SQL files run by DuckDB alone over " + nightlyFrom + ".." + yesterday
+                    + " (the nightly day's range): kpiJob one nightly day takes " + ratio(nightly, aloneNightly)
+                    + " of it", aloneNightly, "kpiJob ≤ 1.5× of it (issue 12)"));
+            Nightly whole = nightlyJob(runner, yesterday, runs);
+            rows.add(row("nightlyJob one day (kpiJob + abJob + mlJob for " + yesterday + "; last run's steps in s: "
+                    + whole.steps() + ")", whole.nanos(), "≤ 5 s (issue 12)"));
+            scaleOne = new ScaleRow(1.0, summary, generation, backfill, nightly, whole, ratio(backfill, aloneBackfill),
+                    PHASE_PEAK_HEAP.get(), Files.size(warehouseDir.resolve("warehouse.duckdb")));
             if (runner.knows("mlJob")) {
                 List<String> steps = new ArrayList<>();
                 long[] ml = time(runs, () -> {
@@ -116,6 +165,20 @@ public final class Benchmarks {
         rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
                 + "MDE, Welch)", ab, "< 1 s"));
 
+        // 5. cost against data: scale 0.1 always, scale 10 on request (about 10 minutes more on 2 cores)
+        List<ScaleRow> scales = new ArrayList<>();
+        List<String> scaleFailures = new ArrayList<>();
+        scale(0.1, root, start, yesterday, runs, runs, runs, scales, scaleFailures);
+        if (scaleOne != null) {
+            scales.add(scaleOne);
+        }
+        boolean scale10 = Boolean.getBoolean("bench.scale10");
+        if (scale10) {
+            scale(10.0, root, start, yesterday, Integer.getInteger("bench.scale10.generations", 1), runs, 1, scales,
+                    scaleFailures);
+        }
+        String loadAtEnd = loadAverage();
+
         long maxHeap = Runtime.getRuntime().maxMemory();
 
         StringBuilder md = new StringBuilder();
@@ -125,16 +188,276 @@ public final class Benchmarks {
                         + "of a row except the JVM's warm code.\n\n")
                 .append("Machine: ").append(machine()).append("  \n")
                 .append("Load average (1 min) at the start and the end: ").append(loadAtStart).append(", ")
-                .append(loadAverage()).append(" (other processes share the cores: more than 2 means the times above "
+                .append(loadAtEnd).append(" (other processes share the cores: more than 2 means the times above "
                         + "include waiting for a core)  \n")
                 .append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n")
                 .append("| what | median | runs (s) | target |\n|---|---|---|---|\n");
         rows.forEach(r -> md.append(r).append('\n'));
         md.append(String.format(Locale.ROOT, "%nPeak heap in use (sampled every 50 ms) over the whole benchmark JVM, which "
-                + "runs everything above with -Xmx1g: %.0f MiB of %.0f MiB (target ≤ 1 GiB).%n",
-                peakHeap.get() / 1048576.0, maxHeap / 1048576.0));
-        Files.writeString(out, md.toString());
+                + "runs everything above with -Xmx1g: %.0f MiB of %.0f MiB (target ≤ 1 GiB). Peak resident memory of "
+                + "the process (heap, DuckDB's own memory, code): %s.%n",
+                PEAK_HEAP.get() / 1048576.0, maxHeap / 1048576.0, peakResident()));
+        md.append(scaleSection(scales, scale10, runs, scaleFailures));
+        Files.writeString(out, keepDashboardSection(out, md.toString()));
         System.out.println(md);
+    }
+
+    // ---- issue 12: import, DuckDB alone, nightly, scale -------------------------------------------------------
+
+    /**
+     * Exports the warehouse in {@code duckdbFile} the way BigQuery writes CSV (one file per table, header row,
+     * timestamps as {@code 2025-01-25 19:35:58 UTC}, the geography columns BigQuery adds), then times
+     * {@link WarehouseImporter#importFrom} of that folder into a new DuckDB file, {@code runs} times.
+     */
+    private static String csvImport(Path duckdbFile, Path root, int runs) throws Exception {
+        Path export = Files.createDirectories(root.resolve("csv-export"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdbFile.toAbsolutePath());
+             Statement st = c.createStatement()) {
+            for (String table : EXPORTED_TABLES) {
+                List<String> select = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns "
+                        + "WHERE table_schema = 'main' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+                    while (rs.next()) {
+                        String column = rs.getString(1);
+                        // BigQuery writes fractional seconds only when there are some
+                        select.add(rs.getString(2).equals("TIMESTAMP")
+                                ? "CASE WHEN microsecond(" + column + ") % 1000000 = 0 THEN strftime(" + column
+                                        + ", '%Y-%m-%d %H:%M:%S UTC') ELSE strftime(" + column
+                                        + ", '%Y-%m-%d %H:%M:%S.%f UTC') END AS " + column
+                                : column);
+                    }
+                }
+                if (table.equals("users")) {
+                    select.add("'POINT(' || longitude || ' ' || latitude || ')' AS user_geom");
+                } else if (table.equals("distribution_centers")) {
+                    select.add("'POINT(' || longitude || ' ' || latitude || ')' AS distribution_center_geom");
+                }
+                st.execute("COPY (SELECT " + String.join(", ", select) + " FROM " + table + ") TO '"
+                        + export.resolve(table + ".csv").toAbsolutePath() + "' (HEADER, DELIMITER ',')");
+            }
+        }
+        long bytes;
+        try (var files = Files.list(export)) {
+            bytes = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        long[] nanos = new long[runs];
+        WarehouseImporter.Summary summary = null;
+        for (int i = 0; i < runs; i++) {
+            Path target = Files.createDirectories(root.resolve("import-" + i)).resolve("warehouse.duckdb");
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:" + target.toAbsolutePath());
+            long t0 = System.nanoTime();
+            summary = WarehouseImporter.importFrom(ds, export);
+            nanos[i] = System.nanoTime() - t0;
+            System.out.printf("import run %d: %.1f s%n", i + 1, nanos[i] / 1e9);
+        }
+        long rowCount = summary.rows().values().stream().mapToLong(Long::longValue).sum();
+        return row(String.format(Locale.ROOT, "Import (`import <dir>`, WarehouseImporter) of that scale-1.0 warehouse "
+                + "exported as BigQuery writes CSV: %d tables, %,d rows, %.0f MiB, into a new DuckDB file",
+                summary.rows().size(), rowCount, bytes / 1048576.0), nanos, "≤ 10 s (issue 12)");
+    }
+
+    /**
+     * Each KPI's SQL file run by DuckDB alone, one query per KPI over a whole range, on the application's warehouse
+     * pool: parameters bound as the KPI step binds them, every row and column read, nothing stored.
+     */
+    private static final class KpiAlone {
+
+        private final DataSource warehouse;
+        private final SqlFiles sqlFiles;
+        private final KpiCatalog catalog;
+        private final int lookbackDays;
+
+        KpiAlone(ConfigurableApplicationContext context) {
+            warehouse = context.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource();
+            sqlFiles = context.getBean(SqlFiles.class);
+            catalog = context.getBean(KpiCatalog.class);
+            lookbackDays = context.getBean(KpiProperties.class).lookbackDays();
+        }
+
+        int lookbackDays() {
+            return lookbackDays;
+        }
+
+        /** Runs every KPI over [from, to]; returns the number of rows read. */
+        long run(LocalDate from, LocalDate to) {
+            long rows = 0;
+            try (Connection c = warehouse.getConnection()) {
+                for (KpiDefinition kpi : catalog.all()) {
+                    MapSqlParameterSource parameters = new MapSqlParameterSource(Map.of("from", from, "to", to,
+                            "partition_from", kpi.grain().partitionFrom(from),
+                            "partition_to", kpi.grain().partitionTo(to)));
+                    ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sqlFiles.sql(kpi.sql()));
+                    Object[] values = NamedParameterUtils.buildValueArray(parsed, parameters, null);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            NamedParameterUtils.substituteNamedParameters(parsed, parameters))) {
+                        for (int i = 0; i < values.length; i++) {
+                            ps.setObject(i + 1, values[i]);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            int columns = rs.getMetaData().getColumnCount();
+                            while (rs.next()) {
+                                for (int i = 1; i <= columns; i++) {
+                                    rs.getObject(i);
+                                }
+                                rows++;
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return rows;
+        }
+    }
+
+    /** "1.23×": median of {@code job} over median of {@code alone}. */
+    private static String ratio(long[] job, long[] alone) {
+        return String.format(Locale.ROOT, "%.2f×", median(job) / median(alone));
+    }
+
+    private static double median(long[] nanos) {
+        double[] values = new double[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            values[i] = nanos[i];
+        }
+        return median(values);
+    }
+
+    /** nightlyJob for one date (rerun): its times and the last run's step (child job) durations. */
+    private record Nightly(long[] nanos, String steps) {
+    }
+
+    private static Nightly nightlyJob(JobRunner runner, LocalDate date, int runs) {
+        List<String> steps = new ArrayList<>();
+        long[] nanos = time(runs, () -> {
+            JobExecution e = run(runner, "nightlyJob", new JobRequest(date, null, true));
+            steps.add(e.getStepExecutions().stream().sorted(java.util.Comparator.comparing(
+                            org.springframework.batch.core.step.StepExecution::getId))
+                    .map(st -> st.getStepName() + " " + String.format(Locale.ROOT, "%.1f",
+                            java.time.Duration.between(st.getStartTime(), st.getEndTime()).toMillis() / 1e3))
+                    .reduce((a, b) -> a + ", " + b).orElse(""));
+            return e.getId();
+        });
+        return new Nightly(nanos, steps.getLast());
+    }
+
+    /** One scale's measurements for the "Scale" section. */
+    private record ScaleRow(double scale, GenerationSummary summary, long[] generation, long[] backfill,
+                            long[] nightlyKpi, Nightly nightly, String kpiRatio, long peakHeap, long fileBytes) {
+    }
+
+    /**
+     * Generates a warehouse at {@code scale} ({@code generations} times), then times the jobs on it ({@code runs}
+     * times, nightlyJob {@code nightlyRuns} times) and adds the result to {@code into}, or what failed to
+     * {@code failures} (the rest of the benchmark goes on).
+     */
+    private static void scale(double scale, Path root, LocalDate start, LocalDate yesterday, int generations,
+                              int runs, int nightlyRuns, List<ScaleRow> into, List<String> failures) {
+        try {
+            into.add(scale(scale, root, start, yesterday, generations, runs, nightlyRuns));
+        } catch (Exception | OutOfMemoryError e) {
+            e.printStackTrace();
+            failures.add("scale " + scale + " failed: " + e);
+        }
+    }
+
+    private static ScaleRow scale(double scale, Path root, LocalDate start, LocalDate yesterday, int generations,
+                                  int runs, int nightlyRuns) throws Exception {
+        PHASE_PEAK_HEAP.set(0);
+        long[] generation = new long[generations];
+        GenerationSummary summary = null;
+        Path dir = null;
+        for (int i = 0; i < generations; i++) {
+            dir = Files.createDirectories(root.resolve("scale-" + scale + "-" + i));
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
+                    + dir.resolve("warehouse.duckdb").toAbsolutePath());
+            long t0 = System.nanoTime();
+            summary = new TheLookGenerator(new TheLookSettings(SEED, scale, start)).generateThrough(ds, yesterday);
+            generation[i] = System.nanoTime() - t0;
+            System.out.printf("scale %s generation run %d: %.1f s%n", scale, i + 1, generation[i] / 1e9);
+        }
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--execkpi.data-dir=" + dir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
+                        "--execkpi.thelook.generate=false", "--logging.level.root=WARN")) {
+            JobRunner runner = context.getBean(JobRunner.class);
+            long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, start, true)));
+            long[] nightlyKpi = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
+            KpiAlone alone = new KpiAlone(context);
+            long[] aloneBackfill = time(runs, () -> alone.run(start, yesterday));
+            Nightly nightly = nightlyJob(runner, yesterday, nightlyRuns);
+            System.out.printf("scale %s: backfill %.1f s, nightly kpi %.2f s, nightlyJob %.1f s%n", scale,
+                    median(backfill) / 1e9, median(nightlyKpi) / 1e9, median(nightly.nanos()) / 1e9);
+            return new ScaleRow(scale, summary, generation, backfill, nightlyKpi, nightly,
+                    ratio(backfill, aloneBackfill), PHASE_PEAK_HEAP.get(),
+                    Files.size(dir.resolve("warehouse.duckdb")));
+        }
+    }
+
+    private static String scaleSection(List<ScaleRow> scales, boolean scale10, int runs, List<String> failures) {
+        StringBuilder md = new StringBuilder("\n## Scale (issue 12): cost against data\n\n");
+        md.append("Same seed, same 3-year span ending yesterday, same JVM (-Xmx1g). Scale 1.0 repeats the rows of the "
+                + "first table; scale 0.1 is measured after it in the same run");
+        md.append(scale10 ? "; scale 10 last (generation " + Integer.getInteger("bench.scale10.generations", 1)
+                + " run(s), kpiJob " + runs + " runs each, nightlyJob 1 run)." : "; scale 10 is not part of this run.");
+        md.append(" Scale 10 is opt-in because it adds about ten minutes: `JAVA_HOME=<JDK ≥ 21> ./mvnw -Pbenchmark "
+                + "-DskipTests -Dbench.scale10=true verify`. Each cell is a median (runs in the first table's style "
+                + "in brackets).\n\n");
+        md.append("| scale | users / orders / events | generation | kpiJob full backfill | kpiJob nightly day | "
+                + "kpiJob ÷ DuckDB alone (backfill) | nightlyJob day (kpi + ab + ml) | peak heap in use | DuckDB file |"
+                + "\n|---|---|---|---|---|---|---|---|---|\n");
+        for (ScaleRow r : scales) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d / %,d / %,d | %s | %s | %s | %s | %s (%s) | %.0f MiB | "
+                            + "%.0f MiB |%n", r.scale(), r.summary().users(), r.summary().orders(),
+                    r.summary().events(), cell(r.generation()), cell(r.backfill()), cell(r.nightlyKpi()),
+                    r.kpiRatio(), cell(r.nightly().nanos()), r.nightly().steps(), r.peakHeap() / 1048576.0,
+                    r.fileBytes() / 1048576.0));
+        }
+        failures.forEach(f -> md.append("\n").append(f).append("\n"));
+        md.append("\nTargets (issue 12): scale 10 generation ≤ 2 min, full backfill ≤ 30 s, one nightly day ≤ 10 s, "
+                + "heap ≤ 1 GiB; scale 1.0 as in the first table. Peak heap in use is sampled every 50 ms from the start "
+                + "of the scale's generation to the end of its jobs; G1 lets garbage accumulate up to the -Xmx1g limit, "
+                + "so it bounds the live data from above.\n");
+        return md.toString();
+    }
+
+    private static String cell(long[] nanos) {
+        StringBuilder each = new StringBuilder();
+        for (long n : nanos) {
+            each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", n / 1e9));
+        }
+        return String.format(Locale.ROOT, "%.2f s [%s]", median(nanos) / 1e9, each);
+    }
+
+    /** VmHWM of this process from /proc/self/status, or "unknown". */
+    private static String peakResident() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .findFirst().map(l -> String.format(Locale.ROOT, "%.0f MiB",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)).orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The generated text with the "Dashboard (issue 9)" section of the existing file kept as it is (it is written
+     * by hand from a separate run), placed before the Scale section.
+     */
+    private static String keepDashboardSection(Path out, String generated) throws java.io.IOException {
+        if (!Files.exists(out)) {
+            return generated;
+        }
+        String existing = Files.readString(out);
+        int from = existing.indexOf("\n## Dashboard (issue 9)");
+        if (from < 0) {
+            return generated;
+        }
+        int to = existing.indexOf("\n## ", from + 1);
+        String section = existing.substring(from, to < 0 ? existing.length() : to);
+        int scale = generated.indexOf("\n## Scale");
+        return generated.substring(0, scale) + section + generated.substring(scale);
     }
 
     /** wrk (Debian package) against the real web server on loopback; medians of the runs' throughput and p99. */
