@@ -100,22 +100,11 @@ public final class Benchmarks {
 
         // 1. generation at scale 1.0 into a fresh DuckDB file each run
         PHASE_PEAK_HEAP.set(0);
-        long[] generation = new long[runs];
-        long[] generationCpu = new long[runs];
-        GenerationSummary summary = null;
-        Path warehouseDir = null;
-        for (int i = 0; i < runs; i++) {
-            warehouseDir = Files.createDirectories(root.resolve("run-" + i));
-            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
-                    + warehouseDir.resolve("warehouse.duckdb").toAbsolutePath());
-            long t0 = System.nanoTime();
-            long cpu0 = processCpu();
-            summary = new TheLookGenerator(new TheLookSettings(SEED, 1.0, start)).generateThrough(ds, yesterday);
-            generation[i] = System.nanoTime() - t0;
-            generationCpu[i] = processCpu() - cpu0;
-            System.out.printf("generation run %d: %.1f s (CPU %.1f s)%n", i + 1, generation[i] / 1e9,
-                    generationCpu[i] / 1e9);
-        }
+        Generations generated = generate(1.0, root, "run-", runs, start, yesterday);
+        GenerationSummary summary = generated.summary();
+        long[] generation = generated.nanos();
+        long[] generationCpu = generated.cpu();
+        Path warehouseDir = generated.lastDir();
         rows.add(row("Generate the embedded warehouse, scale 1.0, " + summary.days() + " days (" + summary.users()
                 + " users, " + summary.orders() + " orders, " + summary.orderItems() + " items, " + summary.events()
                 + " events); CPU time of the process per run (all its threads, DuckDB's included): "
@@ -212,7 +201,7 @@ public final class Benchmarks {
                 + "rows also give the CPU time of the process (all threads), which waiting hardly inflates. The KPI "
                 + "ratio compares medians taken minutes apart, so under load it moves with the load.\n");
         md.append(scaleSection(scales, scale10, runs, scaleFailures));
-        String text = keepDashboardSection(out, md.toString());
+        String text = keepHandWrittenSections(out, md.toString());
         Files.writeString(out, text);
         return text;
     }
@@ -288,15 +277,7 @@ public final class Benchmarks {
         String table = scaleSection(scales, true, runs, failures);
         List<String> lines = new ArrayList<>(Files.readAllLines(out));
         lines.removeIf(l -> l.startsWith("| 10.0 |") || l.startsWith("scale 10.0 failed"));
-        int one = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("| 1.0 |")) {
-                one = i;
-            }
-        }
-        if (one < 0) {
-            throw new IllegalStateException(out + " has no Scale section to add to: run the full benchmark first");
-        }
+        int one = lastLine(lines, "| 1.0 |", out);
         List<String> added = new ArrayList<>();
         table.lines().filter(l -> l.startsWith("| 10.0 |")).forEach(added::add);
         added.add("");
@@ -310,30 +291,30 @@ public final class Benchmarks {
         added.forEach(System.out::println);
     }
 
+    /** The index of the last line starting with {@code prefix}; fails when the full benchmark has not written it. */
+    private static int lastLine(List<String> lines, String prefix, Path out) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(out + " has no line starting with '" + prefix + "': run the full benchmark "
+                + "first");
+    }
+
     /**
      * {@code -Dbench.only=import}: generates the scale-1.0 warehouse once, exports and imports it as in the full run,
      * and replaces only the import row of the existing BENCHMARKS.md (the row says when and under what load).
      */
     private static void importOnly(Path out, Path root, LocalDate start, LocalDate yesterday, int runs,
                                    String loadAtStart) throws Exception {
-        Path dir = Files.createDirectories(root.resolve("run-0"));
-        new TheLookGenerator(new TheLookSettings(SEED, 1.0, start)).generateThrough(new DriverManagerDataSource(
-                "jdbc:duckdb:" + dir.resolve("warehouse.duckdb").toAbsolutePath()), yesterday);
+        Path dir = generate(1.0, root, "run-", 1, start, yesterday).lastDir();
         String row = csvImport(dir.resolve("warehouse.duckdb"), root, runs, "PLACEHOLDER");
         row = row.replace("PLACEHOLDER", " (this row alone, `-Dbench.only=import`, " + java.time.Instant.now()
                 .truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", load average " + loadAtStart + " at the "
                 + "start, " + loadAverage() + " at the end)");
         List<String> lines = new ArrayList<>(Files.readAllLines(out));
-        int at = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).startsWith("| Import (`import <dir>`")) {
-                at = i;
-            }
-        }
-        if (at < 0) {
-            throw new IllegalStateException(out + " has no import row to replace: run the full benchmark first");
-        }
-        lines.set(at, row);
+        lines.set(lastLine(lines, "| Import (`import <dir>`", out), row);
         Files.write(out, lines);
         System.out.println(row);
     }
@@ -425,6 +406,32 @@ public final class Benchmarks {
         return new JobRuns(nanos, steps.getLast());
     }
 
+    /** Generation runs: the last summary and folder, wall and process CPU time per run (ns). */
+    private record Generations(GenerationSummary summary, Path lastDir, long[] nanos, long[] cpu) {
+    }
+
+    /** Generates a warehouse at {@code scale} into a new folder {@code <prefix><i>} under root, {@code runs} times. */
+    private static Generations generate(double scale, Path root, String prefix, int runs, LocalDate start,
+                                        LocalDate yesterday) throws Exception {
+        long[] nanos = new long[runs];
+        long[] cpu = new long[runs];
+        GenerationSummary summary = null;
+        Path dir = null;
+        for (int i = 0; i < runs; i++) {
+            dir = Files.createDirectories(root.resolve(prefix + i));
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
+                    + dir.resolve("warehouse.duckdb").toAbsolutePath());
+            long t0 = System.nanoTime();
+            long cpu0 = processCpu();
+            summary = new TheLookGenerator(new TheLookSettings(SEED, scale, start)).generateThrough(ds, yesterday);
+            nanos[i] = System.nanoTime() - t0;
+            cpu[i] = processCpu() - cpu0;
+            System.out.printf("scale %s generation run %d: %.1f s (CPU %.1f s)%n", scale, i + 1, nanos[i] / 1e9,
+                    cpu[i] / 1e9);
+        }
+        return new Generations(summary, dir, nanos, cpu);
+    }
+
     /** One scale's measurements for the "Scale" section. */
     private record ScaleRow(double scale, GenerationSummary summary, long[] generation, long[] generationCpu,
                             long[] backfill,
@@ -449,22 +456,11 @@ public final class Benchmarks {
     private static ScaleRow scale(double scale, Path root, LocalDate start, LocalDate yesterday, int generations,
                                   int runs, int nightlyRuns) throws Exception {
         PHASE_PEAK_HEAP.set(0);
-        long[] generation = new long[generations];
-        long[] generationCpu = new long[generations];
-        GenerationSummary summary = null;
-        Path dir = null;
-        for (int i = 0; i < generations; i++) {
-            dir = Files.createDirectories(root.resolve("scale-" + scale + "-" + i));
-            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
-                    + dir.resolve("warehouse.duckdb").toAbsolutePath());
-            long t0 = System.nanoTime();
-            long cpu0 = processCpu();
-            summary = new TheLookGenerator(new TheLookSettings(SEED, scale, start)).generateThrough(ds, yesterday);
-            generation[i] = System.nanoTime() - t0;
-            generationCpu[i] = processCpu() - cpu0;
-            System.out.printf("scale %s generation run %d: %.1f s (CPU %.1f s)%n", scale, i + 1,
-                    generation[i] / 1e9, generationCpu[i] / 1e9);
-        }
+        Generations generated = generate(scale, root, "scale-" + scale + "-", generations, start, yesterday);
+        GenerationSummary summary = generated.summary();
+        long[] generation = generated.nanos();
+        long[] generationCpu = generated.cpu();
+        Path dir = generated.lastDir();
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
                 .web(WebApplicationType.NONE)
                 .run("--execkpi.data-dir=" + dir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
@@ -559,22 +555,23 @@ public final class Benchmarks {
     }
 
     /**
-     * The generated text with the "Dashboard (issue 9)" section of the existing file kept as it is (it is written
-     * by hand from a separate run), placed before the Scale section.
+     * The generated text with the existing file's hand-written sections kept as they are (every "## " section but the
+     * generated "## Scale" one, e.g. "Dashboard (issue 9)", written from runs of their own), placed before the Scale
+     * section.
      */
-    private static String keepDashboardSection(Path out, String generated) throws java.io.IOException {
+    private static String keepHandWrittenSections(Path out, String generated) throws java.io.IOException {
         if (!Files.exists(out)) {
             return generated;
         }
-        String existing = Files.readString(out);
-        int from = existing.indexOf("\n## Dashboard (issue 9)");
-        if (from < 0) {
-            return generated;
+        StringBuilder kept = new StringBuilder();
+        String[] sections = Files.readString(out).split("\n(?=## )");
+        for (int i = 1; i < sections.length; i++) {
+            if (!sections[i].startsWith("## Scale")) {
+                kept.append('\n').append(sections[i].stripTrailing()).append('\n');
+            }
         }
-        int to = existing.indexOf("\n## ", from + 1);
-        String section = existing.substring(from, to < 0 ? existing.length() : to);
         int scale = generated.indexOf("\n## Scale");
-        return generated.substring(0, scale) + section + generated.substring(scale);
+        return generated.substring(0, scale) + kept + generated.substring(scale);
     }
 
     /** wrk (Debian package) against the real web server on loopback; medians of the runs' throughput and p99. */
