@@ -6,6 +6,22 @@
 -- CUPED covariate: x = the user's completed revenue in the 14 days before their assignment ([assigned_at - 14 days,
 -- assigned_at)), fixed once assigned: Σx and Σx² are added on the assignment day, and Σxy grows by x * rev on each
 -- day the user's post-assignment revenue y grows by rev. The window is the cuped window-days of experiments.yml.
+-- CUPED for conversion: the covariate is pre-period conversion (x > 0: a completed order in that window), so
+-- pre_converters counts those users (Σx = Σx² for a 0/1 value) and pre_post_converters those of them who also
+-- converted after their assignment (Σxy), added on the day of their first post-assignment completed order.
+-- Capping (winsorization) of revenue per user at the 99th percentile, as GrowthBook caps: per experiment and as-of
+-- date, revenue_cap = PERCENTILE_CONT(0.99) (linear interpolation between the order statistics at h = 0.99 (n - 1),
+-- 0-based) of y over all n users assigned by that date, pooled across arms, users without revenue included as
+-- zeros; then Σ min(y, cap), Σ min(y, cap)², and the covariate capped at the same value: Σ min(x, cap),
+-- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date,
+-- only over the users with pre-period or post-assignment revenue (all others are zeros, counted by position: of the
+-- n sorted values the first n - k are 0 when k users have y > 0; h is computed in integers), and only for the last 7
+-- as-of dates of the run (a nightly run and its lookback; a long backfill slice would cost one pass over the users
+-- per date): on earlier dates of a longer run revenue_cap and the capped sums are NULL, and abJob falls back to the
+-- uncapped sums with a note. Decimal arithmetic makes the sums independent of the order of addition.
+-- Average order value (a ratio metric, revenue per completed order, for the aov guardrail): per user d = completed
+-- orders from the assignment on; Σd, Σd² and Σ y·d grow like Σy² does: by cum_d² - (cum_d - n)² and by
+-- cum·cum_d - (cum - rev)(cum_d - n) on each day the user completes n orders worth rev.
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 WITH arms AS (
@@ -19,7 +35,8 @@ calendar AS (
     FROM range(0, date_diff('day', (SELECT MIN(start_date) FROM experiments), CAST(:to AS DATE)) + 1) r(x)
 ),
 user_day AS (
-    SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, SUM(oi.sale_price) AS rev
+    SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, SUM(oi.sale_price) AS rev,
+           COUNT(DISTINCT o.order_id) AS ords
     FROM assignments a
     JOIN orders o ON o.user_id = a.user_id
     JOIN order_items oi ON oi.order_id = o.order_id
@@ -54,7 +71,8 @@ order_running AS (
     FROM order_day
 ),
 user_running AS (
-    SELECT u.experiment_id, u.variant, u.d, u.rev, COALESCE(p.x, 0) AS x,
+    SELECT u.experiment_id, u.variant, u.d, u.rev, u.ords, COALESCE(p.x, 0) AS x,
+           SUM(u.ords) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum_o,
            SUM(u.rev) OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS cum,
            ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.user_id ORDER BY u.d) AS k
     FROM user_day u
@@ -64,28 +82,32 @@ changes AS (
     SELECT a.experiment_id, a.variant, c.d, a.is_control, a.weight,
            0 AS users, 0 AS converters, CAST(0 AS DOUBLE) AS rev, CAST(0 AS DOUBLE) AS sq,
            CAST(0 AS DOUBLE) AS pre, CAST(0 AS DOUBLE) AS pre_sq, CAST(0 AS DOUBLE) AS xy,
-           0 AS orders, 0 AS bad, 0 AS bad_users
+           0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv,
+           0 AS co, 0 AS co_sq, CAST(0 AS DOUBLE) AS yo
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
     SELECT asg.experiment_id, asg.variant, CAST(asg.assigned_at AS DATE), NULL, NULL, 1, 0, 0, 0,
-           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0
+           COALESCE(p.x, 0), COALESCE(p.x * p.x, 0), 0, 0, 0, 0, CASE WHEN p.x > 0 THEN 1 ELSE 0 END, 0, 0, 0, 0
     FROM assignments asg
     LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
     WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev, cum * cum - (cum - rev) * (cum - rev),
-           0, 0, x * rev, 0, 0, 0
+           0, 0, x * rev, 0, 0, 0, 0, CASE WHEN k = 1 AND x > 0 THEN 1 ELSE 0 END,
+           ords, cum_o * cum_o - (cum_o - ords) * (cum_o - ords), cum * cum_o - (cum - rev) * (cum_o - ords)
     FROM user_running
     UNION ALL
     SELECT experiment_id, variant, d, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, orders, bad,
-           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END
+           CASE WHEN bad > 0 AND cum_bad = bad THEN 1 ELSE 0 END, 0, 0, 0, 0, 0
     FROM order_running
 ),
 per_day AS (
     SELECT experiment_id, variant, d, MAX(is_control) AS is_control_max, MAX(weight) AS weight_max,
            SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
            SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
-           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users
+           SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users,
+           SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv,
+           SUM(co) AS co, SUM(co_sq) AS co_sq, SUM(yo) AS yo
     FROM changes
     GROUP BY experiment_id, variant, d
 ),
@@ -102,14 +124,88 @@ running AS (
            SUM(xy) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_pre_products,
            CAST(SUM(orders) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS orders,
            CAST(SUM(bad) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancelled_returned_orders,
-           CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users
+           CAST(SUM(bad_users) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS cancel_return_users,
+           CAST(SUM(pre_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_converters,
+           CAST(SUM(pre_post_conv) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS pre_post_converters,
+           CAST(SUM(co) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS completed_orders,
+           CAST(SUM(co_sq) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS BIGINT) AS completed_orders_sum_squares,
+           SUM(yo) OVER (PARTITION BY experiment_id, variant ORDER BY d) AS revenue_order_products
     FROM per_day
+),
+cap_dates AS (
+    SELECT d FROM calendar WHERE d >= GREATEST(CAST(:from AS DATE), CAST(:to AS DATE) - 6) AND d <= CAST(:to AS DATE)
+),
+revenue_users AS (
+    SELECT asg.experiment_id, asg.variant, asg.user_id, CAST(asg.assigned_at AS DATE) AS assigned_day,
+           COALESCE(p.x, 0) AS x
+    FROM assignments asg
+    LEFT JOIN pre p ON p.experiment_id = asg.experiment_id AND p.user_id = asg.user_id
+    LEFT JOIN (SELECT DISTINCT experiment_id, user_id FROM user_day) b
+           ON b.experiment_id = asg.experiment_id AND b.user_id = asg.user_id
+    WHERE asg.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+      AND (p.x > 0 OR b.user_id IS NOT NULL)
+),
+user_at AS (
+    SELECT c.d, r.experiment_id, r.variant, r.user_id, r.x, COALESCE(SUM(u.rev), 0) AS y
+    FROM revenue_users r
+    JOIN cap_dates c ON c.d >= r.assigned_day
+    LEFT JOIN user_day u ON u.experiment_id = r.experiment_id AND u.user_id = r.user_id AND u.d <= c.d
+    GROUP BY c.d, r.experiment_id, r.variant, r.user_id, r.x
+),
+positive AS (
+    SELECT d, experiment_id, y,
+           ROW_NUMBER() OVER (PARTITION BY experiment_id, d ORDER BY y) AS r,
+           COUNT(*) OVER (PARTITION BY experiment_id, d) AS k
+    FROM user_at
+    WHERE y > 0
+),
+experiment_users AS (
+    SELECT r.experiment_id, r.d, SUM(r.users) AS n, (99 * (SUM(r.users) - 1)) // 100 AS i,
+           (99 * (SUM(r.users) - 1)) % 100 AS hundredths
+    FROM running r JOIN cap_dates c ON c.d = r.d
+    WHERE r.users > 0
+    GROUP BY r.experiment_id, r.d
+),
+caps AS (
+    SELECT e.experiment_id, e.d,
+           CAST(COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 1 THEN p.y END), 0) AS DECIMAL(38, 9)) AS lo,
+           CAST(COALESCE(MAX(CASE WHEN p.r = e.i - (e.n - p.k) + 2 THEN p.y END), 0) AS DECIMAL(38, 9)) AS hi,
+           e.hundredths
+    FROM experiment_users e
+    LEFT JOIN positive p ON p.experiment_id = e.experiment_id AND p.d = e.d
+    GROUP BY e.experiment_id, e.d, e.i, e.n, e.hundredths
+),
+cap_values AS (
+    SELECT experiment_id, d, CAST(lo + hundredths * 0.01 * (hi - lo) AS DECIMAL(38, 9)) AS cap
+    FROM caps
+),
+capped_users AS (
+    SELECT u.d, u.experiment_id, u.variant,
+           LEAST(CAST(u.y AS DECIMAL(38, 9)), c.cap) AS cy, LEAST(CAST(u.x AS DECIMAL(38, 9)), c.cap) AS cx
+    FROM user_at u
+    JOIN cap_values c ON c.experiment_id = u.experiment_id AND c.d = u.d
+),
+capped AS (
+    SELECT d, experiment_id, variant, SUM(cy) AS ys, SUM(cy * cy) AS yss, SUM(cx) AS xs, SUM(cx * cx) AS xss,
+           SUM(cx * cy) AS xys
+    FROM capped_users
+    GROUP BY d, experiment_id, variant
 )
-SELECT d AS as_of_date, experiment_id, variant, is_control, weight, users, converters,
-       ROUND(revenue_sum, 6) AS revenue_sum, ROUND(revenue_sum_squares, 6) AS revenue_sum_squares,
-       ROUND(pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
-       ROUND(revenue_pre_products, 6) AS revenue_pre_products,
-       orders, cancelled_returned_orders, cancel_return_users
-FROM running
-WHERE d >= CAST(:from AS DATE) AND d <= CAST(:to AS DATE) AND is_control IS NOT NULL
-ORDER BY d, experiment_id, variant
+SELECT r.d AS as_of_date, r.experiment_id, r.variant, r.is_control, r.weight, r.users, r.converters,
+       ROUND(r.revenue_sum, 6) AS revenue_sum, ROUND(r.revenue_sum_squares, 6) AS revenue_sum_squares,
+       ROUND(r.pre_revenue_sum, 6) AS pre_revenue_sum, ROUND(r.pre_revenue_sum_squares, 6) AS pre_revenue_sum_squares,
+       ROUND(r.revenue_pre_products, 6) AS revenue_pre_products,
+       r.orders, r.cancelled_returned_orders, r.cancel_return_users, r.pre_converters, r.pre_post_converters,
+       r.completed_orders, r.completed_orders_sum_squares, ROUND(r.revenue_order_products, 6) AS revenue_order_products,
+       CAST(ROUND(c.cap, 6) AS DOUBLE) AS revenue_cap,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.ys, 0) END, 6) AS DOUBLE) AS capped_revenue_sum,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.yss, 0) END, 6) AS DOUBLE) AS capped_revenue_sum_squares,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xs, 0) END, 6) AS DOUBLE) AS capped_pre_revenue_sum,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xss, 0) END, 6) AS DOUBLE) AS capped_pre_revenue_sum_squares,
+       CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xys, 0) END, 6) AS DOUBLE) AS capped_revenue_pre_products
+FROM running r
+LEFT JOIN cap_values c ON c.experiment_id = r.experiment_id AND c.d = r.d
+LEFT JOIN cap_dates cd ON cd.d = r.d
+LEFT JOIN capped cp ON cp.experiment_id = r.experiment_id AND cp.variant = r.variant AND cp.d = r.d
+WHERE r.d >= CAST(:from AS DATE) AND r.d <= CAST(:to AS DATE) AND r.is_control IS NOT NULL
+ORDER BY r.d, r.experiment_id, r.variant

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
-import io.execkpi.jobs.JobLoggingListener;
+import io.execkpi.jobs.JobReportingListener;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
@@ -39,7 +39,7 @@ public class AbJobConfiguration {
 
     @Bean
     Job abJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
-              KpiResultsRepository kpiResults, AbResultsRepository abResults, ExperimentSettings settings, JobLoggingListener logging) {
+              KpiResultsRepository kpiResults, AbResultsRepository abResults, ExperimentSettings settings, JobReportingListener logging) {
         KpiDefinition abMetrics = catalog.find(AB_METRICS)
                 .orElseThrow(() -> new IllegalStateException("abJob needs the ab_metrics KPI in the catalog"));
         Step evaluate = new StepBuilder("evaluate_experiments", jobRepository).tasklet((contribution, chunk) -> {
@@ -52,7 +52,11 @@ public class AbJobConfiguration {
                             ((Number) r.get("revenue_sum_squares")).doubleValue(), decimal(r.get("pre_revenue_sum")),
                             decimal(r.get("pre_revenue_sum_squares")), decimal(r.get("revenue_pre_products")),
                             integer(r.get("orders")), integer(r.get("cancelled_returned_orders")),
-                            integer(r.get("cancel_return_users"))))
+                            integer(r.get("cancel_return_users")), integer(r.get("pre_converters")),
+                            integer(r.get("pre_post_converters")), capped(r), r.get("completed_orders") == null
+                            ? null : new ExperimentEvaluator.OrderSums(integer(r.get("completed_orders")),
+                                    integer(r.get("completed_orders_sum_squares")),
+                                    decimal(r.get("revenue_order_products")))))
                     .toList();
             if (metrics.isEmpty()) {
                 throw new IllegalStateException("ab_metrics is not materialized for " + date + ": run kpiJob for "
@@ -69,6 +73,17 @@ public class AbJobConfiguration {
                 .listener(logging)
                 .start(evaluate)
                 .build();
+    }
+
+    /** The capped revenue sums, or null on rows materialized before they existed. */
+    private static ExperimentEvaluator.CappedRevenue capped(java.util.Map<String, Object> r) {
+        if (r.get("capped_revenue_sum") == null) {
+            return null;
+        }
+        return new ExperimentEvaluator.CappedRevenue(decimal(r.get("revenue_cap")),
+                decimal(r.get("capped_revenue_sum")), decimal(r.get("capped_revenue_sum_squares")),
+                decimal(r.get("capped_pre_revenue_sum")), decimal(r.get("capped_pre_revenue_sum_squares")),
+                decimal(r.get("capped_revenue_pre_products")));
     }
 
     /** A nullable decimal column (null on rows materialized before the column existed). */

@@ -16,6 +16,9 @@ package io.execkpi.abtest;
  * @param guardrailMetric         true on the rows of a guardrail metric
  * @param guardrailViolated       true on every row of an arm whose guardrail is significantly worse than control,
  *                                false on the other compared arms' rows when guardrails were evaluated, else null
+ * @param adjustedRelLiftLow      GrowthBook's adjusted interval of the relative lift for {@code adjustedPValue}
+ *                                (wider than the raw one, or the raw one); null when unbounded or not compared
+ * @param adjustedRelLiftHigh     its upper bound
  */
 public record AbResult(String experimentId, String variant, String metric, boolean isControl, boolean primaryMetric,
                        long users, Long conversions, Double meanValue, Double variance, Double statistic,
@@ -27,7 +30,8 @@ public record AbResult(String experimentId, String variant, String metric, boole
                        Double theta, Double varianceReduction, Double unadjustedRelLift, Double unadjustedRelLiftLow,
                        Double unadjustedRelLiftHigh, Double unadjustedRelLiftPValue, Double fixedRelLift,
                        Double fixedRelLiftLow, Double fixedRelLiftHigh, Double fixedRelLiftPValue, Double risk,
-                       Boolean guardrailMetric, Boolean guardrailViolated) {
+                       Boolean guardrailMetric, Boolean guardrailViolated, Double adjustedRelLiftLow,
+                       Double adjustedRelLiftHigh) {
 
     /** A row without the issue-10 effect fields (conversion rows, arms that were not compared). */
     public AbResult(String experimentId, String variant, String metric, boolean isControl, boolean primaryMetric,
@@ -41,7 +45,18 @@ public record AbResult(String experimentId, String variant, String metric, boole
                 statistic, degreesOfFreedom, pValue, adjustedPValue, significant, absLift, absLiftLow, absLiftHigh,
                 absLiftPValue, relLift, relLiftLow, relLiftHigh, relLiftPValue, chanceToBeatControl,
                 minimumDetectableEffect, alpha, method, srmChiSquare, srmPValue, srmMismatch, srmThreshold, note,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** This row with the given minimum detectable effect. */
+    public AbResult withMinimumDetectableEffect(Double mde) {
+        return new AbResult(experimentId, variant, metric, isControl, primaryMetric, users, conversions, meanValue,
+                variance, statistic, degreesOfFreedom, pValue, adjustedPValue, significant, absLift, absLiftLow,
+                absLiftHigh, absLiftPValue, relLift, relLiftLow, relLiftHigh, relLiftPValue, chanceToBeatControl, mde,
+                alpha, method, srmChiSquare, srmPValue, srmMismatch, srmThreshold, note, theta, varianceReduction,
+                unadjustedRelLift, unadjustedRelLiftLow, unadjustedRelLiftHigh, unadjustedRelLiftPValue, fixedRelLift,
+                fixedRelLiftLow, fixedRelLiftHigh, fixedRelLiftPValue, risk, guardrailMetric, guardrailViolated,
+                adjustedRelLiftLow, adjustedRelLiftHigh);
     }
 
     /**
@@ -58,6 +73,6 @@ public record AbResult(String experimentId, String variant, String metric, boole
                 reason == null ? note : note == null ? reason : note + "; " + reason, theta, varianceReduction,
                 unadjustedRelLift, unadjustedRelLiftLow, unadjustedRelLiftHigh, unadjustedRelLiftPValue, fixedRelLift,
                 fixedRelLiftLow, fixedRelLiftHigh, fixedRelLiftPValue, risk, guardrailMetric,
-                violated != null ? violated : guardrailViolated);
+                violated != null ? violated : guardrailViolated, adjustedRelLiftLow, adjustedRelLiftHigh);
     }
 }

@@ -20,6 +20,7 @@ import io.execkpi.abtest.stats.EffectStatistics;
 import io.execkpi.abtest.stats.Interval;
 import io.execkpi.abtest.stats.InvalidExperimentInputException;
 import io.execkpi.abtest.stats.LiftEstimate;
+import io.execkpi.abtest.stats.MetricEffects;
 import io.execkpi.abtest.stats.MetricInput;
 import io.execkpi.abtest.stats.MetricKind;
 import io.execkpi.abtest.stats.SufficientStats;
@@ -27,16 +28,18 @@ import io.execkpi.abtest.stats.SufficientStats;
 /**
  * Turns one date's {@code ab_metrics} rows into evaluation rows: per experiment, SRM over all configured arms (an arm
  * with 0 users flags it and is stored without numbers; the other arms are still compared), then each treatment
- * against the control on conversion ({@link AbStatistics#evaluateConversion}), on revenue per user and on the
- * configured guardrails ({@link EffectStatistics#evaluate}, gbstats' method: CUPED with θ pooled per comparison
- * when the settings ask for it, sequential intervals, the configured correction across arms). A guardrail that is
- * significantly worse than control (uncorrected p &lt; alpha, or the always-valid p when sequential) marks every row
- * of the arm {@code guardrailViolated}, whatever the primary metric says. Pure: no I/O.
+ * against the control on conversion and revenue per user together, as GrowthBook does ({@link
+ * EffectStatistics#evaluate}, gbstats' method: conversion as a proportion metric and revenue per user as a mean
+ * metric, each with CUPED (θ pooled per comparison; pre-period conversion resp. revenue as covariate) when the
+ * settings ask for it, sequential intervals, and the configured correction over every (metric, treatment arm) pair
+ * with GrowthBook's adjusted intervals), and on the configured guardrails. A guardrail that is significantly worse
+ * than control (uncorrected p &lt; alpha, or the always-valid p when sequential) marks every row of the arm
+ * {@code guardrailViolated}, whatever the primary metric says. Pure: no I/O.
  */
 public final class ExperimentEvaluator {
 
-    static final String CONVERSION_METHOD = "two-proportion z-test (pooled SE); Wald CI (unpooled); delta-method "
-            + "relative CI; Holm across arms; Beta(1,1) chance to beat control; MDE at 80% power";
+    static final String CONVERSION_METHOD = "gbstats: proportion, Welch df; delta-method relative CI; chance to beat "
+            + "control from the normal effect posterior; MDE of the two-proportion z-test at 80% power";
     static final String MEAN_METHOD = "gbstats: Welch t-test (Welch-Satterthwaite df); t CIs; delta-method relative CI";
 
     /**
@@ -51,22 +54,93 @@ public final class ExperimentEvaluator {
      * @param orders                  orders of any status created from the assignment on
      * @param cancelledReturnedOrders those of them cancelled or returned
      * @param cancelReturnUsers       users with at least one cancelled or returned order
+     * @param preConverters           users with a completed order in the 14 days before their assignment (Σx of
+     *                                conversion's covariate)
+     * @param prePostConverters       those of them who also converted after their assignment (Σxy)
+     * @param capped                  the revenue sums with y and x capped at the experiment's 99th percentile, or
+     *                                null on rows materialized before they existed
+     * @param orderSums               the sums of the average-order-value ratio, or null on rows materialized before
+     *                                they existed
      */
     public record ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
                              long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
                              Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
-                             Long cancelledReturnedOrders, Long cancelReturnUsers) {
+                             Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
+                             Long prePostConverters, CappedRevenue capped, OrderSums orderSums) {
+
+        /** An arm without the order sums. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                          Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                          Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
+                          Long prePostConverters, CappedRevenue capped) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
+                    preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
+                    cancelReturnUsers, preConverters, prePostConverters, capped, null);
+        }
+
+        /** An arm without the capped sums. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                          Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                          Long cancelledReturnedOrders, Long cancelReturnUsers, Long preConverters,
+                          Long prePostConverters) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
+                    preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
+                    cancelReturnUsers, preConverters, prePostConverters, null);
+        }
+
+        /** An arm without conversion's covariate counts. */
+        public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
+                          long converters, double revenueSum, double revenueSumSquares, Double preRevenueSum,
+                          Double preRevenueSumSquares, Double revenuePreProducts, Long orders,
+                          Long cancelledReturnedOrders, Long cancelReturnUsers) {
+            this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares,
+                    preRevenueSum, preRevenueSumSquares, revenuePreProducts, orders, cancelledReturnedOrders,
+                    cancelReturnUsers, null, null, null);
+        }
 
         /** An arm without the covariate sums and guardrail counts. */
         public ArmMetrics(String experimentId, String variant, boolean isControl, double weight, long users,
                           long converters, double revenueSum, double revenueSumSquares) {
             this(experimentId, variant, isControl, weight, users, converters, revenueSum, revenueSumSquares, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
 
         boolean hasCovariate() {
             return preRevenueSum != null && preRevenueSumSquares != null && revenuePreProducts != null;
         }
+
+        boolean hasConversionCovariate() {
+            return preConverters != null && prePostConverters != null;
+        }
+    }
+
+    /**
+     * Revenue per user winsorized in the warehouse (sql/&lt;dialect&gt;/ab_metrics.sql): y and the covariate x of
+     * every user capped at {@code cap}, the PERCENTILE_CONT(0.99) of y over all the experiment's users (pooled
+     * across arms, zeros included) as of the date.
+     *
+     * @param cap                 the cap, in currency; null when the experiment had no user
+     * @param sum                 Σ min(y, cap)
+     * @param sumSquares          Σ min(y, cap)²
+     * @param preSum              Σ min(x, cap)
+     * @param preSumSquares       Σ min(x, cap)²
+     * @param preProducts         Σ min(x, cap)·min(y, cap)
+     */
+    public record CappedRevenue(Double cap, double sum, double sumSquares, double preSum, double preSumSquares,
+                                double preProducts) {
+    }
+
+    /**
+     * Per-user sums of the average order value, a ratio metric (revenue per completed order) whose numerator y is
+     * the user's post-assignment completed revenue (Σy, Σy² of the arm) and denominator d their completed orders.
+     *
+     * @param completedOrders           Σd
+     * @param completedOrdersSumSquares Σd²
+     * @param revenueOrderProducts      Σ y·d
+     */
+    public record OrderSums(long completedOrders, long completedOrdersSumSquares, double revenueOrderProducts) {
     }
 
     private ExperimentEvaluator() {
@@ -114,56 +188,77 @@ public final class ExperimentEvaluator {
             return failed(id, arms, s, srm, "not evaluated: no treatment arm has users (flagged as a sample-ratio "
                     + "mismatch)");
         }
-        ConversionEvaluation conversion;
-        try {
-            conversion = AbStatistics.evaluateConversion(
-                    new ConversionArm(control.variant(), control.users(), control.converters()),
-                    comparable.stream().map(t -> new ConversionArm(t.variant(), t.users(), t.converters())).toList(),
-                    s.alpha(), null, s.srmThreshold());
-        } catch (InvalidExperimentInputException e) {
-            return failed(id, arms, s, srm, "not evaluated: " + e.getMessage());
-        }
         boolean conversionPrimary = ExperimentSettings.CONVERSION.equals(s.primaryMetric());
         Srm flag = Srm.of(srm, empty);
         List<AbResult> rows = new ArrayList<>();
-        rows.add(new AbResult(id, control.variant(), ExperimentSettings.CONVERSION, true, conversionPrimary,
-                control.users(), control.converters(), conversion.controlRate(), null, null, null, null, null, false,
-                null, null, null, null, null, null, null, null, null, null, s.alpha(), CONVERSION_METHOD,
-                flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), flag.note()));
-        for (ConversionComparison c : conversion.variants()) {
-            Interval abs = c.absoluteLift();
-            Interval rel = c.relativeLift();
-            rows.add(new AbResult(id, c.name(), ExperimentSettings.CONVERSION, false, conversionPrimary, c.users(),
-                    c.conversions(), c.rate(), null, c.zScore(), null, c.pValue(), c.adjustedPValue(), c.significant(),
-                    abs.estimate(), abs.ciLow(), abs.ciHigh(), abs.pValue(), rel.estimate(), rel.ciLow(), rel.ciHigh(),
-                    rel.pValue(), c.chanceToBeatControl(), c.minimumDetectableEffect(), s.alpha(), CONVERSION_METHOD,
-                    flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), c.note()));
-        }
-        rows.addAll(emptyArms(id, empty, ExperimentSettings.CONVERSION, conversionPrimary, s, flag, CONVERSION_METHOD));
         try {
+            // the minimum detectable effect of conversion is a planning figure of the z-test (80 % power)
+            ConversionEvaluation planning = AbStatistics.evaluateConversion(
+                    new ConversionArm(control.variant(), control.users(), control.converters()),
+                    comparable.stream().map(t -> new ConversionArm(t.variant(), t.users(), t.converters())).toList(),
+                    s.alpha(), null, s.srmThreshold());
             boolean cuped = s.cupedOn() && arms.stream().allMatch(ArmMetrics::hasCovariate);
-            String cupedNote = s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for this "
-                    + "date (materialized before they existed: rerun kpiJob): unadjusted analysis" : null;
-            rows.addAll(effectRows(id, ExperimentSettings.REVENUE_PER_USER, MetricKind.MEAN, !conversionPrimary, false,
-                    control, comparable, a -> new SufficientStats(a.variant(), a.users(), a.revenueSum(),
-                            a.revenueSumSquares(), cuped ? a.preRevenueSum() : null,
-                            cuped ? a.preRevenueSumSquares() : null, cuped ? a.revenuePreProducts() : null),
-                    s, s.effectOptions(Difference.RELATIVE).correction(), flag, cupedNote));
+            boolean cupedConversion = s.cupedOn() && arms.stream().allMatch(ArmMetrics::hasConversionCovariate);
+            String stale = " (materialized before they existed: rerun kpiJob): unadjusted analysis";
+            boolean capping = s.cappingOn() && arms.stream().allMatch(a -> a.capped() != null);
+            Double cap = capping ? control.capped().cap() : null;
+            String capNote = !s.cappingOn() ? null : capping
+                    ? "revenue capped at the 99th percentile of all the experiment's users (zeros included): "
+                            + String.format(java.util.Locale.ROOT, "%.2f", cap == null ? 0.0 : cap)
+                    : "capping asked for, but ab_metrics has no capped sums for this date (materialized before they "
+                            + "existed: rerun kpiJob): uncapped analysis";
+            List<EffectMetric> family = List.of(
+                    new EffectMetric(ExperimentSettings.CONVERSION, MetricKind.PROPORTION, conversionPrimary,
+                            a -> new SufficientStats(a.variant(), a.users(), a.converters(), a.converters(),
+                                    cupedConversion ? (double) a.preConverters() : null,
+                                    cupedConversion ? (double) a.preConverters() : null,
+                                    cupedConversion ? (double) a.prePostConverters() : null),
+                            s.cupedOn() && !cupedConversion ? "CUPED asked for, but ab_metrics has no pre-period "
+                                    + "conversion counts for this date" + stale : null,
+                            "14-day pre-assignment conversion"),
+                    new EffectMetric(ExperimentSettings.REVENUE_PER_USER, MetricKind.MEAN, !conversionPrimary,
+                            a -> capping ? new SufficientStats(a.variant(), a.users(), a.capped().sum(),
+                                    a.capped().sumSquares(), cuped ? a.capped().preSum() : null,
+                                    cuped ? a.capped().preSumSquares() : null, cuped ? a.capped().preProducts() : null)
+                                    : new SufficientStats(a.variant(), a.users(), a.revenueSum(), a.revenueSumSquares(),
+                                    cuped ? a.preRevenueSum() : null, cuped ? a.preRevenueSumSquares() : null,
+                                    cuped ? a.revenuePreProducts() : null),
+                            join(s.cupedOn() && !cuped ? "CUPED asked for, but ab_metrics has no pre-period sums for "
+                                    + "this date" + stale : null, capNote),
+                            "14-day pre-assignment revenue"));
+            rows.addAll(effectRows(id, family, 0, control, comparable, s,
+                    s.effectOptions(Difference.RELATIVE).correction(), flag));
+            // the z-test's minimum detectable effect on the conversion rows
+            rows.replaceAll(r -> r.metric().equals(ExperimentSettings.CONVERSION) && !r.isControl()
+                    ? r.withMinimumDetectableEffect(planning.variants().stream()
+                            .filter(c -> c.name().equals(r.variant())).findFirst()
+                            .map(ConversionComparison::minimumDetectableEffect).orElse(null)) : r);
+            rows.addAll(emptyArms(id, empty, ExperimentSettings.CONVERSION, conversionPrimary, s, flag,
+                    CONVERSION_METHOD));
             rows.addAll(emptyArms(id, empty, ExperimentSettings.REVENUE_PER_USER, !conversionPrimary, s, flag,
                     MEAN_METHOD));
             boolean guardrailsChecked = false;
             for (String guardrail : s.guardrailList()) {
-                // the only guardrail so far: share of users with a cancelled or returned order (higher is worse)
-                if (!arms.stream().allMatch(a -> a.cancelReturnUsers() != null)) {
+                boolean aov = ExperimentSettings.AOV.equals(guardrail);
+                if (!arms.stream().allMatch(a -> aov ? a.orderSums() != null : a.cancelReturnUsers() != null)) {
                     String missing = "guardrail " + guardrail + " not evaluated: ab_metrics has no guardrail counts "
                             + "for this date (materialized before they existed: rerun kpiJob)";
                     rows.replaceAll(x -> x.isControl() ? x.withGuardrail(null, missing) : x);
                     continue;
                 }
                 guardrailsChecked = true;
-                List<AbResult> g = effectRows(id, guardrail, MetricKind.PROPORTION, false, true, control, comparable,
-                        a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(), a.cancelReturnUsers()),
-                        s, Correction.NONE, flag, null);
+                // aov: revenue per completed order, a ratio metric; lower is worse. cancel_return_rate: share of
+                // users with a cancelled or returned order; higher is worse
+                EffectMetric metric = aov
+                        ? new EffectMetric(guardrail, MetricKind.RATIO, false, a -> SufficientStats.ratio(a.variant(),
+                                a.users(), a.revenueSum(), a.revenueSumSquares(), a.orderSums().completedOrders(),
+                                a.orderSums().completedOrdersSumSquares(), a.orderSums().revenueOrderProducts()),
+                                null, null)
+                        : new EffectMetric(guardrail, MetricKind.PROPORTION, false,
+                                a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(),
+                                        a.cancelReturnUsers()), null, null);
+                List<AbResult> g = effectRows(id, List.of(metric), aov ? -1 : 1, control, comparable, s,
+                        Correction.NONE, flag);
                 rows.addAll(g);
                 for (AbResult r : g) {
                     if (Boolean.TRUE.equals(r.guardrailViolated())) {
@@ -185,56 +280,74 @@ public final class ExperimentEvaluator {
     }
 
     /**
-     * The control row and one row per compared treatment arm of one metric evaluated as gbstats does: relative and
-     * absolute lifts, each corrected across the arms with {@code correction}; the absolute lift's p-value decides
-     * {@code significant} (as the Welch rows did before). On a guardrail (higher is worse), an arm whose absolute
-     * lift is positive with p &lt; alpha is marked violated (no correction: a guardrail is a safety check).
+     * One metric of an {@link #effectRows} family.
+     *
+     * @param covariate what CUPED adjusts with, for the method text; null when never adjusted
      */
-    private static List<AbResult> effectRows(String id, String metric, MetricKind kind, boolean primary,
-                                             boolean guardrail, ArmMetrics control, List<ArmMetrics> treatments,
-                                             java.util.function.Function<ArmMetrics, SufficientStats> stats,
-                                             ExperimentSettings.Settings s, Correction correction, Srm flag,
-                                             String extraNote) {
-        SufficientStats c = stats.apply(control);
-        List<SufficientStats> t = treatments.stream().map(stats).toList();
+    private record EffectMetric(String name, MetricKind kind, boolean primary,
+                                java.util.function.Function<ArmMetrics, SufficientStats> stats, String note,
+                                String covariate) {
+    }
+
+    /**
+     * The control row and one row per compared treatment arm of every metric of {@code family}, evaluated together
+     * as gbstats and GrowthBook do ({@link EffectStatistics#evaluate}): the reported lift is the relative one, and
+     * {@code correction} runs over every (metric, treatment arm) pair of the family, giving each row its adjusted
+     * p-value (which decides {@code significant}) and GrowthBook's adjusted interval of the relative lift. The
+     * absolute lift is given beside it with its own (uncorrected) interval and p-value. On a guardrail, an arm whose
+     * absolute lift goes the worse way ({@code worse} = 1: higher is worse, −1: lower is worse; 0: not a guardrail)
+     * with p &lt; alpha is marked violated (no correction: a guardrail is a safety check).
+     */
+    private static List<AbResult> effectRows(String id, List<EffectMetric> family, int worse,
+                                             ArmMetrics control, List<ArmMetrics> treatments,
+                                             ExperimentSettings.Settings s, Correction correction, Srm flag) {
         EffectOptions relOptions = withCorrection(s.effectOptions(Difference.RELATIVE), correction);
-        EffectOptions absOptions = withCorrection(s.effectOptions(Difference.ABSOLUTE), correction);
-        List<MetricInput> input = List.of(new MetricInput(metric, kind, c, t));
-        List<EffectComparison> rel = EffectStatistics.evaluate(input, null, s.srmThreshold(), relOptions).metrics()
-                .get(0).variants();
-        List<EffectComparison> abs = EffectStatistics.evaluate(input, null, s.srmThreshold(), absOptions).metrics()
-                .get(0).variants();
-        String method = method(kind, c.hasCovariate(), relOptions);
+        EffectOptions absOptions = withCorrection(s.effectOptions(Difference.ABSOLUTE), Correction.NONE);
+        List<MetricInput> input = family.stream().map(m -> new MetricInput(m.name(), m.kind(),
+                m.stats().apply(control), treatments.stream().map(m.stats()).toList())).toList();
+        List<MetricEffects> rel = EffectStatistics.evaluate(input, null, s.srmThreshold(), relOptions).metrics();
+        List<MetricEffects> abs = EffectStatistics.evaluate(input, null, s.srmThreshold(), absOptions).metrics();
         Boolean violatedDefault = s.guardrailList().isEmpty() ? null : false;
+        boolean guardrail = worse != 0;
         List<AbResult> rows = new ArrayList<>();
-        rows.add(new AbResult(id, control.variant(), metric, true, primary, c.n(),
-                kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : c.sum() / c.n(),
-                variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null, null,
-                null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(),
-                join(flag.note(), extraNote), null, null, null, null, null, null, null, null, null, null, null,
-                guardrail, null));
-        for (int i = 0; i < t.size(); i++) {
-            SufficientStats arm = t.get(i);
-            EffectComparison r = rel.get(i);
-            EffectComparison a = abs.get(i);
-            LiftEstimate al = a.lift();
-            LiftEstimate rl = r.lift();
-            LiftEstimate un = r.unadjusted();
-            LiftEstimate fixed = r.fixedHorizon();
-            LiftEstimate fixedAbs = a.fixedHorizon() != null ? a.fixedHorizon() : al;
-            boolean violated = guardrail && al.defined() && al.estimate() > 0 && al.pValue() < s.alpha();
-            rows.add(new AbResult(id, arm.name(), metric, false, primary, arm.n(),
-                    kind == MetricKind.PROPORTION ? (long) arm.sum() : null, arm.sum() / arm.n(), variance(kind, arm),
-                    fixedAbs.defined() ? fixedAbs.estimate() / fixedAbs.standardError() : null,
-                    fixedAbs.degreesOfFreedom(), al.pValue(), a.adjustedPValue(), a.significant(), al.estimate(),
-                    al.ciLow(), al.ciHigh(), al.pValue(), rl.estimate(), rl.ciLow(), rl.ciHigh(), rl.pValue(),
-                    r.chanceToWin(), null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(),
-                    flag.threshold(), join(join(r.note(), Objects.equals(a.note(), r.note()) ? null : a.note()),
-                    extraNote), r.theta(), r.varianceReduction(), un == null ? null : un.estimate(),
-                    un == null ? null : un.ciLow(), un == null ? null : un.ciHigh(), un == null ? null : un.pValue(),
-                    fixed == null ? null : fixed.estimate(), fixed == null ? null : fixed.ciLow(),
-                    fixed == null ? null : fixed.ciHigh(), fixed == null ? null : fixed.pValue(), r.risk(), guardrail,
-                    guardrail ? Boolean.valueOf(violated) : violatedDefault));
+        for (int m = 0; m < family.size(); m++) {
+            EffectMetric metric = family.get(m);
+            MetricKind kind = metric.kind();
+            SufficientStats c = input.get(m).control();
+            String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size());
+            rows.add(new AbResult(id, control.variant(), metric.name(), true, metric.primary(), c.n(),
+                    kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : value(kind, c),
+                    variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null,
+                    null, null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(),
+                    join(flag.note(), metric.note()), null, null, null, null, null, null, null, null, null, null,
+                    null, guardrail, null, null, null));
+            for (int i = 0; i < treatments.size(); i++) {
+                SufficientStats arm = input.get(m).variants().get(i);
+                EffectComparison r = rel.get(m).variants().get(i);
+                EffectComparison a = abs.get(m).variants().get(i);
+                LiftEstimate al = a.lift();
+                LiftEstimate rl = r.lift();
+                LiftEstimate un = r.unadjusted();
+                LiftEstimate fixed = r.fixedHorizon();
+                LiftEstimate fixedRel = fixed != null ? fixed : rl;
+                boolean violated = guardrail && al.defined() && Math.signum(al.estimate()) == worse
+                        && al.pValue() < s.alpha();
+                rows.add(new AbResult(id, arm.name(), metric.name(), false, metric.primary(), arm.n(),
+                        kind == MetricKind.PROPORTION ? (long) arm.sum() : null, value(kind, arm),
+                        variance(kind, arm),
+                        fixedRel.defined() ? fixedRel.estimate() / fixedRel.standardError() : null,
+                        fixedRel.degreesOfFreedom(), rl.pValue(), r.adjustedPValue(), r.significant(), al.estimate(),
+                        al.ciLow(), al.ciHigh(), al.pValue(), rl.estimate(), rl.ciLow(), rl.ciHigh(), rl.pValue(),
+                        r.chanceToWin(), null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(),
+                        flag.threshold(), join(join(r.note(), Objects.equals(a.note(), r.note()) ? null : a.note()),
+                        metric.note()), r.theta(), r.varianceReduction(), un == null ? null : un.estimate(),
+                        un == null ? null : un.ciLow(), un == null ? null : un.ciHigh(),
+                        un == null ? null : un.pValue(), fixed == null ? null : fixed.estimate(),
+                        fixed == null ? null : fixed.ciLow(), fixed == null ? null : fixed.ciHigh(),
+                        fixed == null ? null : fixed.pValue(), r.risk(), guardrail,
+                        guardrail ? Boolean.valueOf(violated) : violatedDefault, r.adjustedCiLow(),
+                        r.adjustedCiHigh()));
+            }
         }
         return rows;
     }
@@ -243,10 +356,24 @@ public final class ExperimentEvaluator {
         return new EffectOptions(o.alpha(), o.difference(), correction, o.sequentialTuning());
     }
 
-    /** Unadjusted sample variance of the per-user values (gbstats' formulas), null for fewer than 2 users. */
+    /** The metric's value of an arm: the mean per user, or Σ numerator / Σ denominator for a ratio (null if 0). */
+    private static Double value(MetricKind kind, SufficientStats arm) {
+        if (kind == MetricKind.RATIO) {
+            return arm.denominatorSum() == 0 ? null : arm.sum() / arm.denominatorSum();
+        }
+        return arm.sum() / arm.n();
+    }
+
+    /**
+     * Unadjusted sample variance of the per-user values (gbstats' formulas; for a ratio the delta-method variance per
+     * user), null for fewer than 2 users.
+     */
     private static Double variance(MetricKind kind, SufficientStats arm) {
         if (arm.n() < 2) {
             return null;
+        }
+        if (kind == MetricKind.RATIO) {
+            return EffectStatistics.ratioVariance(arm);
         }
         if (kind == MetricKind.PROPORTION) {
             double p = arm.sum() / arm.n();
@@ -255,17 +382,19 @@ public final class ExperimentEvaluator {
         return Math.max(0, (arm.sumSquares() - arm.sum() * arm.sum() / arm.n()) / (arm.n() - 1));
     }
 
-    private static String method(MetricKind kind, boolean cuped, EffectOptions o) {
+    private static String method(MetricKind kind, String cupedCovariate, EffectOptions o, int metrics) {
         StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD
                 : "gbstats: proportion, Welch df; delta-method relative CI");
-        if (cuped) {
-            m.append("; CUPED (θ pooled per comparison, 14-day pre-assignment revenue)");
+        if (cupedCovariate != null) {
+            m.append("; CUPED (θ pooled per comparison, ").append(cupedCovariate).append(')');
         }
         if (o.sequential()) {
             m.append("; sequential (asymptotic confidence sequences, tuning ").append((long) (double) o.sequentialTuning())
                     .append(')');
         }
-        m.append("; ").append(o.correction().name().toLowerCase(java.util.Locale.ROOT)).append(" across arms; risk");
+        m.append("; ").append(o.correction().name().toLowerCase(java.util.Locale.ROOT))
+                .append(metrics > 1 ? " across every metric × arm pair" : " across arms")
+                .append(" on the relative lift; risk");
         return m.toString();
     }
 

@@ -29,13 +29,15 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
 
     /** The guardrail "share of assigned users with an order cancelled or returned after their assignment". */
     public static final String CANCEL_RETURN_RATE = "cancel_return_rate";
+    /** The guardrail "average order value": completed revenue per completed order after assignment (lower is worse). */
+    public static final String AOV = "aov";
     /** Guardrails abJob can evaluate (ab_metrics materializes their counts). */
-    public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE);
+    public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE, AOV);
     /** The pre-assignment window of ab_metrics' covariate sums, in days (sql/&lt;dialect&gt;/ab_metrics.sql). */
     public static final int MATERIALIZED_CUPED_WINDOW_DAYS = 14;
 
     /**
-     * CUPED for revenue per user.
+     * CUPED for conversion and revenue per user.
      *
      * @param enabled    adjust with the pre-assignment revenue as covariate
      * @param windowDays length of the pre-assignment window in days; only the materialized
@@ -50,7 +52,7 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     }
 
     /**
-     * Sequential testing (gbstats' asymptotic confidence sequences) for revenue per user and guardrails.
+     * Sequential testing (gbstats' asymptotic confidence sequences) for every metric and guardrail.
      *
      * @param enabled use always-valid intervals and p-values
      * @param tuning  gbstats' tuning parameter (&gt; 0), default {@value EffectOptions#DEFAULT_SEQUENTIAL_TUNING}
@@ -64,6 +66,24 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
         }
     }
 
+    /** The percentile at which ab_metrics caps revenue per user (sql/&lt;dialect&gt;/ab_metrics.sql). */
+    public static final double MATERIALIZED_CAP_PERCENTILE = 0.99;
+
+    /**
+     * Capping (winsorization) of revenue per user, computed in the warehouse before the sums.
+     *
+     * @param enabled     use the capped sums for revenue per user (and its CUPED covariate)
+     * @param percentile  the cap's percentile; only the materialized {@value #MATERIALIZED_CAP_PERCENTILE}
+     * @param ignoreZeros compute the percentile over users with revenue only; not materialized: only false
+     */
+    public record Capping(Boolean enabled, Double percentile, Boolean ignoreZeros) {
+
+        /** True when capping is asked for. */
+        public boolean on() {
+            return Boolean.TRUE.equals(enabled);
+        }
+    }
+
     /**
      * One experiment's settings; null fields are not set (they fall back to the defaults).
      *
@@ -72,19 +92,27 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
      * @param primaryMetric {@link #CONVERSION} or {@link #REVENUE_PER_USER}
      * @param control       control arm name, or null for the warehouse's
      * @param weights       intended relative share per arm, or null for the warehouse's
-     * @param cuped         CUPED for revenue per user
-     * @param correction    holm | bh | none, across the treatment arms of revenue per user (conversion keeps Holm)
-     * @param sequential    sequential testing for revenue per user and guardrails
+     * @param cuped         CUPED for conversion and revenue per user
+     * @param correction    holm | bh | none, over every (metric, treatment arm) pair of conversion and revenue per user
+     * @param sequential    sequential testing for every metric and guardrail
      * @param guardrails    guardrail metrics, each one of {@link #GUARDRAILS}
+     * @param capping       capping of revenue per user
      */
     public record Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
                            Map<String, Double> weights, Cuped cuped, String correction, Sequential sequential,
-                           List<String> guardrails) {
+                           List<String> guardrails, Capping capping) {
+
+        /** Settings without capping. */
+        public Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
+                        Map<String, Double> weights, Cuped cuped, String correction, Sequential sequential,
+                        List<String> guardrails) {
+            this(alpha, srmThreshold, primaryMetric, control, weights, cuped, correction, sequential, guardrails, null);
+        }
 
         /** Settings without the issue-10 options (no CUPED, Holm, fixed horizon, no guardrails). */
         public Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
                         Map<String, Double> weights) {
-            this(alpha, srmThreshold, primaryMetric, control, weights, null, null, null, null);
+            this(alpha, srmThreshold, primaryMetric, control, weights, null, null, null, null, null);
         }
 
         Settings over(Settings base) {
@@ -92,7 +120,7 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
                     primaryMetric != null ? primaryMetric : base.primaryMetric, control != null ? control : base.control,
                     weights != null ? weights : base.weights, cuped != null ? cuped : base.cuped,
                     correction != null ? correction : base.correction, sequential != null ? sequential : base.sequential,
-                    guardrails != null ? guardrails : base.guardrails);
+                    guardrails != null ? guardrails : base.guardrails, capping != null ? capping : base.capping);
         }
 
         /** The effect options of revenue per user and guardrails: alpha, the given difference, correction, sequential. */
@@ -107,6 +135,11 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
             return cuped != null && cuped.on();
         }
 
+        /** True when capping is asked for. */
+        public boolean cappingOn() {
+            return capping != null && capping.on();
+        }
+
         /** The guardrails, never null. */
         public List<String> guardrailList() {
             return guardrails == null ? List.of() : guardrails;
@@ -114,7 +147,8 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
     }
 
     private static final Settings BUILT_IN = new Settings(0.05, AbStatistics.DEFAULT_SRM_THRESHOLD, CONVERSION, null,
-            null, new Cuped(false, MATERIALIZED_CUPED_WINDOW_DAYS), "holm", new Sequential(false, null), List.of());
+            null, new Cuped(false, MATERIALIZED_CUPED_WINDOW_DAYS), "holm", new Sequential(false, null), List.of(),
+            new Capping(false, MATERIALIZED_CAP_PERCENTILE, false));
 
     public ExperimentSettings {
         defaults = defaults == null ? BUILT_IN : defaults.over(BUILT_IN);
@@ -146,6 +180,15 @@ public record ExperimentSettings(Settings defaults, Map<String, Settings> experi
             throw new IllegalStateException("experiments.yml " + where + ": cuped window-days must be "
                     + MATERIALIZED_CUPED_WINDOW_DAYS + " (the pre-assignment window ab_metrics materializes), got "
                     + s.cuped.windowDays);
+        }
+        if (s.capping != null && s.capping.percentile != null && s.capping.percentile != MATERIALIZED_CAP_PERCENTILE) {
+            throw new IllegalStateException("experiments.yml " + where + ": capping percentile must be "
+                    + MATERIALIZED_CAP_PERCENTILE + " (the percentile ab_metrics materializes), got "
+                    + s.capping.percentile);
+        }
+        if (s.capping != null && Boolean.TRUE.equals(s.capping.ignoreZeros)) {
+            throw new IllegalStateException("experiments.yml " + where + ": capping ignore-zeros is not supported: "
+                    + "ab_metrics materializes the cap over all users, zeros included");
         }
         try {
             s.effectOptions(Difference.RELATIVE);

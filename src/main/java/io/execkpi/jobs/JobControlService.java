@@ -28,7 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * Operator actions on jobs, asynchronous: a launch returns as soon as the execution exists. One launch at a time per
+ * Operator actions on jobs, asynchronous: a launch returns as soon as the execution exists; what a launch does follows
+ * the {@link LaunchDecision} rules, a refusal being a 409. One launch at a time per
  * process, so that identical concurrent requests produce exactly one execution; across processes the job
  * repository's one-instance-per-parameters rule does the same (the loser gets 409). A launch or restart of a
  * business date that a running execution of the same job already covers as its date is a 409 too.
@@ -40,10 +41,10 @@ public class JobControlService {
     private final JobOperator asyncOperator;
     private final JobRepository jobRepository;
     private final JdbcTemplate jdbc;
-    private final JobLoggingListener running;
+    private final RunningExecutions running;
 
     public JobControlService(List<Job> jobs, @Qualifier("asyncJobOperator") JobOperator asyncOperator,
-                             JobRepository jobRepository, JdbcTemplate jdbc, JobLoggingListener running) {
+                             JobRepository jobRepository, JdbcTemplate jdbc, RunningExecutions running) {
         this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
         this.asyncOperator = asyncOperator;
         this.jobRepository = jobRepository;
@@ -74,24 +75,24 @@ public class JobControlService {
         }
         JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
         try {
-            if (last != null) {
-                if (last.isRunning()) {
-                    throw ApiException.conflict(jobName + " for these parameters is already running as execution "
-                            + last.getId());
-                }
-                if (last.getStatus() == BatchStatus.COMPLETED) {
-                    throw ApiException.conflict(jobName + " for these parameters already completed (execution "
-                            + last.getId() + "); send \"rerun\": true to run it again");
-                }
-                if (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED) {
+            return switch (LaunchDecision.after(last)) {
+                case RUNNING -> throw ApiException.conflict(jobName
+                        + " for these parameters is already running as execution " + last.getId());
+                case ALREADY_COMPLETED -> throw ApiException.conflict(jobName
+                        + " for these parameters already completed (execution " + last.getId()
+                        + "); send \"rerun\": true to run it again");
+                case NOT_RESTARTABLE -> throw ApiException.conflict(jobName + " for these parameters was "
+                        + last.getStatus() + " (execution " + last.getId()
+                        + "); send \"rerun\": true to start a new instance");
+                case RESTART -> {
                     refuseWhileTheSameDateRuns(jobName, request.date());
-                    return asyncOperator.restart(last);
+                    yield asyncOperator.restart(last);
                 }
-                throw ApiException.conflict(jobName + " for these parameters was " + last.getStatus()
-                        + " (execution " + last.getId() + "); send \"rerun\": true to start a new instance");
-            }
-            refuseWhileTheSameDateRuns(jobName, request.date());
-            return asyncOperator.start(job, parameters);
+                case START -> {
+                    refuseWhileTheSameDateRuns(jobName, request.date());
+                    yield asyncOperator.start(job, parameters);
+                }
+            };
         } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException e) {
             throw ApiException.conflict(jobName + ": " + e.getMessage());
         } catch (InvalidJobParametersException e) {
@@ -135,7 +136,7 @@ public class JobControlService {
 
     public synchronized JobExecution restart(long id) {
         JobExecution execution = get(id);
-        if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
+        if (LaunchDecision.after(execution) != LaunchDecision.RESTART) {
             throw ApiException.conflict("Execution " + id + " is " + execution.getStatus()
                     + "; only FAILED or STOPPED executions can be restarted");
         }

@@ -2,10 +2,9 @@ package io.execkpi.jobs;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.warehouse.TheLookProperties;
 import io.execkpi.warehouse.WarehouseConfiguration;
 import io.execkpi.warehouse.WarehouseProperties;
@@ -58,7 +57,7 @@ public class JobLaunchBounds {
             throw new InvalidJobRequestException((request.from() != null ? "'from'" : dateName) + " (" + start
                     + ") is before the warehouse's first day (" + first + ")");
         }
-        long days = ChronoUnit.DAYS.between(start, request.date()) + 1;
+        long days = new BusinessDateRange(start, request.date()).days();
         if (days > properties.maxRangeDays()) {
             throw new InvalidJobRequestException("'from'..'to' (" + start + ".." + request.date() + ") spans " + days
                     + " business dates; at most " + properties.maxRangeDays() + " can be launched at once "

@@ -85,13 +85,18 @@ public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
         return builder.toJobParameters();
     }
 
-    /** The business dates a run of these parameters covers: [from, date], with {@code from} defaulting to the lookback. */
-    public static LocalDate[] range(JobParameters parameters, int lookbackDays) {
+    /**
+     * The business dates a run of these parameters covers: {@code from} through {@code date}, with {@code from}
+     * defaulting to {@code date} minus {@code lookbackDays} days.
+     *
+     * @throws InvalidJobRequestException when the parameters have no {@code date}
+     */
+    public static BusinessDateRange range(JobParameters parameters, int lookbackDays) {
         LocalDate date = parameters.getLocalDate(DATE);
         if (date == null) {
             throw new InvalidJobRequestException("missing job parameter 'date'");
         }
         LocalDate from = parameters.getLocalDate(FROM);
-        return new LocalDate[] {from != null ? from : date.minusDays(lookbackDays), date};
+        return new BusinessDateRange(from != null ? from : date.minusDays(lookbackDays), date);
     }
 }

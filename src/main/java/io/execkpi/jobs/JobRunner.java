@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -16,8 +15,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs a job for a {@link JobRequest}, idempotently: a completed instance is not run again (unless {@code rerun}),
- * and a failed or stopped one is restarted where it stopped rather than started over.
+ * Runs a job for a {@link JobRequest}, synchronously and idempotently, by the {@link LaunchDecision} rules: a
+ * completed instance is not run again (unless {@code rerun}), and a failed or stopped one is restarted where it
+ * stopped rather than started over.
  */
 @Service
 public class JobRunner {
@@ -50,15 +50,19 @@ public class JobRunner {
         }
         JobParameters parameters = request.toJobParameters();
         JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
-        if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-            log.info("job {} already completed for {} (execution {}); pass rerun=true to run it again", jobName,
-                    parameters, last.getId());
-            return last;
-        }
-        if (last != null && (last.getStatus() == BatchStatus.FAILED || last.getStatus() == BatchStatus.STOPPED)) {
-            log.info("restarting job {} execution {} ({})", jobName, last.getId(), last.getStatus());
-            return jobOperator.restart(last);
-        }
-        return jobOperator.start(job, parameters);
+        return switch (LaunchDecision.after(last)) {
+            case ALREADY_COMPLETED -> {
+                log.info("job {} already completed for {} (execution {}); pass rerun=true to run it again", jobName,
+                        parameters, last.getId());
+                yield last;
+            }
+            case RESTART -> {
+                log.info("restarting job {} execution {} ({})", jobName, last.getId(), last.getStatus());
+                yield jobOperator.restart(last);
+            }
+            // RUNNING, NOT_RESTARTABLE: the job repository refuses the start with its own exception
+            // (JobExecutionAlreadyRunningException, JobRestartException), which the callers handle
+            case START, RUNNING, NOT_RESTARTABLE -> jobOperator.start(job, parameters);
+        };
     }
 }

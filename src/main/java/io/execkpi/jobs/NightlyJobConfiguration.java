@@ -11,7 +11,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -22,8 +21,10 @@ import org.springframework.transaction.interceptor.DefaultTransactionAttribute;
 /**
  * {@code nightlyJob} (parameter {@code date}): kpiJob → abJob → mlJob for that business date, one step each. A step
  * runs its job through {@link JobRunner}, so a job already completed for the date is not run again and a failed
- * one is restarted where it stopped; a restart of nightlyJob skips its finished steps. The steps only orchestrate:
- * they hold no transaction of their own (the child jobs commit their work).
+ * one is restarted where it stopped; a restart of nightlyJob skips its finished steps. Under {@code rerun=true}
+ * every step starts a new instance of its job instead (a new {@code rerun} stamp), so a restart of such a nightlyJob
+ * runs its failed step's job again from the start. The steps only orchestrate: they hold no transaction of their own
+ * (the child jobs commit their work).
  */
 @Configuration(proxyBeanMethods = false)
 public class NightlyJobConfiguration {
@@ -32,7 +33,7 @@ public class NightlyJobConfiguration {
     static final List<String> CHILDREN = List.of("kpiJob", "abJob", "mlJob");
 
     @Bean
-    Job nightlyJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, @Lazy JobRunner jobRunner, List<Job> jobs, JobLoggingListener logging) {
+    Job nightlyJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, @Lazy JobRunner jobRunner, List<Job> jobs, JobReportingListener logging) {
         SimpleJobBuilder builder = null;
         for (String child : CHILDREN) {
             if (jobs.stream().noneMatch(j -> j.getName().equals(child))) {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.web.ApiException;
 import io.execkpi.warehouse.WarehouseTables;
 import io.execkpi.web.DateParams;

@@ -3,9 +3,7 @@ package io.execkpi.kpi;
 import java.io.IOException;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
-import io.execkpi.jobs.JobLoggingListener;
-import io.execkpi.jobs.JobRequest;
-import io.execkpi.quality.QualityGate;
+import io.execkpi.jobs.JobReportingListener;
 import io.execkpi.warehouse.Warehouse;
 import io.execkpi.warehouse.WarehouseTables;
 
@@ -42,7 +40,7 @@ public class KpiJobConfiguration {
 
     @Bean
     Job kpiJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
-               Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobLoggingListener logging,
+               Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobReportingListener logging,
                QualityGate quality, WarehouseTables tables) {
         SimpleJobBuilder job = null;
         for (KpiDefinition kpi : catalog.all()) {

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.jobs.BusinessDateRange;
 import io.execkpi.jobs.JobExecutionView;
 import io.execkpi.jobs.JobRequest;
-import io.execkpi.quality.QualityGate;
 import io.execkpi.warehouse.Warehouse;
 import io.execkpi.warehouse.WarehouseTables;
 
@@ -60,15 +60,15 @@ final class MaterializeKpiTasklet implements Tasklet {
             step.setExitStatus(ExitStatus.COMPLETED.addExitDescription(unavailable(kpi, missing.get())));
             return RepeatStatus.FINISHED;
         }
-        LocalDate[] range = JobRequest.range(step.getJobParameters(), properties.lookbackDays());
+        BusinessDateRange range = JobRequest.range(step.getJobParameters(), properties.lookbackDays());
         ExecutionContext context = step.getExecutionContext();
-        LocalDate from = context.containsKey(NEXT_DATE) ? LocalDate.parse(context.getString(NEXT_DATE)) : range[0];
-        if (from.isAfter(range[1])) {
+        LocalDate from = context.containsKey(NEXT_DATE) ? LocalDate.parse(context.getString(NEXT_DATE)) : range.from();
+        if (from.isAfter(range.to())) {
             return RepeatStatus.FINISHED;
         }
         LocalDate to = from.plusDays((kpi.sliceDays() != null ? kpi.sliceDays() : properties.sliceDays()) - 1L);
-        if (to.isAfter(range[1])) {
-            to = range[1];
+        if (to.isAfter(range.to())) {
+            to = range.to();
         }
         LocalDate partitionFrom = kpi.grain().partitionFrom(from);
         LocalDate partitionTo = kpi.grain().partitionTo(to);
@@ -82,9 +82,9 @@ final class MaterializeKpiTasklet implements Tasklet {
         contribution.incrementReadCount();
         contribution.incrementWriteCount(rows.size());
         context.putString(NEXT_DATE, to.plusDays(1).toString());
-        context.putDouble(JobExecutionView.PROGRESS, (double) (to.toEpochDay() - range[0].toEpochDay() + 1)
-                / (range[1].toEpochDay() - range[0].toEpochDay() + 1));
-        return to.isBefore(range[1]) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
+        context.putDouble(JobExecutionView.PROGRESS, (double) (to.toEpochDay() - range.from().toEpochDay() + 1)
+                / range.days());
+        return to.isBefore(range.to()) ? RepeatStatus.CONTINUABLE : RepeatStatus.FINISHED;
     }
 
     /** The exit description of a KPI step that could not run: {@code <kpi> unavailable: <reason>}. */

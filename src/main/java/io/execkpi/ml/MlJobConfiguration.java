@@ -3,7 +3,8 @@ package io.execkpi.ml;
 import java.time.Clock;
 
 import io.execkpi.jobs.BusinessDateParametersValidator;
-import io.execkpi.jobs.JobLoggingListener;
+import io.execkpi.jobs.JobReportingListener;
+import io.execkpi.ml.model.MlSettings;
 import io.execkpi.warehouse.Warehouse;
 
 import org.springframework.batch.core.job.Job;
@@ -35,8 +36,8 @@ public class MlJobConfiguration {
     @Bean
     Job mlJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, Warehouse warehouse,
               MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock,
-              JobLoggingListener logging) {
-        MlSteps steps = new MlSteps(warehouse, store, scores, settings, clock);
+              JobReportingListener logging) {
+        MlSteps steps = new MlSteps(warehouse, store, scores, settings, clock, jobRepository);
         return new JobBuilder(JOB_NAME, jobRepository)
                 .validator(new BusinessDateParametersValidator(false))
                 .listener(logging)
@@ -50,7 +51,7 @@ public class MlJobConfiguration {
     }
 
     private static Step step(String name, Tasklet tasklet, JobRepository repository,
-                             PlatformTransactionManager transactionManager, JobLoggingListener logging) {
+                             PlatformTransactionManager transactionManager, JobReportingListener logging) {
         return new StepBuilder(name, repository).tasklet(tasklet, transactionManager).listener(logging).build();
     }
 }

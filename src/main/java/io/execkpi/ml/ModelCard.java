@@ -3,6 +3,7 @@ package io.execkpi.ml;
 import java.util.Locale;
 
 import io.execkpi.ml.eval.ModelMetrics;
+import io.execkpi.ml.model.MlSettings;
 
 /** The short human-readable {@code model_card.md} of a run. */
 final class ModelCard {

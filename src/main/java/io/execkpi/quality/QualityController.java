@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.web.DateParams;
 
 import io.swagger.v3.oas.annotations.Operation;

@@ -7,9 +7,12 @@ import java.util.SplittableRandom;
 /**
  * The experiments planted in the generated warehouse, with their known truth.
  *
- * <p>Every registered user takes part in every running experiment: they are assigned at the start of
- * their first session on or after the experiment's start date ({@code assigned_at} = the timestamp of
- * that session's first event). The variant is drawn from a per-user, per-experiment random stream,
+ * <p>Every registered user who comes back takes part in every running experiment: they are assigned at
+ * the start of their first session on or after the experiment's start date and at least
+ * {@link #ASSIGNMENT_DELAY_DAYS} days after their signup day ({@code assigned_at} = the timestamp of that
+ * session's first event), as a shop tests returning customers: the 14 days before the assignment then
+ * hold the user's signup session and first week, whose revenue (driven by the user's persistent
+ * propensity, see {@link UserProfile}) predicts their revenue after it, which CUPED uses. The variant is drawn from a per-user, per-experiment random stream,
  * independently across experiments. Effects act on the per-session purchase probability of sessions
  * on or after the assignment (never on visits), so "conversion" — an assigned user with at least one
  * {@code Complete} order created at or after {@code assigned_at} — moves by the planted lift.
@@ -25,6 +28,8 @@ final class Experiments {
     // points): +7.7 % / +9.6 % over three years at scale 10, +8.4 % / +9.9 % over one year at scale 20.
     static final double CHECKOUT_TREATMENT_MULTIPLIER = 1.102; // → ≈ +8 % user-level conversion
     static final double PRICING_VARIANT_C_MULTIPLIER = 1.125;  // → ≈ +10 % user-level conversion
+    /** Days after the signup day before a user can be assigned (their first session from then on). */
+    static final int ASSIGNMENT_DELAY_DAYS = 7;
     /** Share of recs_srm control assignments that are never logged (7.7 % → delivered ≈ 48/52). */
     static final double SRM_LOST_CONTROL_SHARE = 1.0 / 13.0;
 

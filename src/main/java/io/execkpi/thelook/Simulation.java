@@ -281,14 +281,16 @@ final class Simulation {
         s.state = u.place.state();
         s.postalCode = u.postalCode;
 
-        // experiments: assignment at the first session on/after the start; effects from then on
+        // experiments: assignment at the first session on/after the start and at least
+        // ASSIGNMENT_DELAY_DAYS after signup (so users have a history before it); effects from then on
         double multiplier = 1.0;
         for (int k = 0; k < experiments.size(); k++) {
-            if (day < experimentStartDays[k]) {
+            long eligibleDay = Math.max(experimentStartDays[k], u.signupDay + Experiments.ASSIGNMENT_DELAY_DAYS);
+            if (day < eligibleDay) {
                 continue;
             }
             int v = u.variants[k];
-            if (u.lastSessionDay < experimentStartDays[k] && v >= 0) {
+            if (u.lastSessionDay < eligibleDay && v >= 0) {
                 if (s.assign == null) {
                     s.assign = new int[experiments.size()];
                     Arrays.fill(s.assign, -1);

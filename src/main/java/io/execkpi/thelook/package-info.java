@@ -35,7 +35,8 @@
  * <h2>Experiments</h2>
  * See {@link io.execkpi.thelook.Experiments}: checkout_redesign (+8 % conversion), homepage_aa (A/A),
  * pricing_three_arm (variant_c +10 %), recs_srm (delivered ≈ 48/52, no effect). Each registered user
- * is assigned to every running experiment at the first event of their first session on/after its start.
+ * who comes back is assigned to every running experiment at the first event of their first session
+ * on/after its start and at least 7 days after their signup day (so they have a pre-period history).
  *
  * <h2>Determinism</h2>
  * Per-day streams (seed, day) and per-user streams (seed, user id, purpose); ids are consecutive in

@@ -53,7 +53,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class Benchmarks {
 
-    private static final long SEED = 20240101L;
+    static final long SEED = 20240101L;
 
     /** Heap in use, sampled every 50 ms: over the whole run, and since the start of the current scale's phase. */
     private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();
@@ -152,12 +152,16 @@ public final class Benchmarks {
         rows.addAll(readApiLoad(warehouseDir, yesterday, runs));
 
         // 3b. dashboard pages: server time for a 365-day range, and the overview's transfer on a first load
-        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday));
+        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday, runs));
 
         // 4. A/B statistics
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
         rows.add(row("A/B statistics: 10,000 experiments × 3 arms (SRM, z-tests, intervals, Holm, chance to beat, "
                 + "MDE, Welch)", ab, "< 1 s"));
+        long[] effects = AbStatsBenchmark.runEffects(Math.max(runs, 5));
+        rows.add(row("A/B statistics: 10,000 experiments × 3 arms × 3 metrics with CUPED and sequential (gbstats "
+                + "method: θ pooled per comparison, confidence sequences and fixed horizon, risk, SRM over all arms, "
+                + "BH over the 6 metric × arm pairs)", effects, "< 2 s (issue 10)"));
 
         // 5. cost against data: scale 0.1 always, scale 10 on request (about 10 minutes more on 2 cores)
         List<ScaleRow> scales = new ArrayList<>();
@@ -621,7 +625,7 @@ public final class Benchmarks {
         return latency.endsWith("us") ? value / 1000 : latency.endsWith("ms") ? value : value * 1000;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
@@ -640,7 +644,7 @@ public final class Benchmarks {
         return run(runner, KpiJobConfiguration.JOB_NAME, request).getId();
     }
 
-    private static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
+    static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
         try {
             JobExecution execution = runner.run(jobName, request);
             if (execution.getStatus() != BatchStatus.COMPLETED) {

@@ -331,27 +331,111 @@ class KpiSqlTest {
         assertThat(jan8).extracting(KpiSqlTest::abCupedRow).contains(
                 // u1 (control since 01-06 10:30): nothing before (orders 1 and 3 come after 10:30), so x = 0;
                 // y = 25.50 + 40.00 + 12.00 = 77.5; orders after: 1, 3 (Cancelled), 4, 8 -> 4 orders, 1 cancelled
-                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1",
+                "2025-01-08 exp1 control 1 77.5 0.0 0.0 0.0 4 1 1 pre-conv 0 0",
                 // u2 (treatment since 01-07 00:00): order 2 (20.00, 01-06 23:59:59) is in the pre-period, x = 20;
                 // after: order 5 (Shipped, not revenue) and order 7 (8.00) -> y = 8, Σxy = 20·8 = 160; 2 orders,
-                // none cancelled
-                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0");
+                // none cancelled; pre-period converter (x > 0) who converted after: pre-conv 1 1
+                "2025-01-08 exp1 treatment 1 8.0 20.0 400.0 160.0 2 0 0 pre-conv 1 1");
+        // 01-20: exp2 a u1 has pre-period revenue (77.5) but no completed order since its assignment yet
+        // (order 11 is on 01-21): a pre-period converter who has not converted after, pre-conv 1 0
+        assertThat(run("ab_metrics", d("2025-01-20"), d("2025-01-20"))).extracting(KpiSqlTest::abCupedRow)
+                .contains("2025-01-20 exp2 a 1 0.0 77.5 6006.25 0.0 0 0 0 pre-conv 1 0");
         List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
         assertThat(jan21).extracting(KpiSqlTest::abCupedRow).containsExactly(
                 // exp1 control u1: y = 77.5 + 12.00 (order 11, 01-21) = 89.5, x = 0;
                 // orders 1, 3, 4, 8, 11 -> 5, of which 1 cancelled (order 3)
-                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1",
+                "2025-01-21 exp1 control 1 89.5 0.0 0.0 0.0 5 1 1 pre-conv 0 0",
                 // exp1 treatment: u2 x = 20, y = 8 + 30 = 38; u3 x = 0 (no order before 01-13), y = 40:
                 // Σy = 78, Σx = 20, Σx² = 400, Σxy = 20·38 + 0·40 = 760;
-                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user
-                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1",
+                // orders: u2 5, 7, 9, 10 (Returned), u3 6 -> 5, 1 returned, 1 user; pre-period converters: u2 only,
+                // who converted after too
+                "2025-01-21 exp1 treatment 2 78.0 20.0 400.0 760.0 5 1 1 pre-conv 1 1",
                 // exp2 a u1 (since 01-09 09:00): pre-period [12-26 09:00, 01-09 09:00) holds orders 1 (25.50),
                 // 4 (40.00) and 8 (12.00); the cancelled order 3 is not revenue: x = 77.5, x² = 6006.25;
                 // y = 12 (order 11), Σxy = 77.5·12 = 930; orders after: 11 -> 1, none cancelled
-                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0",
+                "2025-01-21 exp2 a 1 12.0 77.5 6006.25 930.0 1 0 0 pre-conv 1 1",
                 // exp2 b u2 (since 01-10 00:00): x = 20 (order 2) + 8 (order 7) = 28 (order 5 is only shipped),
                 // x² = 784; y = 30 (order 9), Σxy = 28·30 = 840; orders after: 9, 10 (Returned) -> 2, 1 returned
-                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1");
+                "2025-01-21 exp2 b 1 30.0 28.0 784.0 840.0 2 1 1 pre-conv 1 1");
+    }
+
+    @Test
+    void abMetricsCapRevenueAtThe99thPercentileOfAllUsers() {
+        // columns: cap, Σ min(y, cap), Σ min(y, cap)², Σ min(x, cap), Σ min(x, cap)², Σ min(x, cap)·min(y, cap).
+        // PERCENTILE_CONT(0.99) of n values sorted ascending: h = 0.99 (n - 1), v[⌊h⌋] + (h - ⌊h⌋)(v[⌊h⌋+1] - v[⌊h⌋])
+        List<Map<String, Object>> jan21 = run("ab_metrics", d("2025-01-21"), d("2025-01-21"));
+        assertThat(jan21).extracting(KpiSqlTest::abCappedRow).containsExactly(
+                // exp1: y = u1 89.5, u2 38, u3 40 pooled over both arms: sorted [38, 40, 89.5], h = 1.98:
+                // cap = 40 + 0.98·49.5 = 88.51; u1 capped to 88.51 (88.51² = 7834.0201), x = 0
+                "2025-01-21 exp1 control cap 88.51 88.51 7834.0201 0.0 0.0 0.0",
+                // u2 38 and u3 40 are below the cap: Σ 78, Σ² 3044; x: u2 20 -> 20, 400, 20·38 = 760
+                "2025-01-21 exp1 treatment cap 88.51 78.0 3044.0 20.0 400.0 760.0",
+                // exp2: u1 y 12 (x 77.5), u2 y 30 (x 28): h = 0.99, cap = 12 + 0.99·18 = 29.82; the covariate is
+                // capped at the same value: u1 x -> 29.82 (889.2324), 29.82·12 = 357.84
+                "2025-01-21 exp2 a cap 29.82 12.0 144.0 29.82 889.2324 357.84",
+                // u2 y -> 29.82 (889.2324), x 28 (784), 28·29.82 = 834.96
+                "2025-01-21 exp2 b cap 29.82 29.82 889.2324 28.0 784.0 834.96");
+        // 01-20: exp2's u1 has no revenue since its assignment yet, a zero among the values: sorted [0, 30],
+        // cap = 0 + 0.99·30 = 29.7; u1: y 0, x 77.5 -> 29.7 (882.09); u2: y 30 -> 29.7, x 28, 28·29.7 = 831.6
+        assertThat(run("ab_metrics", d("2025-01-20"), d("2025-01-20"))).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-20 exp2 a cap 29.7 0.0 0.0 29.7 882.09 0.0",
+                "2025-01-20 exp2 b cap 29.7 29.7 882.09 28.0 784.0 831.6");
+        // a range of dates gets each date's own cap: 01-08 exp1 y = u1 77.5, u2 8: cap = 8 + 0.99·69.5 = 76.805
+        assertThat(run("ab_metrics", d("2025-01-07"), d("2025-01-08"))).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-08 exp1 control cap 76.805 76.805 5899.008025 0.0 0.0 0.0",
+                // 01-07: u1 25.5, u2 8 -> cap = 8 + 0.99·17.5 = 25.325
+                "2025-01-07 exp1 control cap 25.325 25.325 641.355625 0.0 0.0 0.0",
+                // exp2 has no user yet: no cap, nothing to sum
+                "2025-01-07 exp2 a cap null 0.0 0.0 0.0 0.0 0.0");
+        // a run of more than 7 dates caps its last 7 only (each as a single-date run does); earlier: NULL
+        List<Map<String, Object>> long_ = run("ab_metrics", d("2025-01-06"), d("2025-01-21"));
+        assertThat(long_).extracting(KpiSqlTest::abCappedRow).contains(
+                "2025-01-21 exp1 control cap 88.51 88.51 7834.0201 0.0 0.0 0.0",
+                // 01-15: u1 77.5, u2 8 + 30 = 38, u3 (since 01-13) 0: sorted [0, 38, 77.5], cap = 38 + 0.98·39.5
+                "2025-01-15 exp1 control cap 76.71 76.71 5884.4241 0.0 0.0 0.0");
+        assertThat(long_).filteredOn(r -> r.get("as_of_date").toString().compareTo("2025-01-15") < 0)
+                .isNotEmpty().allSatisfy(r -> {
+                    assertThat(r.get("revenue_cap")).isNull();
+                    assertThat(r.get("capped_revenue_sum")).isNull();
+                });
+    }
+
+    @Test
+    void abMetricsCarryTheAverageOrderValueSums() {
+        // per user: y = completed revenue from the assignment on, d = completed orders from the assignment on;
+        // columns Σy, Σd, Σd², Σy·d
+        assertThat(run("ab_metrics", d("2025-01-08"), d("2025-01-08"))).extracting(KpiSqlTest::abOrderRow).contains(
+                // u1 (control since 01-06 10:30): orders 1 (25.50, 01-06), 4 (40.00) and 8 (12.00, both 01-08):
+                // y 77.5, d 3, 9, 77.5·3 = 232.5 (grown over two days: 25.5·1, then 77.5·3 - 25.5·1)
+                "2025-01-08 exp1 control aov 77.5 3 9 232.5");
+        assertThat(run("ab_metrics", d("2025-01-21"), d("2025-01-21"))).extracting(KpiSqlTest::abOrderRow)
+                .containsExactly(
+                        // u1: + order 11 (12.00): y 89.5, d 4, 16, 358
+                        "2025-01-21 exp1 control aov 89.5 4 16 358.0",
+                        // u2: orders 7 (8.00) and 9 (30.00), y 38, d 2; u3: order 6 (40.00), d 1: Σd 3, Σd² 5,
+                        // Σy·d = 38·2 + 40·1 = 116
+                        "2025-01-21 exp1 treatment aov 78.0 3 5 116.0",
+                        // exp2 a u1 (since 01-09): order 11 -> 12, 1; exp2 b u2 (since 01-10): order 9 -> 30, 1
+                        "2025-01-21 exp2 a aov 12.0 1 1 12.0",
+                        "2025-01-21 exp2 b aov 30.0 1 1 30.0");
+    }
+
+    private static String abOrderRow(Map<String, Object> r) {
+        return r.get("as_of_date") + " " + r.get("experiment_id") + " " + r.get("variant") + " aov "
+                + ((Number) r.get("revenue_sum")).doubleValue() + " " + ((Number) r.get("completed_orders")).longValue()
+                + " " + ((Number) r.get("completed_orders_sum_squares")).longValue() + " "
+                + ((Number) r.get("revenue_order_products")).doubleValue();
+    }
+
+    private static String abCappedRow(Map<String, Object> r) {
+        StringBuilder out = new StringBuilder(r.get("as_of_date") + " " + r.get("experiment_id") + " "
+                + r.get("variant") + " cap");
+        for (String column : List.of("revenue_cap", "capped_revenue_sum", "capped_revenue_sum_squares",
+                "capped_pre_revenue_sum", "capped_pre_revenue_sum_squares", "capped_revenue_pre_products")) {
+            Object v = r.get(column);
+            out.append(' ').append(v == null ? "null" : String.valueOf(Math.round(((Number) v).doubleValue() * 1e6) / 1e6));
+        }
+        return out.toString();
     }
 
     private static String abCupedRow(Map<String, Object> r) {
@@ -361,7 +445,9 @@ class KpiSqlTest {
                 + ((Number) r.get("pre_revenue_sum_squares")).doubleValue() + " "
                 + ((Number) r.get("revenue_pre_products")).doubleValue() + " "
                 + ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("cancelled_returned_orders")).longValue()
-                + " " + ((Number) r.get("cancel_return_users")).longValue();
+                + " " + ((Number) r.get("cancel_return_users")).longValue()
+                + " pre-conv " + ((Number) r.get("pre_converters")).longValue()
+                + " " + ((Number) r.get("pre_post_converters")).longValue();
     }
 
     static String abRow(Map<String, Object> r) {

@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import io.execkpi.ml.features.FeatureTable;
 import io.execkpi.ml.features.MlFeatures;
 import io.execkpi.ml.model.Candidates;
+import io.execkpi.ml.model.MlSettings;
 import io.execkpi.ml.model.Shap;
 import io.execkpi.support.TestData;
 

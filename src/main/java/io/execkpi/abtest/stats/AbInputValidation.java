@@ -169,6 +169,21 @@ public final class AbInputValidation {
             requirePreField(arm.sumProducts(), path + ".sumProducts");
             checkFinite(arm.sumProducts(), path + ".sumProducts");
         }
+        if (kind == MetricKind.RATIO) {
+            if (covariate) {
+                throw new InvalidExperimentInputException(path + ".preSum", "CUPED is not available for ratio metrics");
+            }
+            if (arm.denominatorSum() == null || arm.denominatorSumSquares() == null
+                    || arm.numeratorDenominatorProducts() == null) {
+                throw new InvalidExperimentInputException(path + ".denominatorSum",
+                        "a ratio metric needs denominatorSum, denominatorSumSquares and numeratorDenominatorProducts");
+            }
+            checkSums(arm.n(), arm.sum(), arm.sumSquares(), path + ".sum", path + ".sumSquares");
+            checkSums(arm.n(), arm.denominatorSum(), arm.denominatorSumSquares(), path + ".denominatorSum",
+                    path + ".denominatorSumSquares");
+            checkFinite(arm.numeratorDenominatorProducts(), path + ".numeratorDenominatorProducts");
+            return;
+        }
         if (kind == MetricKind.MEAN) {
             checkSums(arm.n(), arm.sum(), arm.sumSquares(), path + ".sum", path + ".sumSquares");
             if (covariate) {

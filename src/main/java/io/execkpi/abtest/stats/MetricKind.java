@@ -15,5 +15,14 @@ public enum MetricKind {
      * p(1 − p) with p = Σy/n (Σy² = Σy is implied, the given sumSquares is ignored) and
      * covariance Σxy/n − ΣxΣy/n².
      */
-    PROPORTION
+    PROPORTION,
+    /**
+     * A ratio of two per-user sums, such as revenue per order (average order value): gbstats
+     * {@code RatioStatistic}. The numerator m is given by sum and sumSquares, the denominator d by
+     * {@link SufficientStats#denominatorSum()} and {@link SufficientStats#denominatorSumSquares()},
+     * their cross product by {@link SufficientStats#numeratorDenominatorProducts()}; the value is
+     * Σm/Σd and its delta-method variance (per unit) s²_m/d̄² − 2·cov(m, d)·m̄/d̄³ + s²_d·m̄²/d̄⁴ with
+     * {@code SampleMeanStatistic} variances and covariance. No CUPED for ratios here.
+     */
+    RATIO
 }

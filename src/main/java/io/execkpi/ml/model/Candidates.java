@@ -13,7 +13,6 @@ import java.util.Map;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 
-import io.execkpi.ml.MlSettings;
 import io.execkpi.ml.features.FeatureTable;
 import io.execkpi.ml.features.MlFeatures;
 

@@ -1,4 +1,4 @@
-package io.execkpi.jobs;
+package io.execkpi.bootstrap;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;

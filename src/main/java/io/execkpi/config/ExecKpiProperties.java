@@ -1,4 +1,4 @@
-package io.execkpi;
+package io.execkpi.config;
 
 import java.nio.file.Path;
 import java.time.Clock;

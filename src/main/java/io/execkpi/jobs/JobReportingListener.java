@@ -2,9 +2,6 @@ package io.execkpi.jobs;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,59 +17,36 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * Registered on every job and step: one log line per job and step start and end, with counts and duration (no
- * personal data); the {@code execkpi.job.rows.written} metric; and the executions running in this process (so that a
- * shutdown stops them at a safe point). Spring Batch itself records job and step durations as metrics.
+ * Registered on every job and step, reports their starts and ends: one log line per job and step start and end, with
+ * counts and duration (no personal data); the {@code execkpi.job.rows.written} metric (rows, per job and step); a
+ * {@link JobEndedEvent} when a job ends; and each job's start and end to {@link RunningExecutions}. Spring Batch
+ * itself records job and step durations as metrics.
  */
 @Component
-public class JobLoggingListener implements JobExecutionListener, StepExecutionListener {
+public class JobReportingListener implements JobExecutionListener, StepExecutionListener {
 
     private static final Logger log = LoggerFactory.getLogger("io.execkpi.jobs");
 
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
-    private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
+    private final RunningExecutions running;
 
-    public JobLoggingListener(MeterRegistry meters, ApplicationEventPublisher events) {
+    public JobReportingListener(MeterRegistry meters, ApplicationEventPublisher events, RunningExecutions running) {
         this.meters = meters;
         this.events = events;
-    }
-
-    /** Executions started by this process that have not ended yet. */
-    public List<JobExecution> running() {
-        return List.copyOf(running.values());
-    }
-
-    /**
-     * Asks an execution running in this process to stop at its next safe point: its running steps are flagged
-     * terminate-only in memory, so the step ends STOPPED after the current chunk (slice) commits, and no other
-     * thread writes to the job repository meanwhile (JobOperator.stop would, and race with the step's own updates).
-     *
-     * @return false when the execution does not run in this process
-     */
-    public boolean requestStop(long executionId) {
-        JobExecution execution = running.get(executionId);
-        if (execution == null) {
-            return false;
-        }
-        // the running step stops after its current chunk; STOPPING keeps the job from starting its next step
-        execution.getStepExecutions().stream().filter(s -> s.getStatus().isRunning())
-                .forEach(StepExecution::setTerminateOnly);
-        execution.setStatus(org.springframework.batch.core.BatchStatus.STOPPING);
-        log.info("stop requested for job {} execution {}", execution.getJobInstance().getJobName(), executionId);
-        return true;
+        this.running = running;
     }
 
     @Override
     public void beforeJob(JobExecution job) {
-        running.put(job.getId(), job);
+        running.started(job);
         log.info("job {} started: execution={} parameters={}", job.getJobInstance().getJobName(), job.getId(),
                 job.getJobParameters());
     }
 
     @Override
     public void afterJob(JobExecution job) {
-        running.remove(job.getId());
+        running.ended(job);
         String failure = job.getStepExecutions().stream()
                 .filter(s -> s.getStatus() == org.springframework.batch.core.BatchStatus.FAILED)
                 .map(s -> ExitMessages.forOperator(s.getExitStatus().getExitDescription()))

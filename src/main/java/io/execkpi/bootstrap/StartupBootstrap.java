@@ -1,4 +1,4 @@
-package io.execkpi.jobs;
+package io.execkpi.bootstrap;
 
 import java.time.Clock;
 import java.time.LocalDate;
@@ -8,7 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.execkpi.ExecKpiProperties;
+import io.execkpi.config.ExecKpiProperties;
+import io.execkpi.jobs.JobControlService;
+import io.execkpi.jobs.JobLifecycle;
+import io.execkpi.jobs.JobProgress;
+import io.execkpi.jobs.JobRequest;
+import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiJobConfiguration;
@@ -117,7 +122,9 @@ public class StartupBootstrap implements ApplicationRunner {
             JobExecution kpi = jobRunner.run(KpiJobConfiguration.JOB_NAME, new JobRequest(yesterday, from, false));
             log.info("start-up KPI backfill {}..{}: {}", from, yesterday, kpi.getStatus());
             if (kpi.getStatus() != BatchStatus.COMPLETED) {
-                return;
+                // e.g. yesterday's data has not arrived: the nights before it still run (each materializes its own
+                // dates), and the failed ones stay visible, alerted and retried
+                log.warn("start-up KPI backfill ended {}; the nightly catch-up runs anyway", kpi.getStatus());
             }
         }
         // nights missed while the app was down (and yesterday's): kpi -> ab -> ml, a no-op when already done

@@ -1,4 +1,4 @@
-package io.execkpi;
+package io.execkpi.config;
 
 import java.time.Clock;
 
