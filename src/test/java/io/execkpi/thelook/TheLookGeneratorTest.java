@@ -96,6 +96,24 @@ class TheLookGeneratorTest {
     }
 
     @Test
+    void movingStagedRowsInManySmallBatchesGivesTheSameRows() throws SQLException {
+        // the reference moves its staged events once (fewer than RowWriter.STAGED_EVENTS_PER_MOVE); this one after
+        // every ~1,000 events, so the batches end mid-table, mid-day and with inventory of the next batch pending
+        DriverManagerDataSource ds = newDatabase();
+        GenerationSummary s = new TheLookGenerator(SMALL, 1_000).generateThrough(ds, SMALL_THROUGH);
+        assertThat(s.events()).isGreaterThan(5_000).isLessThan(RowWriter.STAGED_EVENTS_PER_MOVE);
+        assertThat(checksum(ds)).isEqualTo(smallReference);
+        try (Connection c = ds.getConnection()) {
+            // rows are stored in id order (scans and zone maps rely on time order): row i holds id i + 1
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM events WHERE id <> rowid + 1")).isZero();
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM inventory_items WHERE id <> rowid + 1"))
+                .isZero();
+            // the staging tables are gone with the top-up
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM duckdb_tables() WHERE temporary")).isZero();
+        }
+    }
+
+    @Test
     void toppingUpDayByDayEqualsGeneratingAtOnce() throws SQLException {
         DriverManagerDataSource ds = newDatabase();
         TheLookGenerator generator = new TheLookGenerator(SMALL);
@@ -340,6 +358,41 @@ class TheLookGeneratorTest {
         assertThat(scalar("SELECT COUNT(*) FROM order_items i JOIN products p ON p.id = i.product_id "
             + "JOIN users u ON u.id = i.user_id WHERE i.sale_price <> p.retail_price "
             + "OR p.department <> CASE u.gender WHEN 'F' THEN 'Women' ELSE 'Men' END")).isZero();
+    }
+
+    @Test
+    void eventUrisAndInventoryColumnsAgreeWithTheirProducts() throws SQLException {
+        // uri by event type as in public thelook: fixed pages, or the product / its department and category
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM events WHERE uri IS DISTINCT FROM CASE event_type WHEN 'home' THEN '/home'
+                WHEN 'cart' THEN '/cart' WHEN 'purchase' THEN '/purchase' WHEN 'cancel' THEN '/cancel' ELSE uri END
+            """)).isZero();
+        long productViews = scalar("SELECT COUNT(*) FROM events WHERE event_type = 'product'");
+        assertThat(productViews).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM events e JOIN products p ON e.uri = '/product/' || p.id "
+            + "WHERE e.event_type = 'product'")).isEqualTo(productViews);
+        // a department page names the department, category and brand of the product browsed (its slug: lower case,
+        // " & " and spaces as "-"); the product page that follows it in the session is that product's
+        String departmentUri = "'/department/' || lower(p.department) || '/category/' "
+            + "|| replace(replace(lower(p.category), ' & ', '-'), ' ', '-') "
+            + "|| '/brand/' || replace(replace(lower(p.brand), ' & ', '-'), ' ', '-')";
+        long departmentViews = scalar("SELECT COUNT(*) FROM events WHERE event_type = 'department'");
+        assertThat(departmentViews).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM events d WHERE d.event_type = 'department' AND EXISTS "
+            + "(SELECT 1 FROM products p WHERE d.uri = " + departmentUri + ")")).isEqualTo(departmentViews);
+        assertThat(scalar("SELECT COUNT(*) FROM events d JOIN events v ON v.session_id = d.session_id "
+            + "AND v.sequence_number = d.sequence_number + 1 JOIN products p ON v.uri = '/product/' || p.id "
+            + "WHERE d.event_type = 'department' AND v.event_type = 'product' AND d.uri <> " + departmentUri))
+            .isZero();
+        // inventory items copy their product's columns
+        long items = scalar("SELECT COUNT(*) FROM inventory_items");
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM inventory_items v JOIN products p ON p.id = v.product_id
+            WHERE v.cost = p.cost AND v.product_category = p.category
+              AND v.product_name IS NOT DISTINCT FROM p.name AND v.product_brand IS NOT DISTINCT FROM p.brand
+              AND v.product_retail_price = p.retail_price AND v.product_department = p.department
+              AND v.product_sku = p.sku AND v.product_distribution_center_id = p.distribution_center_id
+            """)).isEqualTo(items);
     }
 
     private void assertDomain(String sql, Set<String> allowed) throws SQLException {
