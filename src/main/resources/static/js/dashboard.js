@@ -22,6 +22,10 @@
       if (option.yAxis && option.yAxis.type === 'value' && el.dataset.format === 'percent') {
         option.yAxis.axisLabel = {formatter: function (v) { return (v * 100).toFixed(0) + ' %'; }};
       }
+      if (option.visualMap && el.dataset.format === 'percent') {
+        // the scale's ends and handles in percent, as the cells are
+        option.visualMap.formatter = function (v) { return Math.round(v * 100) + ' %'; };
+      }
       (option.series || []).forEach(function (series) {
         if (series.type === 'heatmap') {
           // cells are [week, cohort index, rate]: show the rate as a percentage, in the cell and on hover
@@ -32,9 +36,19 @@
           }};
         }
       });
+      // heatmap cell labels only where a cell is wide enough for "100 %" (not at phone width: hover has the numbers)
+      var heatmap = (option.series || []).filter(function (s) { return s.type === 'heatmap'; })[0];
+      var cellLabels = !!(heatmap && heatmap.label && heatmap.label.show);
+      function fitCellLabels() {
+        if (heatmap) { heatmap.label.show = cellLabels && el.clientWidth >= 640; }
+      }
+      fitCellLabels();
       var chart = echarts.init(el, null, {renderer: 'svg'});
       chart.setOption(option);
-      window.addEventListener('resize', function () { chart.resize(); });
+      window.addEventListener('resize', function () {
+        if (heatmap) { fitCellLabels(); chart.setOption({series: [{label: {show: heatmap.label.show}}]}); }
+        chart.resize();
+      });
     });
   }
 

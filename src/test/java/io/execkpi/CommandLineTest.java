@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import io.execkpi.support.TestClock;
 import io.execkpi.support.TestData;
 
 import org.junit.jupiter.api.Test;
@@ -49,14 +50,14 @@ class CommandLineTest {
         Path dir = TestData.newDataDir("cli-bounds");
         String[] common = {"--execkpi.data-dir=" + dir, "--execkpi.thelook.start=2025-01-01",
                 "--execkpi.thelook.scale=0.02", "--execkpi.jobs.max-range-days=10"};
-        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        String tomorrow = TestClock.TODAY.plusDays(1).toString();
         assertThat(run(concat(new String[] {"run", "kpiJob", "date=" + tomorrow}, common))).isEqualTo(2);
         assertThat(run(concat(new String[] {"run", "kpiJob", "date=1899-12-31", "from=1000-01-01"}, common)))
                 .isEqualTo(2);
         assertThat(run(concat(new String[] {"run", "kpiJob", "from=2025-01-01", "to=2025-01-11"}, common)))
                 .isEqualTo(2);
         assertThat(errorLines()).isEqualTo("execkpi: 'date' (" + tomorrow + ") is after today ("
-                + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "): a business date must have begun\n"
+                + TestClock.TODAY + "): a business date must have begun\n"
                 + "execkpi: 'from' (1000-01-01) is before the warehouse's first day (2025-01-01)\n"
                 + "execkpi: 'from'..'to' (2025-01-01..2025-01-11) spans 11 business dates; at most 10 can be launched"
                 + " at once (execkpi.jobs.max-range-days): split the backfill\n");

@@ -7,7 +7,7 @@ import java.util.Map;
  * An alert to deliver.
  *
  * @param event      one of {@link AlertProperties#EVENTS}
- * @param severity   {@code warn} or {@code error}
+ * @param severity   {@code info} (good news: {@code job-recovered}), {@code warn} or {@code error}
  * @param summary    one sentence for a person
  * @param dedupKey   identifies the alert: a receiver that sees it twice (at-least-once delivery) can drop the
  *                   second; the outbox also writes an alert with a known key only once

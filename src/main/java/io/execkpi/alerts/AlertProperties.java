@@ -16,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBackoff     the longest wait between two attempts
  * @param pollInterval   how often the sender looks for due alerts
  * @param timeout        connect and response timeout of one delivery
+ * @param modelAucDrop   {@code model-degraded} when a published model's test AUC is more than this below the previous
+ *                       run's (absolute, in AUC units: 0.02 = two points)
+ * @param assignmentsStalledDays {@code experiment-health} when an experiment gained no assigned user over this many
+ *                       days (as of the evaluated date against this many days before)
  */
 @ConfigurationProperties("execkpi.alerts")
 public record AlertProperties(
@@ -24,17 +28,22 @@ public record AlertProperties(
         @DefaultValue("5s") Duration initialBackoff,
         @DefaultValue("10m") Duration maxBackoff,
         @DefaultValue("2s") Duration pollInterval,
-        @DefaultValue("10s") Duration timeout) {
+        @DefaultValue("10s") Duration timeout,
+        @DefaultValue("0.02") double modelAucDrop,
+        @DefaultValue("3") int assignmentsStalledDays) {
 
     /** Alert kinds a webhook can subscribe to. */
-    public static final List<String> EVENTS = List.of("job-failed", "source-stale", "data-test-failed", "anomaly");
+    public static final List<String> EVENTS = List.of("job-failed", "job-recovered", "source-stale", "data-test-failed",
+            "anomaly", "srm", "experiment-health", "model-degraded");
 
     public AlertProperties {
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
         if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0
-                || pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()) {
+                || pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()
+                || !(modelAucDrop >= 0 && modelAucDrop <= 1) || assignmentsStalledDays < 1) {
             throw new IllegalArgumentException("execkpi.alerts.*: max-attempts >= 1, 0 <= initial-backoff <="
-                    + " max-backoff, poll-interval and timeout > 0");
+                    + " max-backoff, poll-interval and timeout > 0, model-auc-drop in [0, 1],"
+                    + " assignments-stalled-days >= 1");
         }
         for (int i = 0; i < webhooks.size(); i++) {
             Webhook w = webhooks.get(i);

@@ -1,26 +1,40 @@
 package io.execkpi.alerts;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.execkpi.jobs.JobEndedEvent;
+import io.execkpi.jobs.JobRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Queues a {@code job-failed} alert when a job execution of this process ends FAILED (or STOPPED, ABANDONED). */
+/**
+ * Queues a {@code job-failed} alert when a job execution of this process ends FAILED (or STOPPED, ABANDONED), and a
+ * {@code job-recovered} alert when one completes as the restart of an instance whose earlier execution failed, was
+ * stopped or was left running by a process that died (recovered FAILED at start-up).
+ */
 @Component
 public class JobAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(JobAlerts.class);
 
     private final AlertOutbox outbox;
+    private final JobRepository jobRepository;
 
-    public JobAlerts(AlertOutbox outbox) {
+    public JobAlerts(AlertOutbox outbox, JobRepository jobRepository) {
         this.outbox = outbox;
+        this.jobRepository = jobRepository;
     }
 
     /**
@@ -31,6 +45,7 @@ public class JobAlerts {
     @EventListener
     public void jobEnded(JobEndedEvent event) {
         if (event.status().equals("COMPLETED")) {
+            recovered(event);
             return;
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -45,6 +60,54 @@ public class JobAlerts {
                     "job-failed/" + event.jobName() + "/" + event.executionId(), Instant.now(), details));
         } catch (RuntimeException e) {
             log.error("Could not queue the job-failed alert of {} execution {}: {}", event.jobName(),
+                    event.executionId(), e.toString());
+        }
+    }
+
+    /**
+     * Queues {@code job-recovered} (severity {@code info}, dedup key {@code job-recovered/<job>/<execution id>}) when
+     * the completed execution restarted an instance with an unsuccessful earlier execution; details: job, execution
+     * id, business date(s), the earlier executions' ids and statuses. Never fails the job.
+     */
+    private void recovered(JobEndedEvent event) {
+        try {
+            JobExecution execution = jobRepository.getJobExecution(event.executionId());
+            if (execution == null) {
+                return;
+            }
+            List<JobExecution> earlier = jobRepository.getJobExecutions(execution.getJobInstance()).stream()
+                    .filter(e -> e.getId() < execution.getId())
+                    .sorted(Comparator.comparingLong(JobExecution::getId)).toList();
+            if (earlier.isEmpty() || earlier.stream().allMatch(e -> e.getStatus() == BatchStatus.COMPLETED)) {
+                return;
+            }
+            JobExecution last = earlier.get(earlier.size() - 1);
+            // an execution a dead process left running is marked FAILED at start-up (JobLifecycle) with the exit code
+            // it had while running, UNKNOWN; a failure the job saw itself ends with the exit code FAILED
+            boolean killed = earlier.stream().anyMatch(e -> e.getStatus() == BatchStatus.FAILED
+                    && ExitStatus.UNKNOWN.getExitCode().equals(e.getExitStatus().getExitCode()));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("job", event.jobName());
+            details.put("executionId", event.executionId());
+            JobParameters parameters = execution.getJobParameters();
+            if (parameters.getLocalDate(JobRequest.DATE) != null) {
+                details.put("date", parameters.getLocalDate(JobRequest.DATE).toString());
+            }
+            if (parameters.getLocalDate(JobRequest.FROM) != null) {
+                details.put("from", parameters.getLocalDate(JobRequest.FROM).toString());
+            }
+            details.put("previousExecutionId", last.getId());
+            details.put("previousStatus", last.getStatus().name());
+            details.put("afterCrash", killed);
+            details.put("attempts", earlier.size() + 1);
+            outbox.enqueue(new Alert("job-recovered", "info", "Job " + event.jobName()
+                    + (details.containsKey("date") ? " for " + details.get("date") : "") + " completed in execution "
+                    + event.executionId() + " after " + earlier.size() + " unsuccessful attempt"
+                    + (earlier.size() == 1 ? "" : "s") + (killed ? ", one of them ended by a crash" : "")
+                    + " (last: execution " + last.getId() + ", " + last.getStatus() + ").",
+                    "job-recovered/" + event.jobName() + "/" + event.executionId(), Instant.now(), details));
+        } catch (RuntimeException e) {
+            log.error("Could not queue the job-recovered alert of {} execution {}: {}", event.jobName(),
                     event.executionId(), e.toString());
         }
     }

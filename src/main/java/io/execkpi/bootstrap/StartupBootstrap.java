@@ -122,7 +122,9 @@ public class StartupBootstrap implements ApplicationRunner {
             JobExecution kpi = jobRunner.run(KpiJobConfiguration.JOB_NAME, new JobRequest(yesterday, from, false));
             log.info("start-up KPI backfill {}..{}: {}", from, yesterday, kpi.getStatus());
             if (kpi.getStatus() != BatchStatus.COMPLETED) {
-                return;
+                // e.g. yesterday's data has not arrived: the nights before it still run (each materializes its own
+                // dates), and the failed ones stay visible, alerted and retried
+                log.warn("start-up KPI backfill ended {}; the nightly catch-up runs anyway", kpi.getStatus());
             }
         }
         // nights missed while the app was down (and yesterday's): kpi -> ab -> ml, a no-op when already done

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -80,45 +81,81 @@ public class JobLifecycle {
     }
 
     /**
-     * Runs nightlyJob for the missed nights within {@code catch-up-days} up to yesterday, oldest first (nothing when
-     * the schedule is disabled: then another process, e.g. a Kubernetes CronJob, owns the nightly runs).
+     * Runs nightlyJob for each night within {@code catch-up-days} up to yesterday, oldest first: a night never run is
+     * started, a failed or stopped one restarted where it stopped, a completed one left alone. A night that fails does
+     * not stop the nights after it (their KPI runs re-materialize its dates within their lookback); it stays FAILED in
+     * the job repository, its job-failed alert is queued, and the next catch-up restarts it. Nothing runs when the
+     * schedule is disabled: then another process, e.g. a Kubernetes CronJob, owns the nightly runs.
+     *
+     * @return the execution of each night that ran or was already complete, oldest first (a night whose launch was
+     *         refused, e.g. because another process runs it, is left out)
      */
-    public void catchUp() throws Exception {
+    public List<JobExecution> catchUp() {
         if ("-".equals(schedule.nightly().strip())) {
-            return;
+            return List.of();
         }
+        return runNights();
+    }
+
+    private List<JobExecution> runNights() {
         LocalDate yesterday = app.yesterday(clock);
+        List<JobExecution> nights = new ArrayList<>();
+        List<LocalDate> failed = new ArrayList<>();
         for (int back = schedule.catchUpDays() - 1; back >= 0; back--) {
-            JobExecution execution;
+            LocalDate date = yesterday.minusDays(back);
             try {
-                execution = jobRunner.run(NightlyJobConfiguration.JOB_NAME,
-                        new JobRequest(yesterday.minusDays(back), null, false));
+                JobExecution execution = jobRunner.run(NightlyJobConfiguration.JOB_NAME, new JobRequest(date, null, false));
+                nights.add(execution);
+                if (execution.getStatus() != BatchStatus.COMPLETED) {
+                    failed.add(date);
+                    log.warn("catch-up: nightlyJob for {} ended {} (execution {}){}", date, execution.getStatus(),
+                            execution.getId(), back > 0 ? "; the nights after it still run" : "");
+                }
             } catch (JobExecutionAlreadyRunningException e) {
-                log.info("catch-up: nightlyJob for {} is running in another process", yesterday.minusDays(back));
-                return;
-            }
-            if (execution.getStatus() != BatchStatus.COMPLETED) {
-                log.warn("catch-up stopped: nightlyJob for {} ended {}", yesterday.minusDays(back),
-                        execution.getStatus());
-                return;
+                log.info("catch-up: nightlyJob for {} is running in another process", date);
+            } catch (Exception e) {
+                failed.add(date);
+                log.error("catch-up: nightlyJob for {} could not start: {}; the nights after it still run", date,
+                        e.getMessage());
             }
         }
+        if (!failed.isEmpty()) {
+            log.warn("catch-up: nights not completed: {}; they are restarted at the next catch-up", failed);
+        }
+        return nights;
     }
 
     /**
-     * The nightly run for yesterday. Several replicas may fire at once: the job repository admits one execution per
+     * Nights within {@code catch-up-days} up to yesterday whose latest nightly run ended FAILED, STOPPED or ABANDONED
+     * (not completed since), oldest first: what a page or a probe can show while later nights have completed.
+     */
+    public List<LocalDate> failedNights() {
+        LocalDate yesterday = app.yesterday(clock);
+        List<LocalDate> failed = new ArrayList<>();
+        for (int back = schedule.catchUpDays() - 1; back >= 0; back--) {
+            LocalDate date = yesterday.minusDays(back);
+            JobExecution last = jobRepository.getLastJobExecution(NightlyJobConfiguration.JOB_NAME,
+                    new JobRequest(date, null, false).toJobParameters());
+            if (last != null && (last.getStatus() == BatchStatus.STOPPED || last.getStatus().isUnsuccessful())) {
+                failed.add(date);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * The in-process nightly run, as {@link #catchUp()}: yesterday plus any night within {@code catch-up-days} that
+     * is missing or failed. Several replicas may fire at once: the job repository admits one execution per
      * date, so the others find it running or completed and do nothing.
      */
     @Scheduled(cron = "${execkpi.schedule.nightly:0 30 2 * * *}", zone = "${execkpi.zone:UTC}")
     public void nightly() {
-        LocalDate date = app.yesterday(clock);
         try {
-            JobExecution execution = jobRunner.run(NightlyJobConfiguration.JOB_NAME, new JobRequest(date, null, false));
-            log.info("scheduled nightlyJob for {}: {}", date, execution.getStatus());
-        } catch (JobExecutionAlreadyRunningException e) {
-            log.info("scheduled nightlyJob for {} is already running elsewhere; nothing to do", date);
-        } catch (Exception e) {
-            log.error("scheduled nightlyJob for {} could not start: {}", date, e.getMessage());
+            List<JobExecution> nights = runNights();
+            log.info("scheduled nightly run: {}", nights.stream().map(e -> e.getJobParameters()
+                    .getLocalDate(JobRequest.DATE) + " " + e.getStatus()).toList());
+        } catch (RuntimeException e) {
+            log.error("scheduled nightly run could not start: {}", e.getMessage());
         }
     }
 

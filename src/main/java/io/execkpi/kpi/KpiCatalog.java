@@ -100,6 +100,33 @@ public final class KpiCatalog {
             throw new IllegalStateException(where + "partition '" + kpi.partition() + "' must be a key of type date");
         }
         validateQuality(kpi, where, seen);
+        validateChart(kpi, where);
+    }
+
+    /** The chart section: numeric value columns, series and facet distinct keys other than the partition. */
+    private static void validateChart(KpiDefinition kpi, String where) {
+        KpiDefinition.Chart chart = kpi.chart();
+        Set<String> numeric = new HashSet<>();
+        kpi.values().stream().filter(c -> c.type().equals("integer") || c.type().equals("decimal"))
+                .forEach(c -> numeric.add(c.name()));
+        if (chart.columns() != null && (chart.columns().isEmpty() || !numeric.containsAll(chart.columns()))) {
+            throw new IllegalStateException(where + "chart columns must be integer or decimal value columns " + numeric
+                    + "; got " + chart.columns());
+        }
+        Set<String> keys = new HashSet<>();
+        kpi.keys().stream().map(KpiDefinition.Column::name).filter(k -> !k.equals(kpi.partition())).forEach(keys::add);
+        for (String key : java.util.Arrays.asList(chart.series(), chart.facet())) {
+            if (key != null && !keys.contains(key)) {
+                throw new IllegalStateException(where + "chart series and facet must be keys other than the partition "
+                        + keys + "; got '" + key + "'");
+            }
+        }
+        if (chart.series() != null && chart.series().equals(chart.facet())) {
+            throw new IllegalStateException(where + "chart series and facet must be different keys");
+        }
+        if (chart.seriesValues() != null && (chart.series() == null || chart.seriesValues().isEmpty())) {
+            throw new IllegalStateException(where + "chart series-values needs a series key and at least one value");
+        }
     }
 
     /** The quality sections: identifiers, columns of the KPI, one kind per test, a daily KPI for anomalies. */
@@ -116,6 +143,17 @@ public final class KpiCatalog {
             }
         }
         for (KpiDefinition.DataTest t : kpi.tests()) {
+            if (t.reconcile() != null) {
+                if (kpi.grain() != KpiDefinition.Grain.DAILY || !IDENTIFIER.matcher(t.reconcile()).matches()
+                        || t.unique() != null || t.notNull() != null || t.min() != null || t.max() != null
+                        || kpi.values().stream().noneMatch(c -> c.name().equals(t.column())
+                                && (c.type().equals("integer") || c.type().equals("decimal")))
+                        || t.tolerancePerDay() == null || !(t.tolerancePerDay() >= 0)) {
+                    throw new IllegalStateException(where + "a reconcile test is {column: c, reconcile: <query>,"
+                            + " tolerance-per-day: x >= 0} on a numeric value column of a daily KPI; got " + t);
+                }
+                continue;
+            }
             boolean unique = t.unique() != null;
             boolean onColumn = t.column() != null;
             if (unique == onColumn || (unique && (t.unique().isEmpty() || !columns.containsAll(t.unique())))

@@ -12,21 +12,44 @@ import java.util.stream.Stream;
  * {@code sliceDays}, when set, overrides {@code execkpi.kpi.slice-days} for this KPI (a query whose cost does not
  * grow with the slice, like a full-history snapshot, is cheaper in few large slices). {@code requires} lists the
  * warehouse tables the query reads that an import may lack (e.g. {@code events}): without them the KPI is reported
- * unavailable instead of materialized.
+ * unavailable instead of materialized. {@code chart}, when set, says how the KPI's dashboard page charts it (see
+ * {@link Chart}); without it every numeric value column is drawn over the partition.
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
                             Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
-                            List<Source> sources, List<DataTest> tests, Anomaly anomaly) {
+                            List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart) {
 
     /** The tables the KPI needs (never null). */
     public List<String> requiredTables() {
         return requires == null ? List.of() : requires;
     }
 
-    /** Absent quality sections are empty lists (no sources checked, no tests). */
+    /** Absent quality sections are empty lists (no sources checked, no tests); an absent chart is the default one. */
     public KpiDefinition {
         sources = sources == null ? List.of() : List.copyOf(sources);
         tests = tests == null ? List.of() : List.copyOf(tests);
+        chart = chart == null ? Chart.DEFAULT : chart;
+    }
+
+    /**
+     * How the dashboard page of the KPI draws it: small multiples over the partition (x axis), one chart per charted
+     * value column (and per value of {@code facet}), one line per value of the series key. Every part is optional:
+     * the default draws every integer and decimal value column with a line per combination of the keys other than
+     * the partition. The table, CSV and JSON always hold every column.
+     *
+     * @param columns      value columns to draw, in this order (null: every integer and decimal value column); a
+     *                     column that means nothing over time (e.g. a cohort's size per week since signup) is left out
+     * @param series       key column whose values are the lines of a chart (null: the keys other than the partition
+     *                     and the facet, combined as {@code "a / b"})
+     * @param seriesValues only these values of {@code series} are drawn, as text in this order (null: every value
+     *                     met in the rows); needs {@code series}
+     * @param facet        key column with one chart per value and column, grouped by value (null: none), e.g. one
+     *                     row of charts per experiment instead of every experiment's arms in one chart
+     */
+    public record Chart(List<String> columns, String series, List<String> seriesValues, String facet) {
+
+        /** Every numeric value column, lines per combination of the other keys, no facet. */
+        public static final Chart DEFAULT = new Chart(null, null, null, null);
     }
 
     /** Level of a failed data-quality check: {@code warn} is recorded, {@code error} also fails the step. */
@@ -49,12 +72,17 @@ public record KpiDefinition(String name, String description, String sql, Grain g
     /**
      * A test on the rows a materialization is about to write, run before they become visible. Exactly one kind:
      * {@code unique} (the listed columns identify a row), or on {@code column}: {@code notNull} and/or an accepted
-     * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test).
+     * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test), or
+     * {@code reconcile} (a daily KPI's {@code column} summed over each calendar month, through the slice's last date
+     * when the month is not over, must equal the total the warehouse query {@code reconcile} returns for the same
+     * dates in its column {@code total}, within {@code tolerancePerDay} per day summed, e.g. half a cent per day for
+     * a column rounded to cents per day; a month not materialized for every one of its days up to there is not
+     * checked).
      *
      * @param severity {@code error} (default) fails the step and rolls the rows back; {@code warn} only records
      */
     public record DataTest(String column, Boolean notNull, Double min, Double max, List<String> unique,
-                           Severity severity) {
+                           String reconcile, Double tolerancePerDay, Severity severity) {
 
         /** The effective severity ({@code error} when not given). */
         public Severity level() {
@@ -65,6 +93,9 @@ public record KpiDefinition(String name, String description, String sql, Grain g
         public String checkName() {
             if (unique != null) {
                 return "unique(" + String.join(",", unique) + ")";
+            }
+            if (reconcile != null) {
+                return "reconcile(" + column + "," + reconcile + ")";
             }
             if (Boolean.TRUE.equals(notNull) && min == null && max == null) {
                 return "not_null(" + column + ")";

@@ -19,6 +19,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.util.HtmlUtils;
 
 /**
  * Dashboard pages of the KPI catalog: {@code /kpis} lists them, {@code /kpis/{name}} shows one KPI over a date range
@@ -58,7 +59,7 @@ public class KpiPageController {
     @GetMapping("/kpis/{name}")
     public String kpi(@PathVariable String name, @RequestParam(required = false) String days,
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-                      Model model) {
+                      @RequestParam(required = false) String page, Model model) {
         KpiDefinition kpi = catalog.find(name).orElseThrow(() -> ApiException.notFound("There is no KPI '" + name
                 + "'. Known KPIs: " + String.join(", ", catalog.all().stream().map(KpiDefinition::name).toList())));
         LocalDate latest = results.latestDate(kpi.name()).orElse(null);
@@ -68,35 +69,108 @@ public class KpiPageController {
         model.addAttribute("range", range.withResolved(rows.from(), rows.to()));
         model.addAttribute("rows", rows);
         model.addAttribute("latest", latest);
-        model.addAttribute("table", table(kpi, rows.rows(), fmt));
+        model.addAttribute("table", table(kpi, rows.rows(), pageNumber(page), fmt));
+        model.addAttribute("pageSize", PAGE_SIZE);
         List<LineageEntry> lineage = lineage(kpi, rows);
         model.addAttribute("lineage", lineage);
         model.addAttribute("lineageDates", lineage.stream().mapToInt(LineageEntry::dates).sum());
         model.addAttribute("sql", sqlText(kpi));
         model.addAttribute("sqlDialect", sqlFiles.dialect());
-        model.addAttribute("charts", charts(kpi, rows));
+        model.addAttribute("chartGroups", charts(kpi, rows.rows()));
         if (FUNNEL.equals(kpi.name())) {
             model.addAttribute("funnel", funnel(rows.rows()));
         }
         if (RETENTION.equals(kpi.name())) {
-            model.addAttribute("cohorts", cohorts(rows.rows()));
+            Cohorts cohorts = cohorts(rows.rows());
+            model.addAttribute("cohorts", cohorts);
+            model.addAttribute("cohortRows", cohortRows(cohorts, fmt));
         }
         return "kpi/kpi";
     }
 
-    /** A formatted table cell; numbers are right-aligned. */
-    public record Cell(String text, boolean numeric) {
+    /** A formatted table cell; numbers are right-aligned; {@code title} (may be null) is shown on hover. */
+    public record Cell(String text, boolean numeric, String title) {
+
+        Cell(String text, boolean numeric) {
+            this(text, numeric, null);
+        }
+    }
+
+    /** Rows of the table per page: a 365-day range of a KPI with several keys has thousands of rows. */
+    static final int PAGE_SIZE = 100;
+
+    /** The {@code page} parameter: 1 when absent; 400 when not a whole number of at least 1. */
+    static int pageNumber(String page) {
+        if (page == null || page.isBlank()) {
+            return 1;
+        }
+        try {
+            int n = Integer.parseInt(page.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("Query parameter 'page' must be a whole number of at least 1, got '" + page + "'");
     }
 
     /**
-     * The rows as formatted cells, in catalog column order: counts with separators, decimals with 2 to 4 fraction
-     * digits, dates and text as they are (formatted here once, not per cell in the template: a 365-day range of a KPI
-     * with several keys has thousands of cells).
+     * One page of the table: rows {@code first..last} (1-based, inclusive) of {@code total}, newest partition first.
+     *
+     * @param page  the page shown (1-based; a page past the last shows the last)
+     * @param pages how many pages the range has (at least 1)
+     * @param rows  the page's rows as formatted cells, in catalog column order
      */
-    static List<List<Cell>> table(KpiDefinition kpi, List<Map<String, Object>> rows, Formats fmt) {
+    public record TablePage(int page, int pages, int first, int last, int total, List<List<Cell>> rows) {
+
+        /** The rows as the HTML of a table body ({@link #tbody}). */
+        public String html() {
+            return tbody(null, rows);
+        }
+    }
+
+    /**
+     * The HTML of {@code <tr>} rows of {@code <td>} cells, every text HTML-escaped, numeric cells with class
+     * {@code num}; with {@code rowHeaders} (null: none) each row starts with its {@code <th scope="row">}. Written
+     * here rather than by the template: Thymeleaf expressions per cell were about half of a 365-day KPI page's
+     * server time (JFR samples of DashboardBenchmark).
+     */
+    static String tbody(List<String> rowHeaders, List<List<Cell>> rows) {
+        StringBuilder html = new StringBuilder(rows.size() * 128);
+        for (int i = 0; i < rows.size(); i++) {
+            html.append("<tr>");
+            if (rowHeaders != null) {
+                html.append("<th scope=\"row\">").append(HtmlUtils.htmlEscape(rowHeaders.get(i))).append("</th>");
+            }
+            for (Cell c : rows.get(i)) {
+                html.append(c.numeric() ? "<td class=\"num\"" : "<td");
+                if (c.title() != null) {
+                    html.append(" title=\"").append(HtmlUtils.htmlEscape(c.title())).append('"');
+                }
+                html.append('>').append(HtmlUtils.htmlEscape(c.text())).append("</td>");
+            }
+            html.append("</tr>\n");
+        }
+        return html.toString();
+    }
+
+    /**
+     * The rows of page {@code page} ({@link #PAGE_SIZE} rows each) as formatted cells, newest partition first (rows
+     * of one partition keep the API's key order), in catalog column order: counts with separators, decimals with 2
+     * to 4 fraction digits, dates and text as they are. Only the page's rows are formatted.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static TablePage table(KpiDefinition kpi, List<Map<String, Object>> rows, int page, Formats fmt) {
+        int pages = Math.max(1, (rows.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        int shown = Math.min(page, pages);
+        List<Map<String, Object>> newestFirst = new ArrayList<>(rows);
+        newestFirst.sort((a, b) -> ((Comparable) b.get(kpi.partition())).compareTo(a.get(kpi.partition())));
+        int from = (shown - 1) * PAGE_SIZE;
+        int to = Math.min(rows.size(), from + PAGE_SIZE);
         List<KpiDefinition.Column> columns = kpi.columns();
-        List<List<Cell>> table = new ArrayList<>(rows.size());
-        for (Map<String, Object> r : rows) {
+        List<List<Cell>> table = new ArrayList<>(to - from);
+        for (Map<String, Object> r : newestFirst.subList(from, to)) {
             List<Cell> cells = new ArrayList<>(columns.size());
             for (KpiDefinition.Column c : columns) {
                 Object v = r.get(c.name());
@@ -108,7 +182,7 @@ public class KpiPageController {
             }
             table.add(cells);
         }
-        return table;
+        return new TablePage(shown, pages, rows.isEmpty() ? 0 : from + 1, to, rows.size(), table);
     }
 
     /** Value columns that can be drawn (integer and decimal), in catalog order. */
@@ -116,38 +190,81 @@ public class KpiPageController {
         return kpi.values().stream().filter(c -> c.type().equals("integer") || c.type().equals("decimal")).toList();
     }
 
-    /** One small time-series chart of a value column. */
+    /** The value columns the page draws: the catalog's {@code chart.columns} in that order, or every numeric one. */
+    static List<KpiDefinition.Column> chartedColumns(KpiDefinition kpi) {
+        List<KpiDefinition.Column> numeric = numericValues(kpi);
+        List<String> wanted = kpi.chart().columns();
+        if (wanted == null) {
+            return numeric;
+        }
+        return wanted.stream().map(w -> numeric.stream().filter(c -> c.name().equals(w)).findFirst().orElseThrow())
+                .toList();
+    }
+
+    /** One small time-series chart of a value column (of one facet value when the catalog names a facet). */
     public record ColumnChart(String id, KpiDefinition.Column column, Map<String, Object> option) {
     }
 
+    /** The charts of one value of the facet key (null: the KPI has no facet, a single group). */
+    public record ChartGroup(String facet, List<ColumnChart> charts) {
+    }
+
     /**
-     * One time-series chart per numeric value column (small multiples: each on its own scale), x = the partition
-     * dates of the rows (ISO). When the KPI has keys besides its partition (e.g. experiment and arm), a series per
-     * combination of those keys, named by their values joined with " / ".
+     * Small multiples as the catalog's {@link KpiDefinition.Chart} says: per facet value (or once) one chart per
+     * charted column, each on its own scale, x = the partition dates of the rows (ISO, ascending), a line per value
+     * of the series key (or per combination of the keys other than the partition and facet, joined with " / ");
+     * a missing (partition, series) cell is a gap (null), and so is every point of a listed series value without
+     * rows. Chart ids are {@code chart-<column>}, with a facet {@code chart-<facet value>-<column>} (characters other
+     * than letters, digits, '-' and '_' replaced by '_'). One pass over the rows.
      */
-    static List<ColumnChart> charts(KpiDefinition kpi, KpiController.KpiRows rows) {
-        List<String> x = rows.rows().stream().map(r -> String.valueOf(r.get(kpi.partition()))).distinct().toList();
-        List<String> otherKeys = kpi.keys().stream().map(KpiDefinition.Column::name)
-                .filter(k -> !k.equals(kpi.partition())).toList();
-        List<ColumnChart> charts = new ArrayList<>();
-        for (KpiDefinition.Column c : numericValues(kpi)) {
-            List<Charts.Series> series = new ArrayList<>();
-            if (otherKeys.isEmpty()) {
-                series.add(new Charts.Series(c.name(), rows.rows().stream().map(r -> (Number) r.get(c.name())).toList()));
-            } else {
-                Map<String, Map<String, Number>> byGroup = new LinkedHashMap<>();
-                for (Map<String, Object> r : rows.rows()) {
-                    String group = otherKeys.stream().map(k -> String.valueOf(r.get(k)))
-                            .reduce((a, b) -> a + " / " + b).orElse("");
-                    byGroup.computeIfAbsent(group, g -> new LinkedHashMap<>())
-                            .put(String.valueOf(r.get(kpi.partition())), (Number) r.get(c.name()));
-                }
-                byGroup.forEach((group, values) -> series.add(new Charts.Series(group,
-                        x.stream().map(values::get).toList())));
-            }
-            charts.add(new ColumnChart("chart-" + c.name(), c, Charts.lines(x, series, series.size() == 1)));
+    static List<ChartGroup> charts(KpiDefinition kpi, List<Map<String, Object>> rows) {
+        KpiDefinition.Chart spec = kpi.chart();
+        List<KpiDefinition.Column> columns = chartedColumns(kpi);
+        List<String> seriesKeys = spec.series() != null ? List.of(spec.series())
+                : kpi.keys().stream().map(KpiDefinition.Column::name)
+                        .filter(k -> !k.equals(kpi.partition()) && !k.equals(spec.facet())).toList();
+        boolean namedSeries = spec.series() != null && kpi.keys().stream()
+                .anyMatch(k -> k.name().equals(spec.series()) && !k.type().equals("text"));
+        Map<String, Integer> xIndex = new LinkedHashMap<>();
+        for (Map<String, Object> r : rows) {
+            xIndex.putIfAbsent(String.valueOf(r.get(kpi.partition())), xIndex.size());
         }
-        return charts;
+        List<String> x = List.copyOf(xIndex.keySet());
+        // facet value -> series name -> one array of x values per charted column
+        Map<String, Map<String, Number[][]>> cells = new LinkedHashMap<>();
+        for (Map<String, Object> r : rows) {
+            String series = seriesKeys.size() == 1 ? String.valueOf(r.get(seriesKeys.get(0)))
+                    : String.join(" / ", seriesKeys.stream().map(k -> String.valueOf(r.get(k))).toList());
+            if (spec.seriesValues() != null && !spec.seriesValues().contains(series)) {
+                continue;
+            }
+            String facet = spec.facet() == null ? "" : String.valueOf(r.get(spec.facet()));
+            Number[][] values = cells.computeIfAbsent(facet, f -> new LinkedHashMap<>())
+                    .computeIfAbsent(series, k -> new Number[columns.size()][x.size()]);
+            int i = xIndex.get(String.valueOf(r.get(kpi.partition())));
+            for (int c = 0; c < columns.size(); c++) {
+                values[c][i] = (Number) r.get(columns.get(c).name());
+            }
+        }
+        List<ChartGroup> groups = new ArrayList<>();
+        cells.forEach((facet, bySeries) -> {
+            // the catalog's series values are all drawn, in its order (a line without data is all gaps: the legend
+            // stays the same whatever the range, e.g. week 12 before any cohort is 12 weeks old)
+            List<String> order = spec.seriesValues() != null ? spec.seriesValues() : List.copyOf(bySeries.keySet());
+            List<ColumnChart> charts = new ArrayList<>(columns.size());
+            for (int c = 0; c < columns.size(); c++) {
+                int column = c;
+                List<Charts.Series> series = order.stream().map(name -> new Charts.Series(
+                        namedSeries ? spec.series() + " " + name : name.isEmpty() ? columns.get(column).name() : name,
+                        java.util.Arrays.asList(bySeries.containsKey(name) ? bySeries.get(name)[column]
+                                : new Number[x.size()]))).toList();
+                String id = "chart-" + (facet.isEmpty() ? "" : facet.replaceAll("[^A-Za-z0-9_-]", "_") + "-")
+                        + columns.get(c).name();
+                charts.add(new ColumnChart(id, columns.get(c), Charts.lines(x, series, series.size() == 1)));
+            }
+            groups.add(new ChartGroup(spec.facet() == null ? null : facet, charts));
+        });
+        return groups;
     }
 
     /** Funnel stage totals over the rows, with each stage's rate from the stage before (null when that is 0). */
@@ -207,6 +324,25 @@ public class KpiPageController {
         List<String> weeks = java.util.stream.IntStream.range(0, weekCount).mapToObj(String::valueOf).toList();
         return new Cohorts(weeks, List.copyOf(byCohort.values()),
                 Charts.heatmap(weeks, List.copyOf(index.keySet()), cells, "retention rate"));
+    }
+
+    /**
+     * The cohort table's body as HTML ({@link #tbody} after a row header): per cohort its week, its users and the
+     * retention rate of each week in whole percent, with "a of n users active" (or "week not begun") on hover.
+     */
+    static String cohortRows(Cohorts cohorts, Formats fmt) {
+        List<List<Cell>> rows = new ArrayList<>(cohorts.cohorts().size());
+        for (Cohort c : cohorts.cohorts()) {
+            List<Cell> cells = new ArrayList<>(c.rates().size() + 1);
+            cells.add(new Cell(fmt.integer(c.cohortUsers()), true));
+            for (int w = 0; w < c.rates().size(); w++) {
+                Long active = c.active().get(w);
+                cells.add(new Cell(fmt.percent(c.rates().get(w), 0), true, active == null ? "week not begun"
+                        : active + " of " + c.cohortUsers() + " users active"));
+            }
+            rows.add(cells);
+        }
+        return tbody(cohorts.cohorts().stream().map(Cohort::cohortWeek).toList(), rows);
     }
 
     /** Which executions materialized the range's business dates: one entry per execution, oldest first. */

@@ -69,7 +69,9 @@ public class QualityGate {
     }
 
     /**
-     * Source freshness: every source of the KPI must hold data through the end of {@code through} (UTC).
+     * Source freshness: every source of the KPI must hold data through the end of {@code through} (UTC): its latest
+     * timestamp, or its load watermark when the warehouse records one ({@link Warehouse#loadedThrough}), whichever is
+     * later, must reach it within the source's lag.
      *
      * @param kpi            the KPI about to be materialized
      * @param through        the last business date of the slice
@@ -91,6 +93,13 @@ public class QualityGate {
                 recorded.add(new QualityResult(kpi.name(), through, check, "freshness", QualityResult.WARN, null,
                         "source `" + source.table() + "` was not checked: " + e.getMessage(), jobExecutionId, now));
                 continue;
+            }
+            // a load watermark (the embedded generator's: the day through which every table is loaded) counts as
+            // data through the last second of that day, also when the day holds no row at all
+            Optional<Instant> watermark = warehouse.loadedThrough(source.table())
+                    .map(d -> d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusSeconds(1));
+            if (watermark.isPresent() && (latest.isEmpty() || watermark.get().isAfter(latest.get()))) {
+                latest = watermark;
             }
             // the latest row stamped 23:59:59.x of the date counts as complete through the end of it
             long lag = latest.map(l -> Math.max(0, Duration.between(l, needed).toMinutes() - 1)).orElse(Long.MAX_VALUE);
@@ -135,6 +144,9 @@ public class QualityGate {
 
     private List<QualityResult> test(KpiDefinition kpi, KpiDefinition.DataTest test, List<Map<String, Object>> rows,
                                      LocalDate from, LocalDate to, long jobExecutionId, Instant now) {
+        if (test.reconcile() != null) {
+            return reconcile(kpi, test, rows, from, to, jobExecutionId, now);
+        }
         Map<LocalDate, Integer> failing = new TreeMap<>();
         Map<LocalDate, String> example = new HashMap<>();
         if (test.unique() != null) {
@@ -170,6 +182,60 @@ public class QualityGate {
                             + " (" + example.get(d) + ")";
             out.add(new QualityResult(kpi.name(), d, test.checkName(), "test", n == 0 ? QualityResult.PASS : failed,
                     (double) n, message, jobExecutionId, now));
+        }
+        return out;
+    }
+
+    /**
+     * The reconciliation of a daily KPI's column with the warehouse's own total, per calendar month touched by the
+     * slice [from, to]: the month's days up to {@code min(month end, to)}, from the slice's rows and, before the slice,
+     * the committed rows. One result per month, recorded on that last date; observed = |KPI sum − warehouse total|;
+     * allowed: {@code tolerancePerDay} × days. A month with a day missing (not materialized) is not checked.
+     */
+    private List<QualityResult> reconcile(KpiDefinition kpi, KpiDefinition.DataTest test,
+                                          List<Map<String, Object>> rows, LocalDate from, LocalDate to,
+                                          long jobExecutionId, Instant now) {
+        Map<LocalDate, Double> daily = new HashMap<>();
+        LocalDate firstMonth = from.withDayOfMonth(1);
+        if (firstMonth.isBefore(from)) {
+            store.query("SELECT " + kpi.partition() + ", SUM(" + test.column() + ") FROM " + kpi.table() + " WHERE "
+                            + kpi.partition() + " BETWEEN ? AND ? GROUP BY " + kpi.partition(),
+                    rs -> {
+                        daily.put(rs.getObject(1, LocalDate.class), rs.getObject(2) == null ? 0.0 : rs.getDouble(2));
+                    }, firstMonth, from.minusDays(1));
+        }
+        for (Map<String, Object> row : rows) {
+            if (row.get(kpi.partition()) instanceof LocalDate d) {
+                daily.merge(d, row.get(test.column()) instanceof Number n ? n.doubleValue() : 0.0, Double::sum);
+            }
+        }
+        List<QualityResult> out = new ArrayList<>();
+        for (LocalDate month = firstMonth; !month.isAfter(to); month = month.plusMonths(1)) {
+            LocalDate last = month.plusMonths(1).minusDays(1).isAfter(to) ? to : month.plusMonths(1).minusDays(1);
+            double sum = 0;
+            boolean complete = true;
+            for (LocalDate d = month; !d.isAfter(last); d = d.plusDays(1)) {
+                Double v = daily.get(d);
+                complete &= v != null;
+                sum += v == null ? 0 : v;
+            }
+            if (!complete) {
+                continue;
+            }
+            double[] total = {0};
+            warehouse.query(test.reconcile(), Map.of("from", month, "to", last),
+                    r -> total[0] = r.get("total") instanceof Number n ? n.doubleValue() : 0);
+            int days = last.getDayOfMonth();
+            double difference = Math.abs(sum - total[0]);
+            double allowed = test.tolerancePerDay() * days + 1e-9 * Math.max(1, Math.abs(total[0]));
+            boolean ok = difference <= allowed;
+            String status = ok ? QualityResult.PASS
+                    : test.level() == Severity.ERROR ? QualityResult.ERROR : QualityResult.WARN;
+            String message = String.format(java.util.Locale.ROOT, "test %s %s for %s..%s: the KPI sums to %.2f, the"
+                            + " warehouse's own total is %.2f (difference %.4f, allowed %.4f)", test.checkName(),
+                    ok ? "passed" : "failed", month, last, sum, total[0], difference, allowed);
+            out.add(new QualityResult(kpi.name(), last, test.checkName(), "test", status, difference, message,
+                    jobExecutionId, now));
         }
         return out;
     }

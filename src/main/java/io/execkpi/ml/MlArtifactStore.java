@@ -143,13 +143,48 @@ public class MlArtifactStore {
                 throw e;
             }
         }
+        pointLatestAt(pointer);
+    }
+
+    /**
+     * Whether the run is published: its folder exists with every artifact. A run folder only ever appears by an atomic
+     * rename of a complete temporary folder, so an existing folder is a complete run (the check of the files guards
+     * against a folder damaged by hand).
+     */
+    public boolean isPublished(String runId) {
+        Path dir = runDir(runId);
+        return Files.isDirectory(dir) && ARTIFACTS.stream().allMatch(name -> Files.isRegularFile(dir.resolve(name)));
+    }
+
+    /**
+     * Points {@code latest.json} at a published run, unless it already points at that run or at a later business date
+     * (then nothing changes). Idempotent: a publish redone after a crash calls it again safely. Also removes temporary
+     * folders that a publish of this run interrupted by a crash left beside the runs.
+     *
+     * @throws IllegalStateException when the run is not published
+     */
+    public synchronized void pointLatestAt(LatestPointer pointer) throws IOException {
+        if (!isPublished(pointer.runId())) {
+            throw new IllegalStateException("run " + pointer.runId() + " is not published under " + runDir(pointer.runId()));
+        }
+        removeTemporaryFolders(pointer.runId());
         Optional<LatestPointer> current = latest();
+        if (current.isPresent() && current.get().runId().equals(pointer.runId())) {
+            return;
+        }
         if (current.isPresent() && current.get().businessDate().isAfter(pointer.businessDate())) {
             log.info("latest stays at {} (business date {} is later than {})", current.get().runId(),
                     current.get().businessDate(), pointer.businessDate());
             return;
         }
         writeAtomically(root.resolve(LATEST), MlJson.MAPPER.writeValueAsBytes(pointer));
+    }
+
+    private void removeTemporaryFolders(String runId) throws IOException {
+        try (Stream<Path> entries = Files.list(runDir(runId).getParent())) {
+            entries.filter(p -> p.getFileName().toString().startsWith(".tmp-" + runId + "-"))
+                    .forEach(MlArtifactStore::deleteRecursively);
+        }
     }
 
     /** Uploads a published run (and latest.json when it points at this run) to S3; never throws. */

@@ -37,7 +37,7 @@ public class MlJobConfiguration {
     Job mlJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, Warehouse warehouse,
               MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock,
               JobReportingListener logging) {
-        MlSteps steps = new MlSteps(warehouse, store, scores, settings, clock);
+        MlSteps steps = new MlSteps(warehouse, store, scores, settings, clock, jobRepository);
         return new JobBuilder(JOB_NAME, jobRepository)
                 .validator(new BusinessDateParametersValidator(false))
                 .listener(logging)

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -52,6 +53,12 @@ import org.tribuo.classification.Label;
  *   publish   → runs/&lt;run-id&gt;/ + latest.json (+ S3 mirror); the staging folder is removed
  *   score     → ml_scores rows of D                (published model, users active before D, cutoff D)
  * </pre>
+ * Every step is safe to run again after a crash at any instant (a {@code kill -9} may land after a step's side effect
+ * but before the job repository recorded its completion): features starts from an empty staging folder; train,
+ * evaluate and explain overwrite their files; publish, once the run folder exists, finishes from the published run
+ * folder (pointer, mirror, clean-up) whatever is left of the staging folder; score replaces the date's rows in one
+ * transaction. The values shared in the job context are also kept in the producing step's context, which commits with
+ * the step's completion.
  */
 class MlSteps {
 
@@ -73,8 +80,11 @@ class MlSteps {
     private final MlScoresRepository scores;
     private final MlSettings settings;
     private final Clock clock;
+    private final JobRepository jobRepository;
 
-    MlSteps(Warehouse warehouse, MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock) {
+    MlSteps(Warehouse warehouse, MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock,
+            JobRepository jobRepository) {
+        this.jobRepository = jobRepository;
         this.warehouse = warehouse;
         this.store = store;
         this.scores = scores;
@@ -105,10 +115,9 @@ class MlSteps {
                     + MIN_CLASS_ROWS + " of each (is the warehouse generated through " + date + "?)");
         }
         table.write(staging.resolve(FEATURES_FILE));
-        ExecutionContext job = jobContext(step);
-        job.putString(RUN_ID, MlArtifactStore.newRunId(date, clock.instant()));
-        job.putString(CUTOFF, cutoff.toString());
-        job.putString(LABEL_END, labelEnd.toString());
+        share(step, RUN_ID, MlArtifactStore.newRunId(date, clock.instant()));
+        share(step, CUTOFF, cutoff.toString());
+        share(step, LABEL_END, labelEnd.toString());
         step.setReadCount(step.getReadCount() + table.size());
         contribution.incrementWriteCount(table.size());
         log.info("ml features for {}: cutoff {}, {} users, {} converters ({} %)", date, cutoff, table.size(), positives,
@@ -178,7 +187,7 @@ class MlSteps {
                 ModelMetrics.n(BinaryMetrics.baseRate(yTrain)), ModelMetrics.n(BinaryMetrics.baseRate(yTest)),
                 best.calibration(), MlFeatures.NAMES, List.copyOf(candidates));
         Files.write(staging.resolve(MlArtifactStore.METRICS), MlJson.MAPPER.writeValueAsBytes(report));
-        job.putString(CHOSEN, best.name());
+        share(step, CHOSEN, best.name());
         step.setReadCount(step.getReadCount() + split.test().length);
         for (ModelMetrics.Candidate c : candidates) {
             log.info("ml evaluate {}: test AUC {} AP {} log loss {} Brier {} ECE {}", c.name(), c.auc(),
@@ -230,12 +239,18 @@ class MlSteps {
         ExecutionContext job = jobContext(step);
         String runId = job.getString(RUN_ID);
         String chosen = job.getString(CHOSEN);
-        if (!Files.isDirectory(store.stagingDir(step.getJobExecution().getJobInstanceId()))
-                && Files.isDirectory(store.runDir(runId))) {
-            // an earlier attempt published and cleaned up but did not record its completion
+        Path stagingDir = store.stagingDir(step.getJobExecution().getJobInstanceId());
+        if (store.isPublished(runId)) {
+            // an earlier attempt moved the run into place and then died (before it pointed latest at the run, while
+            // it removed the staging folder, or before the job repository recorded the step's completion): the run
+            // folder is complete (it appears by one atomic rename), so finish from it; the staging folder may be
+            // whole, partly deleted or gone and is not read
+            store.pointLatestAt(new MlArtifactStore.LatestPointer(runId, businessDate(step), chosen, clock.instant()));
             MlArtifactStore.MirrorOutcome mirror = store.mirror(runId);
+            MlArtifactStore.deleteRecursively(stagingDir);
             contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription("run " + runId
                     + " was already published; " + mirror.message()));
+            log.info("ml publish {}: already published, finished from the run folder; {}", runId, mirror.message());
             return RepeatStatus.FINISHED;
         }
         Path staging = staging(step);
@@ -312,10 +327,37 @@ class MlSteps {
         return staging;
     }
 
-    private static ExecutionContext jobContext(StepExecution step) {
-        JobExecution job = step.getJobExecution();
-        return job.getExecutionContext();
+    /**
+     * Puts a value the later steps read into the job's execution context, and into the step's own context. The step's
+     * context commits in the same transaction as the step's completion; the job's is saved by Spring Batch just after
+     * it, in a transaction of its own. A crash between the two leaves the step COMPLETED without the job context value;
+     * {@link #jobContext} then takes it from the step's context.
+     */
+    private static void share(StepExecution step, String key, String value) {
+        step.getExecutionContext().putString(key, value);
+        step.getJobExecution().getExecutionContext().putString(key, value);
     }
+
+    /** The job's execution context, with any {@link #share shared} value it lost in a crash restored. */
+    private ExecutionContext jobContext(StepExecution step) {
+        JobExecution job = step.getJobExecution();
+        ExecutionContext context = job.getExecutionContext();
+        for (Map.Entry<String, String> key : SHARED_BY.entrySet()) {
+            if (!context.containsKey(key.getKey())) {
+                StepExecution producer = jobRepository.getLastStepExecution(job.getJobInstance(), key.getValue());
+                if (producer != null && producer.getExecutionContext().containsKey(key.getKey())) {
+                    context.putString(key.getKey(), producer.getExecutionContext().getString(key.getKey()));
+                    log.info("ml: {} restored from the context of step {} (the job context lost it in a crash)",
+                            key.getKey(), key.getValue());
+                }
+            }
+        }
+        return context;
+    }
+
+    /** Each value shared through the job context, with the step that produces it. */
+    private static final Map<String, String> SHARED_BY = Map.of(RUN_ID, "features", CUTOFF, "features",
+            LABEL_END, "features", CHOSEN, "evaluate");
 
     private static LocalDate businessDate(StepExecution step) {
         LocalDate date = step.getJobParameters().getLocalDate(JobRequest.DATE);

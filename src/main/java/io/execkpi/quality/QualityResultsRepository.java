@@ -76,6 +76,16 @@ public class QualityResultsRepository {
                         rs.getString(7), rs.getLong(8), rs.getTimestamp(9).toInstant()), date);
     }
 
+    /**
+     * Whether a check of {@code kind} ({@code freshness}, {@code test}, {@code anomaly}) currently stands at
+     * {@code error} for the business date, for any KPI.
+     */
+    public boolean hasError(LocalDate date, String kind) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM quality_result WHERE business_date = ? AND kind = ?"
+                + " AND status = 'error'", Integer.class, date, kind);
+        return n != null && n > 0;
+    }
+
     /** The latest business date with any stored result. */
     public Optional<LocalDate> latestDate() {
         return Optional.ofNullable(jdbc.queryForObject("SELECT MAX(business_date) FROM quality_result",

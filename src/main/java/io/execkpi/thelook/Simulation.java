@@ -54,7 +54,15 @@ final class Simulation {
     final List<Experiments.Experiment> experiments = Experiments.ALL;
     final long[] experimentStartDays;
 
-    final List<UserProfile> users = new ArrayList<>();
+    /**
+     * Per user (index {@code id - 1}): created_at (epoch second) and the latest session day so far. Only these two
+     * longs are kept between a user's visits, not the profile (about 450 bytes with its strings: 450 MB for the
+     * million users of scale 10); {@link #user} rebuilds the profile, a pure function of (seed, id, created_at), for
+     * each visit. Any other per-user state that must survive from one visit to the next belongs here too.
+     */
+    private long[] userCreatedAt = new long[1024];
+    private long[] userLastSessionDay = new long[1024];
+    private int userCount;
     long nextUserId = 1;
     long nextOrderId = 1;
     long nextOrderItemId = 1;
@@ -95,7 +103,6 @@ final class Simulation {
         }
         nextUserId++;
         UserProfile u = new UserProfile(seed, id, createdAtSecond);
-        users.add(u);
         u.lastSessionDay = u.signupDay;
         for (long day : u.visits(seed, horizon)) {
             if (day < bucketBase) {
@@ -104,6 +111,29 @@ final class Simulation {
                 buckets[(int) (day - bucketBase)].add(id);
             }
         }
+        remember(u);
+    }
+
+    /** Keeps a user's state between visits (users arrive in ascending id order). */
+    private void remember(UserProfile u) {
+        if (u.id != userCount + 1) {
+            throw new IllegalStateException("user " + u.id + " remembered out of order after " + userCount);
+        }
+        if (userCount == userCreatedAt.length) {
+            userCreatedAt = Arrays.copyOf(userCreatedAt, userCount * 2);
+            userLastSessionDay = Arrays.copyOf(userLastSessionDay, userCount * 2);
+        }
+        userCreatedAt[userCount] = u.createdAtSecond;
+        userLastSessionDay[userCount] = u.lastSessionDay;
+        userCount++;
+    }
+
+    /** The profile of an earlier user, rebuilt, with its latest session day. */
+    private UserProfile user(long id) {
+        int i = (int) (id - 1);
+        UserProfile u = new UserProfile(seed, id, userCreatedAt[i]);
+        u.lastSessionDay = userLastSessionDay[i];
+        return u;
     }
 
     private void schedule(UserProfile u) {
@@ -197,17 +227,16 @@ final class Simulation {
         }
         Arrays.sort(signupSeconds);
         for (int i = 0; i < newUsers; i++) {
-            UserProfile u = new UserProfile(seed, nextUserId++, dayStart + signupSeconds[i]);
-            users.add(u);
-            out.newUsers.add(u);
+            out.newUsers.add(new UserProfile(seed, nextUserId++, dayStart + signupSeconds[i]));
         }
 
         // 2. returning users (ascending id)
         LongList visitors = buckets[(int) (day - bucketBase)];
         visitors.sort();
         for (int i = 0; i < visitors.size(); i++) {
-            UserProfile u = users.get((int) (visitors.get(i) - 1));
+            UserProfile u = user(visitors.get(i));
             out.sessions.add(registeredSession(r, u, day, dayStart + timeOfDay(r), false));
+            userLastSessionDay[(int) (u.id - 1)] = u.lastSessionDay;
         }
         buckets[(int) (day - bucketBase)] = null; // free
 
@@ -217,6 +246,7 @@ final class Simulation {
             u.createdAtSecond = s.start; // moved earlier only if the session would cross midnight
             out.sessions.add(s);
             schedule(u);
+            remember(u);
         }
 
         // 4. anonymous sessions (never purchase)

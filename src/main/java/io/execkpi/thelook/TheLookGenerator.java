@@ -41,10 +41,17 @@ public final class TheLookGenerator {
     static final String SCHEMA_RESOURCE = "/thelook/schema.sql";
 
     private final TheLookSettings settings;
+    private final int stagedEventsPerMove;
 
     /** A generator for these settings (seed, scale, optional start). */
     public TheLookGenerator(TheLookSettings settings) {
+        this(settings, RowWriter.STAGED_EVENTS_PER_MOVE);
+    }
+
+    /** For tests: moves staged rows after every {@code stagedEventsPerMove} events instead of about a million. */
+    TheLookGenerator(TheLookSettings settings, int stagedEventsPerMove) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.stagedEventsPerMove = stagedEventsPerMove;
     }
 
     /** The settings this generator was built with. */
@@ -115,7 +122,7 @@ public final class TheLookGenerator {
         sim.openWindow(first.toEpochDay(), through.toEpochDay());
         restore(c, sim);
 
-        try (RowWriter writer = new RowWriter(c, sim)) {
+        try (RowWriter writer = new RowWriter(c, sim, stagedEventsPerMove)) {
             writer.begin(through);
             for (long day = first.toEpochDay(); day <= through.toEpochDay(); day++) {
                 writer.write(sim.simulate(day));

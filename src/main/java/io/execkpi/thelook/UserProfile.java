@@ -48,7 +48,10 @@ final class UserProfile {
     final double purchaseMultiplier;
     /** Variant index per experiment (index as in {@link Experiments#ALL}); -1 = assignment lost. */
     final int[] variants;
-    /** Epoch day of the latest session generated so far (mutable simulation state). */
+    /**
+     * Epoch day of the latest session generated so far (mutable simulation state). {@link Simulation} keeps it per user
+     * between visits and rebuilds the profile for each visit, so state kept only in a profile is lost after the day.
+     */
     long lastSessionDay = Long.MIN_VALUE;
 
     UserProfile(long seed, long id, long createdAtSecond) {

@@ -68,6 +68,27 @@ public final class JdbcWarehouse implements Warehouse {
         return java.util.Optional.ofNullable((java.time.Instant) latest);
     }
 
+    /**
+     * {@inheritDoc} The embedded generator records one: {@code thelook_meta.last_generated}, written in the same
+     * transaction as every row of the days it generates, so each thelook table (users, orders, order items, events,
+     * …) is complete through that day. An import drops {@code thelook_meta} (an export has no such record), and any
+     * other table has no watermark.
+     */
+    @Override
+    public java.util.Optional<java.time.LocalDate> loadedThrough(String table) {
+        if (WarehouseImporter.TABLES.stream().noneMatch(t -> t.name().equals(table))) {
+            return java.util.Optional.empty();
+        }
+        JdbcTemplate template = jdbc.getJdbcTemplate();
+        Integer meta = template.queryForObject("SELECT COUNT(*) FROM information_schema.tables"
+                + " WHERE lower(table_name) = 'thelook_meta'", Integer.class);
+        if (meta == null || meta == 0) {
+            return java.util.Optional.empty();
+        }
+        return template.queryForList("SELECT last_generated FROM thelook_meta WHERE id = 1", java.sql.Date.class)
+                .stream().filter(java.util.Objects::nonNull).map(java.sql.Date::toLocalDate).findFirst();
+    }
+
     private static Map<String, Object> toRow(ResultSet rs) throws SQLException {
         ResultSetMetaData meta = rs.getMetaData();
         Map<String, Object> row = new LinkedHashMap<>();

@@ -36,4 +36,16 @@ public interface Warehouse {
         throw new UnsupportedOperationException("source freshness is not supported on the " + dialect()
                 + " warehouse");
     }
+
+    /**
+     * The load watermark of a table, when the warehouse records one: the last UTC calendar day through which its loader
+     * has loaded the table completely. A day with no row at all (a quiet day of a small shop) is then still known to
+     * be complete, which the latest timestamp cannot tell from a day whose data has not arrived.
+     *
+     * @param table a warehouse table, already validated as {@code [a-z][a-z0-9_]*}
+     * @return the day, or empty when no watermark is recorded for the table (the default)
+     */
+    default Optional<java.time.LocalDate> loadedThrough(String table) {
+        return Optional.empty();
+    }
 }

@@ -39,7 +39,7 @@ public class Charts {
     /** Lines over a category axis of dates; {@code area} shades under a single series. */
     public static Map<String, Object> lines(List<String> x, List<Series> series, boolean area) {
         Map<String, Object> option = base(series.size() > 1);
-        option.put("xAxis", Map.of("type", "category", "data", x, "boundaryGap", false));
+        option.put("xAxis", dateAxis(option, x));
         option.put("yAxis", Map.of("type", "value", "scale", true));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Series s : series) {
@@ -72,7 +72,7 @@ public class Charts {
      */
     public static Map<String, Object> intervals(List<String> x, List<Interval> intervals) {
         Map<String, Object> option = base(true);
-        option.put("xAxis", Map.of("type", "category", "data", x, "boundaryGap", false));
+        option.put("xAxis", dateAxis(option, x));
         option.put("yAxis", Map.of("type", "value", "scale", true));
         List<Map<String, Object>> series = new ArrayList<>();
         for (int i = 0; i < intervals.size(); i++) {
@@ -168,17 +168,35 @@ public class Charts {
         List<Map<String, Object>> series = new ArrayList<>();
         series.add(Map.of("name", name, "type", "line", "data", points, "symbolSize", 8));
         if (diagonal) {
+            // the colour on the series itself, so that its legend entry has the colour of its line
             series.add(Map.of("name", "Perfect calibration", "type", "line", "data", List.of(List.of(0, 0), List.of(1, 1)),
-                    "showSymbol", false, "lineStyle", Map.of("type", "dashed", "color", "#888")));
+                    "showSymbol", false, "color", "#888", "lineStyle", Map.of("type", "dashed")));
         }
         option.put("series", series);
         return option;
     }
 
+    /**
+     * A category axis of dates from edge to edge. Its first and last labels are centred on the plot's edges, so the
+     * plot keeps {@link #DATE_LABEL_HALF} pixels free on both sides (with short value labels on the left, half of the
+     * first date was cut off; aligning that label inwards instead makes ECharts hide it as overlapping the next one).
+     */
+    private static Map<String, Object> dateAxis(Map<String, Object> option, List<String> x) {
+        option.put("grid", grid(DATE_LABEL_HALF, option.containsKey("legend")));
+        return Map.of("type", "category", "data", x, "boundaryGap", false);
+    }
+
+    /** Half the width of an ISO date label ("2026-11-08") at ECharts' default 12 px font, rounded up. */
+    private static final int DATE_LABEL_HALF = 36;
+
+    private static Map<String, Object> grid(int left, boolean legend) {
+        return Map.of("left", left, "right", 40, "top", legend ? 36 : 16, "bottom", 8, "containLabel", true);
+    }
+
     private static Map<String, Object> base(boolean legend) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("trigger", "axis"));
-        option.put("grid", Map.of("left", 8, "right", 40, "top", legend ? 36 : 16, "bottom", 8, "containLabel", true));
+        option.put("grid", grid(8, legend));
         if (legend) {
             option.put("legend", Map.of("type", "scroll", "top", 0));
         }

@@ -77,8 +77,11 @@ class AlertDeliveryTest {
             try (ConfigurableApplicationContext app = CatalogFiles.start(dir, files, "2025-01-01", "0.05",
                     with(alerts, "--execkpi.alerts.poll-interval=1h"))) {
                 app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(TO);
-                new JdbcTemplate(app.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource())
-                        .update("DELETE FROM orders WHERE created_at >= ?", TO.atStartOfDay());
+                JdbcTemplate warehouse = new JdbcTemplate(
+                        app.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource());
+                // the last day has not arrived: its rows are missing and the load watermark is the day before
+                warehouse.update("DELETE FROM orders WHERE created_at >= ?", TO.atStartOfDay());
+                warehouse.update("UPDATE thelook_meta SET last_generated = ?", TO.minusDays(1));
                 assertThat(app.getBean(JobRunner.class).run(KpiJobConfiguration.JOB_NAME, new JobRequest(TO, TO, false))
                         .getStatus()).isEqualTo(BatchStatus.FAILED);
                 JdbcTemplate store = app.getBean(JdbcTemplate.class);

@@ -9,17 +9,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 import io.execkpi.ExecKpiApplication;
 import io.execkpi.abtest.stats.AbStatsBenchmark;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiJobConfiguration;
+import io.execkpi.kpi.KpiProperties;
 import io.execkpi.thelook.GenerationSummary;
 import io.execkpi.thelook.TheLookGenerator;
 import io.execkpi.thelook.TheLookSettings;
+import io.execkpi.warehouse.SqlFiles;
+import io.execkpi.warehouse.WarehouseConfiguration;
+import io.execkpi.warehouse.WarehouseImporter;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
+import org.springframework.jdbc.core.namedparam.ParsedSql;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -28,22 +45,34 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Writes BENCHMARKS.md: generation of the embedded warehouse at scale 1.0, the full KPI backfill over its whole
- * history, one nightly day, the A/B statistics of 10,000 experiments, and the peak heap of this JVM (run with
- * -Xmx1g by the {@code benchmark} Maven profile). Medians of several runs; nothing here asserts on time.
+ * Writes BENCHMARKS.md: generation of the embedded warehouse at scale 1.0, its import from a BigQuery-style CSV
+ * export, the full KPI backfill over its whole history, one nightly day, the same KPI SQL run by DuckDB alone (the
+ * ratio), the A/B statistics of 10,000 experiments, the peak heap of this JVM (run with -Xmx1g by the
+ * {@code benchmark} Maven profile), and a "Scale" section comparing scale 0.1, 1.0 and, with
+ * {@code -Dbench.scale10=true}, 10. Medians of several runs; nothing here asserts on time.
  */
 public final class Benchmarks {
 
-    private static final long SEED = 20240101L;
+    static final long SEED = 20240101L;
+
+    /** Heap in use, sampled every 50 ms: over the whole run, and since the start of the current scale's phase. */
+    private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong PHASE_PEAK_HEAP =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /** The thelook tables a BigQuery export holds, in the order they are exported. */
+    private static final List<String> EXPORTED_TABLES = List.of("distribution_centers", "products", "users", "orders",
+            "order_items", "inventory_items", "events", "experiments", "experiment_variants", "assignments");
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         // heap in use, sampled every 50 ms over the whole run (the sum of the pools' own peaks overstates it)
-        java.util.concurrent.atomic.AtomicLong peakHeap = new java.util.concurrent.atomic.AtomicLong();
         Thread sampler = new Thread(() -> {
             var memory = ManagementFactory.getMemoryMXBean();
             while (true) {
-                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                long used = memory.getHeapMemoryUsage().getUsed();
+                PEAK_HEAP.accumulateAndGet(used, Math::max);
+                PHASE_PEAK_HEAP.accumulateAndGet(used, Math::max);
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
@@ -59,23 +88,30 @@ public final class Benchmarks {
         LocalDate start = yesterday.minusYears(3).plusDays(1);
         String loadAtStart = loadAverage();
         List<String> rows = new ArrayList<>();
+        ScaleRow scaleOne = null;
+        if ("import".equals(System.getProperty("bench.only"))) {
+            importOnly(out, root, start, yesterday, runs, loadAtStart);
+            return;
+        }
+        if ("scale10".equals(System.getProperty("bench.only"))) {
+            scale10Only(out, root, start, yesterday, runs, loadAtStart);
+            return;
+        }
 
         // 1. generation at scale 1.0 into a fresh DuckDB file each run
-        long[] generation = new long[runs];
-        GenerationSummary summary = null;
-        Path warehouseDir = null;
-        for (int i = 0; i < runs; i++) {
-            warehouseDir = Files.createDirectories(root.resolve("run-" + i));
-            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
-                    + warehouseDir.resolve("warehouse.duckdb").toAbsolutePath());
-            long t0 = System.nanoTime();
-            summary = new TheLookGenerator(new TheLookSettings(SEED, 1.0, start)).generateThrough(ds, yesterday);
-            generation[i] = System.nanoTime() - t0;
-            System.out.printf("generation run %d: %.1f s%n", i + 1, generation[i] / 1e9);
-        }
+        PHASE_PEAK_HEAP.set(0);
+        Generations generated = generate(1.0, root, "run-", runs, start, yesterday);
+        GenerationSummary summary = generated.summary();
+        long[] generation = generated.nanos();
+        long[] generationCpu = generated.cpu();
+        Path warehouseDir = generated.lastDir();
         rows.add(row("Generate the embedded warehouse, scale 1.0, " + summary.days() + " days (" + summary.users()
                 + " users, " + summary.orders() + " orders, " + summary.orderItems() + " items, " + summary.events()
-                + " events)", generation, "≤ 10 s (issue 12)"));
+                + " events); CPU time of the process per run (all its threads, DuckDB's included): "
+                + seconds(generationCpu), generation, "≤ 10 s (issue 12)"));
+
+        // 1b. that warehouse exported as BigQuery writes CSV, then imported into a new DuckDB file each run
+        rows.add(csvImport(warehouseDir.resolve("warehouse.duckdb"), root, runs, ""));
 
         // 2. jobs on the last generated warehouse, through the real application (no web server)
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
@@ -89,18 +125,25 @@ public final class Benchmarks {
                     + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates)", backfill, "≤ 3 s (issue 12)"));
             long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 0.5 s (issue 12)"));
+            KpiAlone alone = new KpiAlone(context);
+            long[] aloneBackfill = time(runs, () -> alone.run(first, yesterday));
+            rows.add(row("The same KPI SQL files run by DuckDB alone over " + first + ".." + yesterday + " (one query "
+                    + "per KPI, every row fetched over JDBC; no job, no results store): kpiJob full backfill takes "
+                    + ratio(backfill, aloneBackfill) + " of it", aloneBackfill, "kpiJob ≤ 1.5× of it (issue 12)"));
+            LocalDate nightlyFrom = yesterday.minusDays(alone.lookbackDays());
+            long[] aloneNightly = time(Math.max(runs, 5), () -> alone.run(nightlyFrom, yesterday));
+            rows.add(row("The same KPI SQL files run by DuckDB alone over " + nightlyFrom + ".." + yesterday
+                    + " (the nightly day's range): kpiJob one nightly day takes " + ratio(nightly, aloneNightly)
+                    + " of it", aloneNightly, "kpiJob ≤ 1.5× of it (issue 12)"));
+            JobRuns whole = jobRuns(runner, "nightlyJob", yesterday, runs);
+            rows.add(row("nightlyJob one day (kpiJob + abJob + mlJob for " + yesterday + "; last run's steps in s: "
+                    + whole.steps() + ")", whole.nanos(), "≤ 5 s (issue 12)"));
+            scaleOne = new ScaleRow(1.0, summary, generation, generationCpu, backfill, nightly, whole,
+                    ratio(backfill, aloneBackfill), PHASE_PEAK_HEAP.get(),
+                    Files.size(warehouseDir.resolve("warehouse.duckdb")));
             if (runner.knows("mlJob")) {
-                List<String> steps = new ArrayList<>();
-                long[] ml = time(runs, () -> {
-                    JobExecution e = run(runner, "mlJob", new JobRequest(yesterday, null, true));
-                    steps.add(e.getStepExecutions().stream().sorted(java.util.Comparator.comparing(
-                                    org.springframework.batch.core.step.StepExecution::getId))
-                            .map(st -> st.getStepName() + " " + String.format(Locale.ROOT, "%.1f",
-                                    java.time.Duration.between(st.getStartTime(), st.getEndTime()).toMillis() / 1e3))
-                            .reduce((a, b) -> a + ", " + b).orElse(""));
-                    return e.getId();
-                });
-                rows.add(row("mlJob end to end, scale 1.0 (last run's steps in s: " + steps.getLast() + ")", ml,
+                JobRuns ml = jobRuns(runner, "mlJob", yesterday, runs);
+                rows.add(row("mlJob end to end, scale 1.0 (last run's steps in s: " + ml.steps() + ")", ml.nanos(),
                         "≤ 30 s"));
             }
         }
@@ -109,7 +152,7 @@ public final class Benchmarks {
         rows.addAll(readApiLoad(warehouseDir, yesterday, runs));
 
         // 3b. dashboard pages: server time for a 365-day range, and the overview's transfer on a first load
-        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday));
+        rows.addAll(DashboardBenchmark.run(warehouseDir, yesterday, runs));
 
         // 4. A/B statistics
         long[] ab = AbStatsBenchmark.run(Math.max(runs, 5));
@@ -120,8 +163,28 @@ public final class Benchmarks {
                 + "method: θ pooled per comparison, confidence sequences and fixed horizon, risk, SRM over all arms, "
                 + "BH over the 6 metric × arm pairs)", effects, "< 2 s (issue 10)"));
 
-        long maxHeap = Runtime.getRuntime().maxMemory();
+        // 5. cost against data: scale 0.1 always, scale 10 on request (about 10 minutes more on 2 cores)
+        List<ScaleRow> scales = new ArrayList<>();
+        List<String> scaleFailures = new ArrayList<>();
+        scale(0.1, root, start, yesterday, runs, runs, runs, scales, scaleFailures);
+        if (scaleOne != null) {
+            scales.add(scaleOne);
+        }
+        boolean scale10 = Boolean.getBoolean("bench.scale10");
+        if (scale10) {
+            // written once before scale 10 too, so that a scale-10 run stopped half-way leaves the other rows
+            write(out, rows, scales, false, runs, scaleFailures, loadAtStart);
+            scale(10.0, root, start, yesterday, Integer.getInteger("bench.scale10.generations", 1), runs, 1, scales,
+                    scaleFailures);
+        }
+        System.out.println(write(out, rows, scales, scale10, runs, scaleFailures, loadAtStart));
+    }
 
+    /** Writes BENCHMARKS.md (the load average at the end is read now) and returns its text. */
+    private static String write(Path out, List<String> rows, List<ScaleRow> scales, boolean scale10, int runs,
+                                List<String> scaleFailures, String loadAtStart) throws java.io.IOException {
+        String loadAtEnd = loadAverage();
+        long maxHeap = Runtime.getRuntime().maxMemory();
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
                 .append("Produced by `./mvnw -Pbenchmark -DskipTests verify` (class `io.execkpi.bench.Benchmarks`, "
@@ -129,16 +192,390 @@ public final class Benchmarks {
                         + "of a row except the JVM's warm code.\n\n")
                 .append("Machine: ").append(machine()).append("  \n")
                 .append("Load average (1 min) at the start and the end: ").append(loadAtStart).append(", ")
-                .append(loadAverage()).append(" (other processes share the cores: more than 2 means the times above "
+                .append(loadAtEnd).append(" (other processes share the cores: more than 2 means the times above "
                         + "include waiting for a core)  \n")
                 .append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n")
                 .append("| what | median | runs (s) | target |\n|---|---|---|---|\n");
         rows.forEach(r -> md.append(r).append('\n'));
         md.append(String.format(Locale.ROOT, "%nPeak heap in use (sampled every 50 ms) over the whole benchmark JVM, which "
-                + "runs everything above with -Xmx1g: %.0f MiB of %.0f MiB (target ≤ 1 GiB).%n",
-                peakHeap.get() / 1048576.0, maxHeap / 1048576.0));
-        Files.writeString(out, md.toString());
-        System.out.println(md);
+                + "runs everything above with -Xmx1g: %.0f MiB of %.0f MiB (target ≤ 1 GiB). Peak resident memory of "
+                + "the process (heap, DuckDB's own memory, code): %s.%n",
+                PEAK_HEAP.get() / 1048576.0, maxHeap / 1048576.0, peakResident()));
+        md.append("\nWith a load average above 2 the wall times include waiting for a core; the generation and import "
+                + "rows also give the CPU time of the process (all threads), which waiting hardly inflates. The KPI "
+                + "ratio compares medians taken minutes apart, so under load it moves with the load.\n");
+        md.append(scaleSection(scales, scale10, runs, scaleFailures));
+        String text = keepHandWrittenSections(out, md.toString());
+        Files.writeString(out, text);
+        return text;
+    }
+
+    // ---- issue 12: import, DuckDB alone, nightly, scale -------------------------------------------------------
+
+    /**
+     * Exports the warehouse in {@code duckdbFile} the way BigQuery writes CSV (one file per table, header row,
+     * timestamps as {@code 2025-01-25 19:35:58 UTC}, the geography columns BigQuery adds), then times
+     * {@link WarehouseImporter#importFrom} of that folder into a new DuckDB file, {@code runs} times.
+     */
+    private static String csvImport(Path duckdbFile, Path root, int runs, String note) throws Exception {
+        Path export = Files.createDirectories(root.resolve("csv-export"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdbFile.toAbsolutePath());
+             Statement st = c.createStatement()) {
+            for (String table : EXPORTED_TABLES) {
+                List<String> select = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("SELECT column_name, data_type FROM information_schema.columns "
+                        + "WHERE table_schema = 'main' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+                    while (rs.next()) {
+                        String column = rs.getString(1);
+                        // BigQuery writes fractional seconds only when there are some
+                        select.add(rs.getString(2).equals("TIMESTAMP")
+                                ? "CASE WHEN microsecond(" + column + ") % 1000000 = 0 THEN strftime(" + column
+                                        + ", '%Y-%m-%d %H:%M:%S UTC') ELSE strftime(" + column
+                                        + ", '%Y-%m-%d %H:%M:%S.%f UTC') END AS " + column
+                                : column);
+                    }
+                }
+                if (table.equals("users")) {
+                    select.add("'POINT(' || longitude || ' ' || latitude || ')' AS user_geom");
+                } else if (table.equals("distribution_centers")) {
+                    select.add("'POINT(' || longitude || ' ' || latitude || ')' AS distribution_center_geom");
+                }
+                st.execute("COPY (SELECT " + String.join(", ", select) + " FROM " + table + ") TO '"
+                        + export.resolve(table + ".csv").toAbsolutePath() + "' (HEADER, DELIMITER ',')");
+            }
+        }
+        long bytes;
+        try (var files = Files.list(export)) {
+            bytes = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        long[] nanos = new long[runs];
+        long[] cpu = new long[runs];
+        WarehouseImporter.Summary summary = null;
+        for (int i = 0; i < runs; i++) {
+            Path target = Files.createDirectories(root.resolve("import-" + i)).resolve("warehouse.duckdb");
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:" + target.toAbsolutePath());
+            long t0 = System.nanoTime();
+            long cpu0 = processCpu();
+            summary = WarehouseImporter.importFrom(ds, export);
+            nanos[i] = System.nanoTime() - t0;
+            cpu[i] = processCpu() - cpu0;
+            System.out.printf("import run %d: %.1f s (CPU %.1f s)%n", i + 1, nanos[i] / 1e9, cpu[i] / 1e9);
+        }
+        long rowCount = summary.rows().values().stream().mapToLong(Long::longValue).sum();
+        return row(String.format(Locale.ROOT, "Import (`import <dir>`, WarehouseImporter) of that scale-1.0 warehouse "
+                + "exported as BigQuery writes CSV: %d tables, %,d rows, %.0f MiB, into a new DuckDB file; CPU time of "
+                + "the process per run: %s%s", summary.rows().size(), rowCount, bytes / 1048576.0, seconds(cpu), note),
+                nanos, "≤ 10 s (issue 12)");
+    }
+
+    /**
+     * {@code -Dbench.only=scale10}: measures scale 10 as the full run with {@code -Dbench.scale10=true} does and puts
+     * its row into the Scale section of the existing BENCHMARKS.md (replacing an earlier scale-10 row or failure).
+     */
+    private static void scale10Only(Path out, Path root, LocalDate start, LocalDate yesterday, int runs,
+                                    String loadAtStart) throws Exception {
+        List<ScaleRow> scales = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        scale(10.0, root, start, yesterday, Integer.getInteger("bench.scale10.generations", 1), runs, 1, scales,
+                failures);
+        String table = scaleSection(scales, true, runs, failures);
+        List<String> lines = new ArrayList<>(Files.readAllLines(out));
+        lines.removeIf(l -> l.startsWith("| 10.0 |") || l.startsWith("scale 10.0 failed"));
+        int one = lastLine(lines, "| 1.0 |", out);
+        List<String> added = new ArrayList<>();
+        table.lines().filter(l -> l.startsWith("| 10.0 |")).forEach(added::add);
+        added.add("");
+        failures.forEach(added::add);
+        added.add("Scale 10 above was measured alone with `-Dbench.only=scale10` (same command, same JVM settings) on "
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", load average "
+                + loadAtStart + " at the start, " + loadAverage() + " at the end; peak resident memory of that process "
+                + peakResident() + ".");
+        lines.addAll(one + 1, added);
+        Files.write(out, lines);
+        added.forEach(System.out::println);
+    }
+
+    /** The index of the last line starting with {@code prefix}; fails when the full benchmark has not written it. */
+    private static int lastLine(List<String> lines, String prefix, Path out) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(out + " has no line starting with '" + prefix + "': run the full benchmark "
+                + "first");
+    }
+
+    /**
+     * {@code -Dbench.only=import}: generates the scale-1.0 warehouse once, exports and imports it as in the full run,
+     * and replaces only the import row of the existing BENCHMARKS.md (the row says when and under what load).
+     */
+    private static void importOnly(Path out, Path root, LocalDate start, LocalDate yesterday, int runs,
+                                   String loadAtStart) throws Exception {
+        Path dir = generate(1.0, root, "run-", 1, start, yesterday).lastDir();
+        String row = csvImport(dir.resolve("warehouse.duckdb"), root, runs, "PLACEHOLDER");
+        row = row.replace("PLACEHOLDER", " (this row alone, `-Dbench.only=import`, " + java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", load average " + loadAtStart + " at the "
+                + "start, " + loadAverage() + " at the end)");
+        List<String> lines = new ArrayList<>(Files.readAllLines(out));
+        lines.set(lastLine(lines, "| Import (`import <dir>`", out), row);
+        Files.write(out, lines);
+        System.out.println(row);
+    }
+
+    /**
+     * Each KPI's SQL file run by DuckDB alone, one query per KPI over a whole range, on the application's warehouse
+     * pool: parameters bound as the KPI step binds them, every row and column read, nothing stored.
+     */
+    private static final class KpiAlone {
+
+        private final DataSource warehouse;
+        private final SqlFiles sqlFiles;
+        private final KpiCatalog catalog;
+        private final int lookbackDays;
+
+        KpiAlone(ConfigurableApplicationContext context) {
+            warehouse = context.getBean(WarehouseConfiguration.WarehouseConnection.class).dataSource();
+            sqlFiles = context.getBean(SqlFiles.class);
+            catalog = context.getBean(KpiCatalog.class);
+            lookbackDays = context.getBean(KpiProperties.class).lookbackDays();
+        }
+
+        int lookbackDays() {
+            return lookbackDays;
+        }
+
+        /** Runs every KPI over [from, to]; returns the number of rows read. */
+        long run(LocalDate from, LocalDate to) {
+            long rows = 0;
+            try (Connection c = warehouse.getConnection()) {
+                for (KpiDefinition kpi : catalog.all()) {
+                    MapSqlParameterSource parameters = new MapSqlParameterSource(Map.of("from", from, "to", to,
+                            "partition_from", kpi.grain().partitionFrom(from),
+                            "partition_to", kpi.grain().partitionTo(to)));
+                    ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sqlFiles.sql(kpi.sql()));
+                    Object[] values = NamedParameterUtils.buildValueArray(parsed, parameters, null);
+                    try (PreparedStatement ps = c.prepareStatement(
+                            NamedParameterUtils.substituteNamedParameters(parsed, parameters))) {
+                        for (int i = 0; i < values.length; i++) {
+                            ps.setObject(i + 1, values[i]);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            int columns = rs.getMetaData().getColumnCount();
+                            while (rs.next()) {
+                                for (int i = 1; i <= columns; i++) {
+                                    rs.getObject(i);
+                                }
+                                rows++;
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            return rows;
+        }
+    }
+
+    /** "1.23×": median of {@code job} over median of {@code alone}. */
+    private static String ratio(long[] job, long[] alone) {
+        return String.format(Locale.ROOT, "%.2f×", median(job) / median(alone));
+    }
+
+    private static double median(long[] nanos) {
+        double[] values = new double[nanos.length];
+        for (int i = 0; i < nanos.length; i++) {
+            values[i] = nanos[i];
+        }
+        return median(values);
+    }
+
+    /** A job's times over several runs and the last run's step durations ("name seconds, …"). */
+    private record JobRuns(long[] nanos, String steps) {
+    }
+
+    /** Runs {@code jobName} for one date (rerun) {@code runs} times. */
+    private static JobRuns jobRuns(JobRunner runner, String jobName, LocalDate date, int runs) {
+        List<String> steps = new ArrayList<>();
+        long[] nanos = time(runs, () -> {
+            JobExecution e = run(runner, jobName, new JobRequest(date, null, true));
+            steps.add(e.getStepExecutions().stream().sorted(java.util.Comparator.comparing(
+                            org.springframework.batch.core.step.StepExecution::getId))
+                    .map(st -> st.getStepName() + " " + String.format(Locale.ROOT, "%.1f",
+                            java.time.Duration.between(st.getStartTime(), st.getEndTime()).toMillis() / 1e3))
+                    .reduce((a, b) -> a + ", " + b).orElse(""));
+            return e.getId();
+        });
+        return new JobRuns(nanos, steps.getLast());
+    }
+
+    /** Generation runs: the last summary and folder, wall and process CPU time per run (ns). */
+    private record Generations(GenerationSummary summary, Path lastDir, long[] nanos, long[] cpu) {
+    }
+
+    /** Generates a warehouse at {@code scale} into a new folder {@code <prefix><i>} under root, {@code runs} times. */
+    private static Generations generate(double scale, Path root, String prefix, int runs, LocalDate start,
+                                        LocalDate yesterday) throws Exception {
+        long[] nanos = new long[runs];
+        long[] cpu = new long[runs];
+        GenerationSummary summary = null;
+        Path dir = null;
+        for (int i = 0; i < runs; i++) {
+            dir = Files.createDirectories(root.resolve(prefix + i));
+            DriverManagerDataSource ds = new DriverManagerDataSource("jdbc:duckdb:"
+                    + dir.resolve("warehouse.duckdb").toAbsolutePath());
+            long t0 = System.nanoTime();
+            long cpu0 = processCpu();
+            summary = new TheLookGenerator(new TheLookSettings(SEED, scale, start)).generateThrough(ds, yesterday);
+            nanos[i] = System.nanoTime() - t0;
+            cpu[i] = processCpu() - cpu0;
+            System.out.printf("scale %s generation run %d: %.1f s (CPU %.1f s)%n", scale, i + 1, nanos[i] / 1e9,
+                    cpu[i] / 1e9);
+        }
+        return new Generations(summary, dir, nanos, cpu);
+    }
+
+    /** One scale's measurements for the "Scale" section. */
+    private record ScaleRow(double scale, GenerationSummary summary, long[] generation, long[] generationCpu,
+                            long[] backfill,
+                            long[] nightlyKpi, JobRuns nightly, String kpiRatio, long peakHeap, long fileBytes) {
+    }
+
+    /**
+     * Generates a warehouse at {@code scale} ({@code generations} times), then times the jobs on it ({@code runs}
+     * times, nightlyJob {@code nightlyRuns} times) and adds the result to {@code into}, or what failed to
+     * {@code failures} (the rest of the benchmark goes on).
+     */
+    private static void scale(double scale, Path root, LocalDate start, LocalDate yesterday, int generations,
+                              int runs, int nightlyRuns, List<ScaleRow> into, List<String> failures) {
+        try {
+            into.add(scale(scale, root, start, yesterday, generations, runs, nightlyRuns));
+        } catch (Exception | OutOfMemoryError e) {
+            e.printStackTrace();
+            failures.add("scale " + scale + " failed: " + e);
+        }
+    }
+
+    private static ScaleRow scale(double scale, Path root, LocalDate start, LocalDate yesterday, int generations,
+                                  int runs, int nightlyRuns) throws Exception {
+        PHASE_PEAK_HEAP.set(0);
+        Generations generated = generate(scale, root, "scale-" + scale + "-", generations, start, yesterday);
+        GenerationSummary summary = generated.summary();
+        long[] generation = generated.nanos();
+        long[] generationCpu = generated.cpu();
+        Path dir = generated.lastDir();
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ExecKpiApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--execkpi.data-dir=" + dir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
+                        "--execkpi.thelook.generate=false", "--logging.level.root=WARN")) {
+            JobRunner runner = context.getBean(JobRunner.class);
+            long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, start, true)));
+            long[] nightlyKpi = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
+            KpiAlone alone = new KpiAlone(context);
+            long[] aloneBackfill = time(runs, () -> alone.run(start, yesterday));
+            JobRuns nightly;
+            try {
+                nightly = jobRuns(runner, "nightlyJob", yesterday, nightlyRuns);
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                // the day without the failed part: kpiJob's median above plus abJob alone
+                JobRuns ab = jobRuns(runner, "abJob", yesterday, 1);
+                nightly = new JobRuns(new long[0], "failed: " + e.getMessage() + "; abJob alone "
+                        + String.format(Locale.ROOT, "%.2f s", median(ab.nanos()) / 1e9));
+            }
+            System.out.printf("scale %s: backfill %.1f s, nightly kpi %.2f s, nightlyJob %s%n", scale,
+                    median(backfill) / 1e9, median(nightlyKpi) / 1e9, nightly.steps());
+            return new ScaleRow(scale, summary, generation, generationCpu, backfill, nightlyKpi, nightly,
+                    ratio(backfill, aloneBackfill), PHASE_PEAK_HEAP.get(),
+                    Files.size(dir.resolve("warehouse.duckdb")));
+        }
+    }
+
+    private static String scaleSection(List<ScaleRow> scales, boolean scale10, int runs, List<String> failures) {
+        StringBuilder md = new StringBuilder("\n## Scale (issue 12): cost against data\n\n");
+        md.append("Same seed, same 3-year span ending yesterday, same JVM (-Xmx1g). Scale 1.0 repeats the rows of the "
+                + "first table; scale 0.1 is measured after it in the same run");
+        md.append(scale10 ? "; scale 10 last (generation " + Integer.getInteger("bench.scale10.generations", 1)
+                + " run(s), kpiJob " + runs + " runs each, nightlyJob 1 run)." : "; scale 10 is not part of this run.");
+        md.append(" Scale 10 is opt-in because it adds many minutes (about ten at a load average near 10): "
+                + "`JAVA_HOME=<JDK ≥ 21> ./mvnw -Pbenchmark -DskipTests -Dbench.scale10=true verify`, or alone, into "
+                + "an existing BENCHMARKS.md, with `-Dbench.only=scale10`. Each cell is a median (runs in the first table's style "
+                + "in brackets).\n\n");
+        md.append("| scale | users / orders / events | generation | kpiJob full backfill | kpiJob nightly day | "
+                + "kpiJob ÷ DuckDB alone (backfill) | nightlyJob day (kpi + ab + ml) | peak heap in use | DuckDB file |"
+                + "\n|---|---|---|---|---|---|---|---|---|\n");
+        for (ScaleRow r : scales) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d / %,d / %,d | %s | %s | %s | %s | %s (%s) | %.0f MiB | "
+                            + "%.0f MiB |%n", r.scale(), r.summary().users(), r.summary().orders(),
+                    r.summary().events(), cell(r.generation()) + ", CPU " + seconds(r.generationCpu()),
+                    cell(r.backfill()), cell(r.nightlyKpi()),
+                    r.kpiRatio(), cell(r.nightly().nanos()), r.nightly().steps(), r.peakHeap() / 1048576.0,
+                    r.fileBytes() / 1048576.0));
+        }
+        failures.forEach(f -> md.append("\n").append(f).append("\n"));
+        md.append("\nTargets (issue 12): scale 10 generation ≤ 2 min, full backfill ≤ 30 s, one nightly day ≤ 10 s, "
+                + "heap ≤ 1 GiB; scale 1.0 as in the first table. Peak heap in use is sampled every 50 ms from the start "
+                + "of the scale's generation to the end of its jobs; G1 lets garbage accumulate up to the -Xmx1g limit, "
+                + "so it bounds the live data from above.\n");
+        return md.toString();
+    }
+
+    /** CPU time of this process so far (all threads, native ones included), in nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** "6.1, 5.9, 6.3 s". */
+    private static String seconds(long[] nanos) {
+        StringBuilder each = new StringBuilder();
+        for (long n : nanos) {
+            each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", n / 1e9));
+        }
+        return each.append(" s").toString();
+    }
+
+    private static String cell(long[] nanos) {
+        if (nanos.length == 0) {
+            return "—";
+        }
+        StringBuilder each = new StringBuilder();
+        for (long n : nanos) {
+            each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", n / 1e9));
+        }
+        return String.format(Locale.ROOT, "%.2f s [%s]", median(nanos) / 1e9, each);
+    }
+
+    /** VmHWM of this process from /proc/self/status, or "unknown". */
+    private static String peakResident() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                    .findFirst().map(l -> String.format(Locale.ROOT, "%.0f MiB",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)).orElse("unknown");
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The generated text with the existing file's hand-written sections kept as they are (every "## " section but the
+     * generated "## Scale" one, e.g. "Dashboard (issue 9)", written from runs of their own), placed before the Scale
+     * section.
+     */
+    private static String keepHandWrittenSections(Path out, String generated) throws java.io.IOException {
+        if (!Files.exists(out)) {
+            return generated;
+        }
+        StringBuilder kept = new StringBuilder();
+        String[] sections = Files.readString(out).split("\n(?=## )");
+        for (int i = 1; i < sections.length; i++) {
+            if (!sections[i].startsWith("## Scale")) {
+                kept.append('\n').append(sections[i].stripTrailing()).append('\n');
+            }
+        }
+        int scale = generated.indexOf("\n## Scale");
+        return generated.substring(0, scale) + kept + generated.substring(scale);
     }
 
     /** wrk (Debian package) against the real web server on loopback; medians of the runs' throughput and p99. */
@@ -188,7 +625,7 @@ public final class Benchmarks {
         return latency.endsWith("us") ? value / 1000 : latency.endsWith("ms") ? value : value * 1000;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
@@ -207,11 +644,12 @@ public final class Benchmarks {
         return run(runner, KpiJobConfiguration.JOB_NAME, request).getId();
     }
 
-    private static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
+    static JobExecution run(JobRunner runner, String jobName, JobRequest request) {
         try {
             JobExecution execution = runner.run(jobName, request);
             if (execution.getStatus() != BatchStatus.COMPLETED) {
-                throw new IllegalStateException(jobName + " ended " + execution.getStatus());
+                throw new IllegalStateException(jobName + " ended " + execution.getStatus() + ": "
+                        + execution.getAllFailureExceptions().stream().map(Throwable::getMessage).toList());
             }
             return execution;
         } catch (Exception e) {

@@ -182,7 +182,87 @@ class DashboardBrowserTest extends AppTestBase {
         }
         double cellSum = cells.stream().mapToDouble(c -> ((Number) ((List<?>) c).get(2)).doubleValue()).sum();
         assertThat(cellSum).isCloseTo(rateSum, org.assertj.core.data.Offset.offset(1e-9));
+        // the catalog charts week-1, week-4 and week-12 retention per cohort: the week-1 line is the API's rows of week 1
+        List<String> cohortX = browser.js("return echarts.getInstanceByDom(document.getElementById("
+                + "'chart-retention_rate')).getOption().xAxis[0].data;");
+        List<Double> week1 = new ArrayList<>();
+        for (String cohort : cohortX) {
+            Double rate = null;
+            for (JsonNode r : retention.get("rows")) {
+                if (r.get("cohort_week").asString().equals(cohort) && r.get("week_n").asInt() == 1) {
+                    rate = r.get("retention_rate").asDouble();
+                }
+            }
+            week1.add(rate);
+        }
+        assertThat(cohortX).isNotEmpty();
+        assertThat(seriesNames("chart-retention_rate")).containsExactly("week_n 1", "week_n 4", "week_n 12");
+        assertThat(doubles(browser.seriesData("chart-retention_rate", 0))).isEqualTo(week1);
+        assertThat(browser.driver().findElements(By.id("chart-cohort_users"))).as("not charted").isEmpty();
         browser.screenshot("kpi-retention_weekly", 1280);
+        browser.screenshot("kpi-retention_weekly-phone", 390);
+    }
+
+    private List<String> seriesNames(String id) {
+        return browser.js("return echarts.getInstanceByDom(document.getElementById(arguments[0])).getOption()"
+                + ".series.map(s => s.name);", id);
+    }
+
+    @Test
+    void abMetricsChartsEachExperimentsArmsAndPagesTheTableNewestFirst() throws Exception {
+        open("/kpis/ab_metrics?days=90");
+        String from = browser.driver().findElement(By.cssSelector("form.range input[name=from]")).getAttribute("value");
+        String to = browser.driver().findElement(By.cssSelector("form.range input[name=to]")).getAttribute("value");
+        JsonNode rows = api("/api/kpis/ab_metrics?from=" + from + "&to=" + to).get("rows");
+        assertThat(rows.size()).as("more rows than one page").isGreaterThan(100);
+        // per experiment one row of charts, a line per arm holding the API's users of that arm on each date
+        java.util.Set<String> experiments = new java.util.TreeSet<>();
+        rows.forEach(r -> experiments.add(r.get("experiment_id").asString()));
+        for (String experiment : experiments) {
+            String id = "chart-" + experiment + "-users";
+            List<String> x = browser.js("return echarts.getInstanceByDom(document.getElementById(arguments[0]))"
+                    + ".getOption().xAxis[0].data;", id);
+            List<String> arms = seriesNames(id);
+            assertThat(arms).isNotEmpty();
+            for (int a = 0; a < arms.size(); a++) {
+                List<Double> expected = new ArrayList<>();
+                for (String date : x) {
+                    Double users = null;
+                    for (JsonNode r : rows) {
+                        if (r.get("experiment_id").asString().equals(experiment)
+                                && r.get("variant").asString().equals(arms.get(a))
+                                && r.get("as_of_date").asString().equals(date)) {
+                            users = r.get("users").asDouble();
+                        }
+                    }
+                    expected.add(users);
+                }
+                assertThat(doubles(browser.seriesData(id, a))).as(id + " " + arms.get(a)).isEqualTo(expected);
+            }
+        }
+        // the table: one page of 100 rows, newest first (rows of a date in the API's order), the CSV has every row
+        List<JsonNode> newestFirst = new ArrayList<>();
+        rows.forEach(newestFirst::add);
+        newestFirst.sort(java.util.Comparator.comparing((JsonNode r) -> r.get("as_of_date").asString()).reversed());
+        assertThat(browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr"))).hasSize(100);
+        assertThat(tableRow(0)).startsWith(newestFirst.get(0).get("as_of_date").asString(),
+                newestFirst.get(0).get("experiment_id").asString(), newestFirst.get(0).get("variant").asString());
+        assertThat(browser.driver().findElement(By.id("rows-note")).getText()).contains("of " + rows.size())
+                .contains("every row of the range");
+        browser.screenshot("kpi-ab_metrics", 1280);
+        browser.screenshot("kpi-ab_metrics-phone", 390);
+        browser.driver().findElement(By.cssSelector("#rows-pager a[rel=next]")).click();
+        assertThat(browser.driver().getCurrentUrl()).contains("days=90").contains("page=2");
+        assertThat(tableRow(0)).startsWith(newestFirst.get(100).get("as_of_date").asString(),
+                newestFirst.get(100).get("experiment_id").asString(), newestFirst.get(100).get("variant").asString());
+        String href = browser.driver().findElement(By.id("csv-link")).getAttribute("href");
+        String[] csv = send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(href)).GET()).body().split("\r\n");
+        assertThat(csv).hasSize(rows.size() + 1);
+    }
+
+    private static List<String> tableRow(int index) {
+        return browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr")).get(index)
+                .findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }
 
     @Test

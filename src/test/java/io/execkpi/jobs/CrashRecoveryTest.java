@@ -87,13 +87,14 @@ class CrashRecoveryTest {
         String store = "jdbc:h2:mem:replicas-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
         String[] args = {"--execkpi.data-dir=" + dir, "--execkpi.store.jdbc-url=" + store,
                 "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.02", "--execkpi.schedule.nightly=-",
+                "--execkpi.schedule.catch-up-days=1",
                 // both instances open the same DuckDB warehouse file: the driver shares one database per file
                 "--execkpi.bootstrap.enabled=false"};
         try (ConfigurableApplicationContext a = new SpringApplicationBuilder(ExecKpiApplication.class)
                 .web(WebApplicationType.NONE).run(args);
              ConfigurableApplicationContext b = new SpringApplicationBuilder(ExecKpiApplication.class)
                      .web(WebApplicationType.NONE).run(args)) {
-            LocalDate yesterday = a.getBean(io.execkpi.config.ExecKpiProperties.class).yesterday(java.time.Clock.systemUTC());
+            LocalDate yesterday = a.getBean(io.execkpi.config.ExecKpiProperties.class).yesterday(a.getBean(java.time.Clock.class));
             a.getBean(io.execkpi.warehouse.EmbeddedWarehouse.class).ensureGeneratedThrough(yesterday);
             a.getBean(JobLifecycle.class).nightly();
             b.getBean(JobLifecycle.class).nightly();

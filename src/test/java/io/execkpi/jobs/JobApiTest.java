@@ -67,7 +67,9 @@ class JobApiTest extends AppTestBase {
         assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
         assertThat(done.get("job").asString()).isEqualTo("kpiJob");
         assertThat(done.get("parameters").get("date").asString()).isEqualTo(YESTERDAY.minusDays(1).toString());
-        assertThat(done.get("durationMs").asLong()).isNotNegative();
+        assertThat(done.get("durationMs").asLong()).isEqualTo(java.time.Duration.between(
+                java.time.Instant.parse(done.get("startTime").asString()),
+                java.time.Instant.parse(done.get("endTime").asString())).toMillis());
         JsonNode steps = done.get("steps");
         assertThat(steps.findValuesAsString("name")).containsExactly("kpi_revenue_daily", "kpi_funnel_daily",
                 "kpi_retention_weekly", "kpi_ab_metrics", "kpi_ab_segments");

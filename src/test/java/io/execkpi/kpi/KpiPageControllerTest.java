@@ -56,4 +56,141 @@ class KpiPageControllerTest {
         assertThat(c.cohorts().get(1).rates()).containsExactly(1.0, null);
         assertThat(c.cohorts().get(1).cohortUsers()).isEqualTo(5);
     }
+
+    private static final KpiDefinition.Column DATE = new KpiDefinition.Column("as_of_date", "date", "k");
+
+    /** An ab_metrics-like KPI: partition, experiment and arm keys; users and converters charted per experiment. */
+    private static KpiDefinition arms(KpiDefinition.Chart chart) {
+        return new KpiDefinition("arms", "d", "arms", KpiDefinition.Grain.SNAPSHOT, "as_of_date", null,
+                List.of(DATE, new KpiDefinition.Column("experiment_id", "text", "k"),
+                        new KpiDefinition.Column("variant", "text", "k")),
+                List.of(new KpiDefinition.Column("is_control", "boolean", "v"),
+                        new KpiDefinition.Column("users", "integer", "v"),
+                        new KpiDefinition.Column("converters", "integer", "v"),
+                        new KpiDefinition.Column("weight", "decimal", "v")), null, null, null, null, chart);
+    }
+
+    private static Map<String, Object> arm(String date, String experiment, String variant, long users,
+                                           long converters) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("as_of_date", LocalDate.parse(date));
+        row.put("experiment_id", experiment);
+        row.put("variant", variant);
+        row.put("is_control", variant.equals("control"));
+        row.put("users", users);
+        row.put("converters", converters);
+        row.put("weight", 0.5);
+        return row;
+    }
+
+    // rows in the API's key order; experiment "b" starts a day later, so its first date is a gap
+    private static final List<Map<String, Object>> ARM_ROWS = List.of(
+            arm("2026-11-01", "a", "control", 10, 1), arm("2026-11-01", "a", "treatment", 12, 2),
+            arm("2026-11-02", "a", "control", 20, 3), arm("2026-11-02", "a", "treatment", 21, 5),
+            arm("2026-11-02", "b", "control", 7, 0));
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> series(KpiPageController.ColumnChart chart) {
+        return (List<Map<String, Object>>) chart.option().get("series");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> x(KpiPageController.ColumnChart chart) {
+        return (List<String>) ((Map<String, Object>) chart.option().get("xAxis")).get("data");
+    }
+
+    @Test
+    void aFacetGivesEachExperimentItsChartsWithALinePerArm() {
+        List<KpiPageController.ChartGroup> groups = KpiPageController.charts(arms(
+                new KpiDefinition.Chart(List.of("converters", "users"), "variant", null, "experiment_id")), ARM_ROWS);
+        assertThat(groups).extracting(KpiPageController.ChartGroup::facet).containsExactly("a", "b");
+        KpiPageController.ChartGroup a = groups.get(0);
+        // the catalog's column order, ids per facet value
+        assertThat(a.charts()).extracting(KpiPageController.ColumnChart::id)
+                .containsExactly("chart-a-converters", "chart-a-users");
+        assertThat(x(a.charts().get(1))).containsExactly("2026-11-01", "2026-11-02");
+        assertThat(series(a.charts().get(1))).extracting(m -> m.get("name")).containsExactly("control", "treatment");
+        assertThat((List<Object>) series(a.charts().get(1)).get(0).get("data")).containsExactly(10L, 20L);
+        assertThat((List<Object>) series(a.charts().get(0)).get(1).get("data")).containsExactly(2L, 5L);
+        KpiPageController.ChartGroup b = groups.get(1);
+        assertThat(series(b.charts().get(1))).hasSize(1);
+        assertThat((List<Object>) series(b.charts().get(1)).get(0).get("data")).containsExactly(null, 7L);
+    }
+
+    @Test
+    void withoutAChartSectionEveryNumericColumnIsDrawnWithALinePerKeyCombination() {
+        List<KpiPageController.ChartGroup> groups = KpiPageController.charts(arms(null), ARM_ROWS);
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0).facet()).isNull();
+        assertThat(groups.get(0).charts()).extracting(KpiPageController.ColumnChart::id)
+                .containsExactly("chart-users", "chart-converters", "chart-weight");
+        assertThat(series(groups.get(0).charts().get(0))).extracting(m -> m.get("name"))
+                .containsExactly("a / control", "a / treatment", "b / control");
+    }
+
+    @Test
+    void seriesValuesPickTheLinesInTheCatalogsOrder() {
+        KpiDefinition retention = new KpiDefinition("ret", "d", "ret", KpiDefinition.Grain.WEEKLY_COHORT,
+                "cohort_week", null, List.of(new KpiDefinition.Column("cohort_week", "date", "k"),
+                        new KpiDefinition.Column("week_n", "integer", "k")),
+                List.of(new KpiDefinition.Column("cohort_users", "integer", "v"),
+                        new KpiDefinition.Column("active_users", "integer", "v"),
+                        new KpiDefinition.Column("retention_rate", "decimal", "v")), null, null, null, null,
+                new KpiDefinition.Chart(List.of("retention_rate"), "week_n", List.of("1", "0", "12"), null));
+        List<Map<String, Object>> rows = List.of(cell("2026-11-02", 0, 10, 10), cell("2026-11-02", 1, 10, 4),
+                cell("2026-11-02", 2, 10, 3), cell("2026-11-09", 0, 5, 5));
+        KpiPageController.ColumnChart chart = KpiPageController.charts(retention, rows).get(0).charts().get(0);
+        assertThat(chart.id()).isEqualTo("chart-retention_rate");
+        // week 12 has no row yet: its line is there, all gaps
+        assertThat(series(chart)).extracting(m -> m.get("name")).containsExactly("week_n 1", "week_n 0", "week_n 12");
+        assertThat((List<Object>) series(chart).get(2).get("data")).containsExactly(null, null);
+        assertThat((List<Object>) series(chart).get(0).get("data")).containsExactly(0.4, null);
+        assertThat((List<Object>) series(chart).get(1).get("data")).containsExactly(1.0, 1.0);
+    }
+
+    @Test
+    void theTableShowsOnePageNewestFirstAndEscapesItsText() {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (int d = 1; d <= 30; d++) {
+            for (String v : List.of("control", "<b>")) {
+                rows.add(arm("2026-10-" + String.format("%02d", d), "a", v, 1000L * d, d));
+            }
+        }
+        KpiDefinition kpi = arms(null);
+        KpiPageController.TablePage first = KpiPageController.table(kpi, rows, 1, new io.execkpi.web.Formats());
+        assertThat(first.total()).isEqualTo(60);
+        assertThat(first.pages()).isEqualTo((60 + KpiPageController.PAGE_SIZE - 1) / KpiPageController.PAGE_SIZE);
+        assertThat(first.rows().get(0).get(0).text()).isEqualTo("2026-10-30");
+        assertThat(first.rows().get(0).get(2).text()).isEqualTo("control");   // API order within a date
+        assertThat(first.rows().get(1).get(2).text()).isEqualTo("<b>");
+        assertThat(first.rows().get(0).get(4).text()).isEqualTo("30,000");
+        assertThat(first.rows().getLast().get(0).text()).isEqualTo("2026-10-01");
+        assertThat(first.html()).contains("<td>&lt;b&gt;</td>").contains("<td class=\"num\">30,000</td>")
+                .doesNotContain("<b>");
+    }
+
+    @Test
+    void pagesSplitTheRowsAndAPagePastTheLastShowsTheLast() {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        LocalDate start = LocalDate.parse("2026-01-01");
+        int n = KpiPageController.PAGE_SIZE + 5;
+        for (int d = 0; d < n; d++) {
+            rows.add(arm(start.plusDays(d).toString(), "a", "control", d, 0));
+        }
+        io.execkpi.web.Formats fmt = new io.execkpi.web.Formats();
+        KpiPageController.TablePage second = KpiPageController.table(arms(null), rows, 2, fmt);
+        assertThat(second.pages()).isEqualTo(2);
+        assertThat(second.first()).isEqualTo(KpiPageController.PAGE_SIZE + 1);
+        assertThat(second.last()).isEqualTo(n);
+        // newest first: page 2 holds the 5 oldest dates, the oldest last
+        assertThat(second.rows()).hasSize(5);
+        assertThat(second.rows().get(0).get(0).text()).isEqualTo(start.plusDays(4).toString());
+        assertThat(second.rows().get(4).get(0).text()).isEqualTo(start.toString());
+        assertThat(KpiPageController.table(arms(null), rows, 9, fmt).page()).isEqualTo(2);
+        assertThat(KpiPageController.table(arms(null), List.of(), 1, fmt).first()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("0"))
+                .isInstanceOf(io.execkpi.web.ApiException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("x"))
+                .isInstanceOf(io.execkpi.web.ApiException.class);
+    }
 }

@@ -16,7 +16,7 @@ class KpiResultTablesTest {
             List.of(new KpiDefinition.Column("date", "date", "k"), new KpiDefinition.Column("source", "text", "k")),
             List.of(new KpiDefinition.Column("orders", "integer", "v"),
                     new KpiDefinition.Column("share", "decimal", "v"),
-                    new KpiDefinition.Column("flag", "boolean", "v")), null, null, null, null);
+                    new KpiDefinition.Column("flag", "boolean", "v")), null, null, null, null, null);
 
     @Test
     void aMissingTableIsCreatedWithItsKeyAsPrimaryKey() {

@@ -111,11 +111,16 @@ class MlArtifactStoreTest {
                 new Edit("(?m)^  max-rows: \\d+$", "  max-rows: 0", "explain.max-rows must be"),
                 new Edit("(?m)^  active-days: \\d+$", "  active-days: 91", "scoring.active-days must be"),
                 new Edit("(?m)^  active-days: \\d+$", "", "scoring.active-days must be"),
-                new Edit("(?m)^  max-rows: (\\d+)$", "  max-rows: $1\n  max-rowz: 10", "max-rowz"))) {
+                new Edit("(?m)^  max-rows: (\\d+)$", "  max-rows: $1\n  max-rowz: 10", "unknown setting explain.max-rowz"),
+                new Edit("(?m)^horizon-days: \\d+$", "horizon-days: fourteen", "horizon-days must be of type int (value fourteen"),
+                new Edit("(?m)^  threads: \\d+$", "  threads: 0", "xgboost.threads must be >= 1 (value 0"),
+                new Edit("(?m)^explain:\\n  max-rows: \\d+\\n", "", "explain must be set"))) {
             String edited = text.replaceFirst(edit.line(), edit.replacement());
             assertThat(edited).as(edit.line()).isNotEqualTo(text);
+            // one message for the operator, naming the key (the application fails to start with it)
             assertThatThrownBy(() -> MlSettings.load(new ByteArrayResource(edited.getBytes(StandardCharsets.UTF_8))))
-                    .as(edit.replacement()).hasStackTraceContaining(edit.named());
+                    .as(edit.replacement()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("ml.yml: ").hasMessageContaining(edit.named());
         }
     }
 

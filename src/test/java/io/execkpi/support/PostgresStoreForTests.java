@@ -1,11 +1,13 @@
 package io.execkpi.support;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,6 +49,19 @@ public class PostgresStoreForTests implements EnvironmentPostProcessor {
                 };
             }
         });
+    }
+
+    /**
+     * JVM arguments for a child process that starts the application on {@code dataDir} (a process to be killed): the
+     * same store choice as this JVM. With PostgreSQL, this JVM prepares the data directory's schema first, so that
+     * its own later start on that directory keeps what the child wrote instead of preparing it afresh.
+     */
+    public static List<String> childJvmArguments(Path dataDir) {
+        if (!active()) {
+            return List.of();
+        }
+        schemaUrl(System.getenv(URL_ENV), dataDir.toString());
+        return List.of("-Dexeckpi.test.store=postgres");
     }
 
     static String schemaUrl(String base, String dataDir) {

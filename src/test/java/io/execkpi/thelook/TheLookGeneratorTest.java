@@ -26,13 +26,9 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * The generator against in-memory DuckDB warehouses.
  *
- * <p>Determinism, top-up and crash tests use a small warehouse (scale 0.1, 120 days). The planted
- * effects need a larger sample: at scale 0.1 an arm holds ~1k users and the standard error of a
- * relative conversion lift is ~0.1, more than the effect itself. The "big" warehouse (scale 2.0, one
- * year, ≈ 45k assigned users, ≈ 1M events, ~10 s) gives a standard error of ~0.02, so the planted +8 %
- * is both detectable (> 2 SE from 0) and checkable (within 3 SE of 0.08). The data are deterministic,
- * so these assertions never flake; the 3-SE tolerances say the measured values are what the planted
- * truth predicts at this sample size.
+ * <p>Determinism, top-up and crash tests use a small warehouse (scale 0.1, 120 days); the value domains, the funnel
+ * and the calibration a "big" one (scale 2.0, one year, ≈ 45k users, ≈ 1M events). The planted experiment effects
+ * are checked over many seeds in {@link PlantedEffectsAcrossSeedsTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TheLookGeneratorTest {
@@ -91,18 +87,30 @@ class TheLookGeneratorTest {
         }
     }
 
-    private Map<String, TheLookQueries.Arm> arms(String experiment) throws SQLException {
-        try (Connection c = big.getConnection()) {
-            return TheLookQueries.conversion(c, experiment);
-        }
-    }
-
     // ---- determinism ----------------------------------------------------------------------------
 
     @Test
     void sameSeedGivesIdenticalDataAndAnotherSeedDoesNot() throws SQLException {
         assertThat(checksumOf(SMALL, SMALL_THROUGH)).isEqualTo(smallReference);
         assertThat(checksumOf(new TheLookSettings(8, 0.1, START), SMALL_THROUGH)).isNotEqualTo(smallReference);
+    }
+
+    @Test
+    void movingStagedRowsInManySmallBatchesGivesTheSameRows() throws SQLException {
+        // the reference moves its staged events once (fewer than RowWriter.STAGED_EVENTS_PER_MOVE); this one after
+        // every ~1,000 events, so the batches end mid-table, mid-day and with inventory of the next batch pending
+        DriverManagerDataSource ds = newDatabase();
+        GenerationSummary s = new TheLookGenerator(SMALL, 1_000).generateThrough(ds, SMALL_THROUGH);
+        assertThat(s.events()).isGreaterThan(5_000).isLessThan(RowWriter.STAGED_EVENTS_PER_MOVE);
+        assertThat(checksum(ds)).isEqualTo(smallReference);
+        try (Connection c = ds.getConnection()) {
+            // rows are stored in id order (scans and zone maps rely on time order): row i holds id i + 1
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM events WHERE id <> rowid + 1")).isZero();
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM inventory_items WHERE id <> rowid + 1"))
+                .isZero();
+            // the staging tables are gone with the top-up
+            assertThat(TheLookQueries.scalar(c, "SELECT COUNT(*) FROM duckdb_tables() WHERE temporary")).isZero();
+        }
     }
 
     @Test
@@ -242,62 +250,7 @@ class TheLookGeneratorTest {
         }
     }
 
-    // ---- planted experiment effects (big warehouse) ---------------------------------------------
-
-    @Test
-    void checkoutRedesignHasThePlantedEightPercentConversionLift() throws SQLException {
-        try (Connection c = big.getConnection()) {
-            System.out.print("thelook experiments at scale 2.0 over 365 days:\n" + TheLookQueries.describe(c));
-        }
-        Map<String, TheLookQueries.Arm> a = arms("checkout_redesign");
-        double[] lift = TheLookQueries.lift(a.get("control"), a.get("treatment"));
-        assertThat(lift[1]).as("standard error of the lift").isLessThan(0.03);
-        assertThat(lift[0]).as("lift %s ± %s", lift[0], lift[1])
-            .isCloseTo(0.08, within(3 * lift[1]))
-            .isGreaterThan(2 * lift[1]);
-        assertShare(a, "treatment", 0.5);
-    }
-
-    @Test
-    void homepageAaHasNoEffect() throws SQLException {
-        Map<String, TheLookQueries.Arm> a = arms("homepage_aa");
-        double[] lift = TheLookQueries.lift(a.get("control"), a.get("treatment"));
-        assertThat(lift[0]).as("A/A lift %s ± %s", lift[0], lift[1]).isCloseTo(0.0, within(3 * lift[1]));
-        assertShare(a, "treatment", 0.5);
-    }
-
-    @Test
-    void pricingThreeArmHasEqualWeightsAndOnlyVariantCLifts() throws SQLException {
-        Map<String, TheLookQueries.Arm> a = arms("pricing_three_arm");
-        assertThat(a.keySet()).containsExactly("control", "variant_b", "variant_c");
-        for (String v : a.keySet()) {
-            assertShare(a, v, 1.0 / 3);
-        }
-        double[] b = TheLookQueries.lift(a.get("control"), a.get("variant_b"));
-        double[] c = TheLookQueries.lift(a.get("control"), a.get("variant_c"));
-        assertThat(b[0]).as("variant_b lift %s ± %s", b[0], b[1]).isCloseTo(0.0, within(3 * b[1]));
-        assertThat(c[0]).as("variant_c lift %s ± %s", c[0], c[1])
-            .isCloseTo(0.10, within(3 * c[1]))
-            .isGreaterThan(2 * c[1]);
-    }
-
-    @Test
-    void recsSrmDeliversAboutFiftyTwoPercentTreatmentAndNoEffect() throws SQLException {
-        Map<String, TheLookQueries.Arm> a = arms("recs_srm");
-        long total = a.values().stream().mapToLong(TheLookQueries.Arm::users).sum();
-        double share = (double) a.get("treatment").users() / total;
-        assertThat(share).isBetween(0.51, 0.53);
-        double[] lift = TheLookQueries.lift(a.get("control"), a.get("treatment"));
-        assertThat(lift[0]).as("lift %s ± %s", lift[0], lift[1]).isCloseTo(0.0, within(3 * lift[1]));
-    }
-
-    /** Share of an arm within 3 binomial standard errors of its configured weight. */
-    private static void assertShare(Map<String, TheLookQueries.Arm> arms, String variant, double weight) {
-        long total = arms.values().stream().mapToLong(TheLookQueries.Arm::users).sum();
-        double share = (double) arms.get(variant).users() / total;
-        double se = Math.sqrt(weight * (1 - weight) / total);
-        assertThat(share).as("share of %s (n=%s)", variant, total).isCloseTo(weight, within(3 * se));
-    }
+    // ---- experiments (their planted effects over many seeds: PlantedEffectsAcrossSeedsTest) ----------
 
     @Test
     void experimentsAreDescribedAndEveryUserIsAssignedAtASessionStart() throws SQLException {
@@ -405,6 +358,41 @@ class TheLookGeneratorTest {
         assertThat(scalar("SELECT COUNT(*) FROM order_items i JOIN products p ON p.id = i.product_id "
             + "JOIN users u ON u.id = i.user_id WHERE i.sale_price <> p.retail_price "
             + "OR p.department <> CASE u.gender WHEN 'F' THEN 'Women' ELSE 'Men' END")).isZero();
+    }
+
+    @Test
+    void eventUrisAndInventoryColumnsAgreeWithTheirProducts() throws SQLException {
+        // uri by event type as in public thelook: fixed pages, or the product / its department and category
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM events WHERE uri IS DISTINCT FROM CASE event_type WHEN 'home' THEN '/home'
+                WHEN 'cart' THEN '/cart' WHEN 'purchase' THEN '/purchase' WHEN 'cancel' THEN '/cancel' ELSE uri END
+            """)).isZero();
+        long productViews = scalar("SELECT COUNT(*) FROM events WHERE event_type = 'product'");
+        assertThat(productViews).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM events e JOIN products p ON e.uri = '/product/' || p.id "
+            + "WHERE e.event_type = 'product'")).isEqualTo(productViews);
+        // a department page names the department, category and brand of the product browsed (its slug: lower case,
+        // " & " and spaces as "-"); the product page that follows it in the session is that product's
+        String departmentUri = "'/department/' || lower(p.department) || '/category/' "
+            + "|| replace(replace(lower(p.category), ' & ', '-'), ' ', '-') "
+            + "|| '/brand/' || replace(replace(lower(p.brand), ' & ', '-'), ' ', '-')";
+        long departmentViews = scalar("SELECT COUNT(*) FROM events WHERE event_type = 'department'");
+        assertThat(departmentViews).isPositive();
+        assertThat(scalar("SELECT COUNT(*) FROM events d WHERE d.event_type = 'department' AND EXISTS "
+            + "(SELECT 1 FROM products p WHERE d.uri = " + departmentUri + ")")).isEqualTo(departmentViews);
+        assertThat(scalar("SELECT COUNT(*) FROM events d JOIN events v ON v.session_id = d.session_id "
+            + "AND v.sequence_number = d.sequence_number + 1 JOIN products p ON v.uri = '/product/' || p.id "
+            + "WHERE d.event_type = 'department' AND v.event_type = 'product' AND d.uri <> " + departmentUri))
+            .isZero();
+        // inventory items copy their product's columns
+        long items = scalar("SELECT COUNT(*) FROM inventory_items");
+        assertThat(scalar("""
+            SELECT COUNT(*) FROM inventory_items v JOIN products p ON p.id = v.product_id
+            WHERE v.cost = p.cost AND v.product_category = p.category
+              AND v.product_name IS NOT DISTINCT FROM p.name AND v.product_brand IS NOT DISTINCT FROM p.brand
+              AND v.product_retail_price = p.retail_price AND v.product_department = p.department
+              AND v.product_sku = p.sku AND v.product_distribution_center_id = p.distribution_center_id
+            """)).isEqualTo(items);
     }
 
     private void assertDomain(String sql, Set<String> allowed) throws SQLException {

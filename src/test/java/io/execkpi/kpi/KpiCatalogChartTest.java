@@ -1,0 +1,42 @@
+package io.execkpi.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The catalog's {@code chart} section is checked at load, like the rest of an entry. */
+class KpiCatalogChartTest {
+
+    private static KpiDefinition kpi(KpiDefinition.Chart chart) {
+        return new KpiDefinition("arms", "d", "arms", KpiDefinition.Grain.SNAPSHOT, "as_of_date", null,
+                List.of(new KpiDefinition.Column("as_of_date", "date", "k"),
+                        new KpiDefinition.Column("experiment_id", "text", "k"),
+                        new KpiDefinition.Column("variant", "text", "k")),
+                List.of(new KpiDefinition.Column("is_control", "boolean", "v"),
+                        new KpiDefinition.Column("users", "integer", "v")), null, null, null, null, chart);
+    }
+
+    @Test
+    void aValidChartAndNoChartAreAccepted() {
+        assertThat(new KpiCatalog(List.of(kpi(new KpiDefinition.Chart(List.of("users"), "variant", List.of("control"),
+                "experiment_id")))).all()).hasSize(1);
+        assertThat(new KpiCatalog(List.of(kpi(null))).all().get(0).chart()).isEqualTo(KpiDefinition.Chart.DEFAULT);
+    }
+
+    @Test
+    void aChartNamingWhatCannotBeDrawnStopsTheStartUp() {
+        // a boolean column, the partition as series, the same key twice, series values without a series
+        for (KpiDefinition.Chart bad : List.of(new KpiDefinition.Chart(List.of("is_control"), null, null, null),
+                new KpiDefinition.Chart(List.of(), null, null, null),
+                new KpiDefinition.Chart(null, "as_of_date", null, null),
+                new KpiDefinition.Chart(null, "variant", null, "variant"),
+                new KpiDefinition.Chart(null, null, List.of("control"), null),
+                new KpiDefinition.Chart(null, null, null, "no_such_key"))) {
+            assertThatThrownBy(() -> new KpiCatalog(List.of(kpi(bad)))).as(bad.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("chart");
+        }
+    }
+}
