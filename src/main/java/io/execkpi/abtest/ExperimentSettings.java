@@ -1,16 +1,10 @@
 package io.execkpi.abtest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import jakarta.validation.constraints.AssertFalse;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -23,28 +17,13 @@ import io.execkpi.abtest.stats.AbStatistics;
 import io.execkpi.abtest.stats.Correction;
 import io.execkpi.abtest.stats.Difference;
 import io.execkpi.abtest.stats.EffectOptions;
+import io.execkpi.config.YamlSettings;
 
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
-import org.springframework.boot.context.properties.bind.validation.BindValidationException;
-import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.boot.origin.Origin;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
-import org.springframework.validation.FieldError;
-import org.springframework.validation.ObjectError;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
  * How experiments are judged ({@code jobs/experiments.yml}, kebab-case keys): defaults plus per-experiment overrides.
@@ -52,7 +31,7 @@ import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
  * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping), then to the warehouse (control arm,
  * intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
  * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check. The binder runs the
- * Bean Validation constraints through {@link ValidationBindHandler}, as it does for a {@code @Validated}
+ * Bean Validation constraints through Spring Boot's {@code ValidationBindHandler}, as it does for a {@code @Validated}
  * {@code @ConfigurationProperties} class; the record itself carries no {@code @Validated}: it is a bean, and that
  * annotation would ask Spring for a method-validation proxy, which a record (final) cannot have.
  */
@@ -221,38 +200,20 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
         return own == null ? defaults : own.over(defaults);
     }
 
-    private static final class Validators {
-        static final ValidatorFactory FACTORY = Validation.buildDefaultValidatorFactory();
-    }
-
     /**
-     * Reads and checks the settings file with Spring Boot's {@link Binder}, Bean Validation
-     * ({@link ValidationBindHandler}) and {@link NoUnboundElementsBindHandler} (unknown keys are errors). Experiment
-     * keys and arm names (under {@code weights}) are kept verbatim, underscores and case included.
+     * Reads and checks the settings file with {@link YamlSettings} (Spring Boot's binder, Bean Validation, unknown
+     * keys are errors). Experiment keys and arm names (under {@code weights}) are kept verbatim, underscores and case
+     * included.
      *
      * @param resource a YAML file in the format of {@code jobs/experiments.yml}
      * @return the settings, defaults merged over the built-in values
      * @throws IllegalStateException when a value is out of range, of the wrong type, or a key is unknown; the message
-     *                               names each key, e.g. {@code experiments.yml: experiments.pricing.alpha must be in
+     *                               names each key, e.g. {@code experiments.yml: experiments[pricing].alpha must be in
      *                               (0, 0.5] (value 0.7, class path resource [jobs/experiments.yml] - 40:12)}
-     * @throws UncheckedIOException  when the file cannot be read
+     * @throws java.io.UncheckedIOException when the file cannot be read
      */
     public static ExperimentSettings load(Resource resource) {
-        List<PropertySource<?>> sources;
-        try {
-            sources = new YamlPropertySourceLoader().load("experiments.yml", resource);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read experiment settings " + resource, e);
-        }
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources.stream().map(ExperimentSettings::verbatimKeys)
-                .toList()));
-        try {
-            return binder.bindOrCreate(ConfigurationPropertyName.EMPTY, Bindable.of(ExperimentSettings.class),
-                    new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
-                            new SpringValidatorAdapter(Validators.FACTORY.getValidator())));
-        } catch (BindException e) {
-            throw new IllegalStateException("experiments.yml: " + problems(e), e);
-        }
+        return YamlSettings.bind(resource, "experiments.yml", ExperimentSettings.class, ExperimentSettings::verbatimKeys);
     }
 
     /**
@@ -278,37 +239,5 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
             renamed.put(String.join(".", parts).replace(".[", "["), property.getValue()); // an OriginTrackedValue
         }
         return new OriginTrackedMapPropertySource(source.getName(), renamed);
-    }
-
-    /** One phrase per bad key: "key must … (value v, origin)". */
-    private static String problems(BindException e) {
-        List<String> problems = new ArrayList<>();
-        if (e.getCause() instanceof BindValidationException invalid) {
-            ConfigurationPropertyName base = invalid.getValidationErrors().getName();
-            for (ObjectError error : invalid.getValidationErrors()) {
-                if (error instanceof FieldError field) {
-                    String key = (base.isEmpty() ? "" : base + ".") + dashed(field.getField());
-                    problems.add(key + " " + error.getDefaultMessage() + " (value " + field.getRejectedValue()
-                            + (Origin.from(error) != null ? ", " + Origin.from(error) : "") + ")");
-                } else {
-                    problems.add(error.getDefaultMessage());
-                }
-            }
-        } else if (e.getCause() instanceof UnboundConfigurationPropertiesException unknown) {
-            problems.add("unknown setting " + unknown.getUnboundProperties().stream()
-                    .map(p -> p.getName() + " (" + p.getOrigin() + ")").collect(Collectors.joining(", ")));
-        } else if (e.getProperty() != null) {
-            problems.add(e.getProperty().getName() + " must be of type " + e.getTarget().getType().toClass().getSimpleName()
-                    + " (value " + e.getProperty().getValue() + ", " + e.getProperty().getOrigin() + ")");
-        } else {
-            problems.add(e.getName() + ": " + e.getMessage());
-        }
-        return String.join("; ", problems);
-    }
-
-    /** A Bean Validation path such as {@code experiments[x].cuped.windowDays} in the file's kebab-case. */
-    private static String dashed(String path) {
-        return java.util.Arrays.stream(path.split("\\.")).map(DataObjectPropertyName::toDashedForm)
-                .collect(Collectors.joining("."));
     }
 }

@@ -1,14 +1,8 @@
 package io.execkpi.ml.model;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
-import jakarta.validation.Validation;
-import jakarta.validation.ValidatorFactory;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -16,25 +10,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
-import org.springframework.boot.context.properties.bind.validation.BindValidationException;
-import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.boot.origin.Origin;
-import org.springframework.core.env.PropertySource;
+import io.execkpi.config.YamlSettings;
+
 import org.springframework.core.io.Resource;
-import org.springframework.validation.FieldError;
-import org.springframework.validation.ObjectError;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
  * Model settings of {@code mlJob} ({@code jobs/ml.yml}, kebab-case keys); see that file for what each value means.
@@ -92,10 +70,6 @@ public record MlSettings(@Min(value = 1, message = "must be in 1..90") @Max(valu
                           int activeDays) {
     }
 
-    private static final class Validators {
-        static final ValidatorFactory FACTORY = Validation.buildDefaultValidatorFactory();
-    }
-
     /**
      * Reads and checks the settings file.
      *
@@ -107,49 +81,6 @@ public record MlSettings(@Min(value = 1, message = "must be in 1..90") @Max(valu
      * @throws UncheckedIOException  when the file cannot be read
      */
     public static MlSettings load(Resource resource) {
-        List<PropertySource<?>> sources;
-        try {
-            sources = new YamlPropertySourceLoader().load("ml.yml", resource);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read model settings " + resource, e);
-        }
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources));
-        try {
-            return binder.bindOrCreate(ConfigurationPropertyName.EMPTY, Bindable.of(MlSettings.class),
-                    new ValidationBindHandler(new NoUnboundElementsBindHandler(BindHandler.DEFAULT),
-                            new SpringValidatorAdapter(Validators.FACTORY.getValidator())));
-        } catch (BindException e) {
-            throw new IllegalStateException("ml.yml: " + problems(e), e);
-        }
-    }
-
-    /** One phrase per bad key: "key must … (value v, origin)". */
-    private static String problems(BindException e) {
-        List<String> problems = new ArrayList<>();
-        if (e.getCause() instanceof BindValidationException invalid) {
-            ConfigurationPropertyName base = invalid.getValidationErrors().getName();
-            for (ObjectError error : invalid.getValidationErrors()) {
-                if (error instanceof FieldError field) {
-                    String key = (base.isEmpty() ? "" : base + ".") + DataObjectPropertyName.toDashedForm(field.getField());
-                    problems.add(key + " " + error.getDefaultMessage() + " (value " + field.getRejectedValue()
-                            + (Origin.from(error) != null ? ", " + Origin.from(error) : "") + ")");
-                } else {
-                    problems.add(error.getDefaultMessage());
-                }
-            }
-        } else if (e.getCause() instanceof UnboundConfigurationPropertiesException unknown) {
-            problems.add("unknown setting " + unknown.getUnboundProperties().stream().map(MlSettings::describe)
-                    .collect(Collectors.joining(", ")));
-        } else if (e.getProperty() != null) {
-            problems.add(e.getProperty().getName() + " must be of type " + e.getTarget().getType().toClass().getSimpleName()
-                    + " (value " + e.getProperty().getValue() + ", " + e.getProperty().getOrigin() + ")");
-        } else {
-            problems.add(e.getName() + ": " + e.getMessage());
-        }
-        return String.join("; ", problems);
-    }
-
-    private static String describe(ConfigurationProperty property) {
-        return property.getName() + " (" + property.getOrigin() + ")";
+        return YamlSettings.bind(resource, "ml.yml", MlSettings.class, java.util.function.UnaryOperator.identity());
     }
 }
