@@ -15,9 +15,10 @@
 -- zeros; then Σ min(y, cap), Σ min(y, cap)², and the covariate capped at the same value: Σ min(x, cap),
 -- Σ min(x, cap)², Σ min(x, cap)·min(y, cap). The cap changes with the date, so these are computed per as-of date,
 -- only over the users with pre-period or post-assignment revenue (all others are zeros, counted by position: of the
--- n sorted values the first n - k are 0 when k users have y > 0; h is computed in integers), and only for the last 7
--- as-of dates of the run (a nightly run and its lookback; a long backfill slice would cost one pass over the users
--- per date): on earlier dates of a longer run revenue_cap and the capped sums are NULL, and abJob falls back to the
+-- n sorted values the first n - k are 0 when k users have y > 0; h is computed in integers), and only for the as-of dates
+-- from :capped_from on (the job passes the last 7 business dates up to yesterday, whatever the run's range, so a
+-- rerun or backfill writes the same rows as any other run; a cap per date over a whole history would cost one pass
+-- over the users per date): on earlier dates revenue_cap and the capped sums are NULL, and abJob falls back to the
 -- uncapped sums with a note. Decimal arithmetic makes the sums independent of the order of addition.
 -- Average order value (a ratio metric, revenue per completed order, for the aov guardrail): per user d = completed
 -- orders from the assignment on; Σd, Σd² and Σ y·d grow like Σy² does: by cum_d² - (cum_d - n)² and by
@@ -133,7 +134,7 @@ running AS (
     FROM per_day
 ),
 cap_dates AS (
-    SELECT d FROM calendar WHERE d >= GREATEST(CAST(:from AS DATE), CAST(:to AS DATE) - 6) AND d <= CAST(:to AS DATE)
+    SELECT d FROM calendar WHERE d >= GREATEST(CAST(:from AS DATE), CAST(:capped_from AS DATE)) AND d <= CAST(:to AS DATE)
 ),
 revenue_users AS (
     SELECT asg.experiment_id, asg.variant, asg.user_id, CAST(asg.assigned_at AS DATE) AS assigned_day,

@@ -1,7 +1,9 @@
 package io.execkpi.kpi;
 
 import java.io.IOException;
+import java.time.Clock;
 
+import io.execkpi.config.ExecKpiProperties;
 import io.execkpi.jobs.BusinessDateParametersValidator;
 import io.execkpi.jobs.JobReportingListener;
 import io.execkpi.warehouse.Warehouse;
@@ -41,11 +43,12 @@ public class KpiJobConfiguration {
     @Bean
     Job kpiJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, KpiCatalog catalog,
                Warehouse warehouse, KpiResultsRepository results, KpiProperties properties, JobReportingListener logging,
-               QualityGate quality, WarehouseTables tables) {
+               QualityGate quality, WarehouseTables tables, ExecKpiProperties app, Clock clock) {
         SimpleJobBuilder job = null;
         for (KpiDefinition kpi : catalog.all()) {
             Step step = new StepBuilder("kpi_" + kpi.name(), jobRepository)
-                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality, tables),
+                    .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality, tables,
+                                    () -> app.yesterday(clock)),
                             transactionManager)
                     .listener(logging)
                     .build();

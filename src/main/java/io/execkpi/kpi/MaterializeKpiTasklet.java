@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.execkpi.jobs.BusinessDateRange;
 import io.execkpi.jobs.JobExecutionView;
@@ -35,15 +36,32 @@ final class MaterializeKpiTasklet implements Tasklet {
 
     static final String NEXT_DATE = "kpi.next-date";
 
+    /**
+     * Query parameter {@code :capped_from}: the first as-of date for which a snapshot query computes its costly
+     * per-date extras (ab_metrics' capped sums, one pass over the users per date). It depends on the clock alone,
+     * never on the run's range, so any run, rerun or backfill writes the same rows for a date: the last
+     * {@value #CAPPED_DAYS} business dates up to yesterday (in {@code execkpi.zone}) get them.
+     */
+    static final String CAPPED_FROM = "capped_from";
+    static final int CAPPED_DAYS = 7;
+
+    /** {@link #CAPPED_FROM} for a run on a day whose yesterday is {@code yesterday}. */
+    static LocalDate cappedFrom(LocalDate yesterday) {
+        return yesterday.minusDays(CAPPED_DAYS - 1L);
+    }
+
     private final KpiDefinition kpi;
     private final Warehouse warehouse;
     private final KpiResultsRepository results;
     private final KpiProperties properties;
     private final QualityGate quality;
     private final WarehouseTables tables;
+    private final Supplier<LocalDate> yesterday;
 
     MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties,
-                          QualityGate quality, WarehouseTables tables) {
+                          QualityGate quality, WarehouseTables tables,
+                          Supplier<LocalDate> yesterday) {
+        this.yesterday = yesterday;
         this.quality = quality;
         this.kpi = kpi;
         this.tables = tables;
@@ -76,7 +94,7 @@ final class MaterializeKpiTasklet implements Tasklet {
         quality.checkSources(kpi, to, jobExecutionId);
         List<Map<String, Object>> rows = new ArrayList<>();
         warehouse.query(kpi.sql(), Map.of("from", from, "to", to, "partition_from", partitionFrom,
-                "partition_to", partitionTo), rows::add);
+                "partition_to", partitionTo, CAPPED_FROM, cappedFrom(yesterday.get())), rows::add);
         quality.checkRows(kpi, rows, from, to, jobExecutionId);
         results.replace(kpi, partitionFrom, partitionTo, rows, from, to, jobExecutionId);
         contribution.incrementReadCount();

@@ -352,7 +352,9 @@ public final class Benchmarks {
                 for (KpiDefinition kpi : catalog.all()) {
                     MapSqlParameterSource parameters = new MapSqlParameterSource(Map.of("from", from, "to", to,
                             "partition_from", kpi.grain().partitionFrom(from),
-                            "partition_to", kpi.grain().partitionTo(to)));
+                            "partition_to", kpi.grain().partitionTo(to),
+                            // as kpiJob binds it when `to` is yesterday (MaterializeKpiTasklet.cappedFrom)
+                            "capped_from", to.minusDays(6)));
                     ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sqlFiles.sql(kpi.sql()));
                     Object[] values = NamedParameterUtils.buildValueArray(parsed, parameters, null);
                     try (PreparedStatement ps = c.prepareStatement(

@@ -38,7 +38,7 @@ class BigQueryKpiSqlTest extends KpiSqlTest {
                 6920640749119438759L, -6455268178307048695L, -3919889686402291073L);
         List<Map<String, Object>> rows = new ArrayList<>();
         new ZetaSqlWarehouse(fixtureTables(), false).query("ab_metrics",
-                Map.of("from", d("2025-01-06"), "to", d("2025-01-08")), rows::add);
+                Map.of("from", d("2025-01-06"), "to", d("2025-01-08"), "capped_from", d("2025-01-02")), rows::add);
         assertThat(rows).extracting(KpiSqlTest::abRow).containsExactly(
                 // aa_hash_split starts on the first signup's day (01-06); users are assigned at signup: u2 08:00 and
                 // u1 10:00 on 01-06 (u4 01-12, u3 01-13 come later). 01-06: orders 1 (u1, 25.50) and 2 (u2, 20.00,

@@ -32,7 +32,7 @@ class BigQueryWarehouseTest {
     private static final LocalDate FROM = LocalDate.of(2024, 1, 1);
     private static final LocalDate TO = LocalDate.of(2024, 1, 3);
     private static final Map<String, Object> KPI_PARAMETERS = Map.of("from", FROM, "to", TO,
-            "partition_from", FROM, "partition_to", TO);
+            "partition_from", FROM, "partition_to", TO, "capped_from", FROM);
     private static final JsonObject REVENUE_SCHEMA = BigQueryStub.schema("date", "DATE", "orders", "INTEGER",
             "items", "INTEGER", "revenue", "FLOAT", "aov", "FLOAT");
 
