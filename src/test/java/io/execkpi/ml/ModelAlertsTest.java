@@ -28,7 +28,7 @@ class ModelAlertsTest {
         run(store, "2026-11-28_20261129023000", 0.7980); // −0.0145: within the threshold
         run(store, "2026-11-29_20261130023000", 0.7710); // −0.0270 from the previous run: beyond it
         AlertProperties properties = new AlertProperties(List.of(), 10, Duration.ofSeconds(5), Duration.ofMinutes(10),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), 0.02, 3);
+                Duration.ofSeconds(2), Duration.ofSeconds(10), 0.02, 3, 7);
         ModelAlerts alerts = new ModelAlerts(null, properties, null, store);
 
         assertThat(alerts.check("2026-11-27_20261128023000", 1)).as("no previous run").isEmpty();
