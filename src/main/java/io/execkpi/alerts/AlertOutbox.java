@@ -30,8 +30,8 @@ public class AlertOutbox {
 
     /**
      * Queues the alert for every webhook that wants its event; an alert whose dedup key is already queued for a
-     * webhook is not queued again (insert-if-absent on the unique pair; outside a transaction a concurrent insert of the
-     * same key is absorbed, inside one it is thrown as a {@link DuplicateKeyException}). Does nothing without
+     * webhook is not queued again (insert-if-absent on the unique pair; outside a transaction a concurrent insert of
+     * the same key is absorbed, inside one it is thrown as a {@link DuplicateKeyException}). Does nothing without
      * webhooks.
      *
      * @return the number of rows written

@@ -69,7 +69,8 @@ public class AlertReconciler {
         Timestamp since = Timestamp.valueOf(LocalDateTime.now().minusDays(properties.reconcileDays()));
         List<Long> ended = jdbc.queryForList("SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION"
                 + " WHERE STATUS IN ('COMPLETED', 'FAILED', 'STOPPED', 'ABANDONED')"
-                + " AND COALESCE(END_TIME, LAST_UPDATED, CREATE_TIME) >= ? ORDER BY JOB_EXECUTION_ID", Long.class, since);
+                + " AND COALESCE(END_TIME, LAST_UPDATED, CREATE_TIME) >= ? ORDER BY JOB_EXECUTION_ID", Long.class,
+                since);
         derived.retainAll(Set.copyOf(ended));
         int written = 0;
         for (long id : ended) {

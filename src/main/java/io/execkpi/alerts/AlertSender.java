@@ -24,11 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delivers the alert outbox: a single daemon thread, at start and then every {@code poll-interval}, first lets
- * {@link AlertReconciler} queue alerts a crash lost, then POSTs each due pending row to its webhook. A 2xx answer marks it delivered; anything else (an error status, a refused connection, a timeout) is
- * retried after {@code initial-backoff}, doubled per failure up to {@code max-backoff}, until {@code max-attempts}
- * attempts have failed (then the row is marked failed). Delivery is at least once: a crash between a delivery and
- * its marking resends it, with the same {@code dedupKey}. It never runs on a job's thread, so a slow or failing
- * receiver never blocks or fails a job. Logs name the webhook by its index, never its URL (which may hold a secret).
+ * {@link AlertReconciler} queue alerts a crash lost, then POSTs each due pending row to its webhook. A 2xx answer
+ * marks it delivered; anything else (an error status, a refused connection, a timeout) is retried after
+ * {@code initial-backoff}, doubled per failure up to {@code max-backoff}, until {@code max-attempts} attempts have
+ * failed (then the row is marked failed). Delivery is at least once: a crash between a delivery and its marking
+ * resends it, with the same {@code dedupKey}. It never runs on a job's thread, so a slow or failing receiver never
+ * blocks or fails a job. Logs name the webhook by its index, never its URL (which may hold a secret).
  */
 @Component
 public class AlertSender implements SmartLifecycle {

@@ -9,8 +9,8 @@ import org.springframework.batch.core.job.JobExecution;
 /**
  * A kind of alert that follows from an ended job execution and the durable state it left (the job repository, the
  * results store, the artifact store), so that it can be derived again after a crash. Each implementation is used on
- * two paths that queue the same alerts with the same dedup keys: when a job of this process ends ({@link JobEndedEvent})
- * and when {@link AlertReconciler} re-derives the alerts of the executions that ended within
+ * two paths that queue the same alerts with the same dedup keys: when a job of this process ends
+ * ({@link JobEndedEvent}) and when {@link AlertReconciler} re-derives the alerts of the executions that ended within
  * {@code execkpi.alerts.reconcile-days} (at start-up and on every sender poll). The outbox writes a dedup key once per
  * webhook, so the two paths never duplicate an alert. Capability packages (abtest, ml, …) implement it; the alerts
  * package depends on none of them.

@@ -37,11 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The crash gap of the job alerts: a child JVM ({@link AlertGapChild}) runs a kpiJob that fails its freshness gate and
  * is killed with SIGKILL in the job's {@code afterJob} callback, after its steps committed and before
- * {@link JobAlerts} queued {@code job-failed}. The store then holds the execution FAILED and no {@code job-failed}
- * row (checked by a start without webhooks). The application started again with its webhook: {@link AlertReconciler}
- * derives the lost alert from the job repository and the local HTTP receiver gets it exactly once, with the dedup key {@code job-failed/kpiJob/<that execution id>}. A second
- * failed run then queues its own alert on the normal path, which the reconciliation does not queue again: each
- * {@code job-failed} key reaches the receiver once, one outbox row each.
+ * {@link JobAlerts} queued {@code job-failed}. The store then holds the execution FAILED and no {@code job-failed} row
+ * (checked by a start without webhooks). The application started again with its webhook: {@link AlertReconciler}
+ * derives the lost alert from the job repository and the local HTTP receiver gets it exactly once, with the dedup key
+ * {@code job-failed/kpiJob/<that execution id>}. A second failed run then queues its own alert on the normal path,
+ * which the reconciliation does not queue again: each {@code job-failed} key reaches the receiver once, one outbox row
+ * each.
  */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class AlertGapAfterKillTest {
