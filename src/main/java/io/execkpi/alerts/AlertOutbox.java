@@ -50,10 +50,12 @@ public class AlertOutbox {
             }
             Timestamp at = Timestamp.from(alert.occurredAt());
             try {
-                written += jdbc.update("INSERT INTO alert_outbox (webhook, event, severity, summary, details, dedup_key,"
-                            + " occurred_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                    i, alert.event(), alert.severity(), truncate(alert.summary(), 1000),
-                    truncate(json.writeValueAsString(alert.details()), 4000), truncate(alert.dedupKey(), 300), at, at);
+                written += jdbc.update("INSERT INTO alert_outbox (webhook, event, severity, summary, details,"
+                                + " dedup_key, occurred_at, status, attempts, next_attempt_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+                        i, alert.event(), alert.severity(), truncate(alert.summary(), 1000),
+                        truncate(json.writeValueAsString(alert.details()), 4000), truncate(alert.dedupKey(), 300),
+                        at, at);
             } catch (DuplicateKeyException e) {
                 // the job's own path and AlertReconciler queued the same key at the same moment: the unique
                 // (dedup_key, webhook) kept one. Inside a transaction (PostgreSQL aborts it) the caller must decide.
