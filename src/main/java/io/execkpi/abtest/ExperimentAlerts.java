@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import io.execkpi.alerts.Alert;
 import io.execkpi.alerts.AlertOutbox;
 import io.execkpi.alerts.AlertProperties;
+import io.execkpi.alerts.JobEndAlerts;
 import io.execkpi.jobs.JobEndedEvent;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.kpi.KpiCatalog;
@@ -39,11 +40,12 @@ import org.springframework.stereotype.Component;
  * ({@code experiment-health/<experiment>/assignments-stopped/<last date with a new user>}). An experiment ended on
  * purpose stops too: the alert says since when, for a person to judge.</li>
  * </ul>
- * They are queued after the evaluation committed (abJob's own transaction is not touched): a crash between the two
- * loses the alert of that night, while the finding stays visible on the experiment pages. Never fails the job.
+ * They are queued after the evaluation committed (abJob's own transaction is not touched); all follow from the stored
+ * evaluations ({@code ab_results}: SRM flags) and {@code ab_metrics}, so a crash between the two only delays them:
+ * {@link io.execkpi.alerts.AlertReconciler} derives them again, with the same dedup keys. Never fails the job.
  */
 @Component
-public class ExperimentAlerts {
+public class ExperimentAlerts implements JobEndAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(ExperimentAlerts.class);
     /** How far back the assignment history is read to find the last date with a new user. */
@@ -66,22 +68,32 @@ public class ExperimentAlerts {
         this.kpiResults = kpiResults;
     }
 
-    /** Checks the evaluated date of a completed abJob execution (nothing without webhooks). */
+    /** Checks the evaluated date of a completed abJob execution of this process (nothing without webhooks). */
     @EventListener
     public void jobEnded(JobEndedEvent event) {
-        if (!event.jobName().equals(AbJobConfiguration.JOB_NAME) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
+        if (!event.jobName().equals(AbJobConfiguration.JOB_NAME) || properties.webhooks().isEmpty()) {
             return;
         }
         try {
-            JobExecution execution = jobRepository.getJobExecution(event.executionId());
-            LocalDate date = execution == null ? null : execution.getJobParameters().getLocalDate(JobRequest.DATE);
-            if (date != null) {
-                check(date, event.executionId()).forEach(outbox::enqueue);
-            }
+            alertsFor(event, jobRepository.getJobExecution(event.executionId())).forEach(outbox::enqueue);
         } catch (RuntimeException e) {
             log.error("Could not check the experiments of abJob execution {} for alerts: {}", event.executionId(),
                     e.toString());
         }
+    }
+
+    /**
+     * The alerts of a completed abJob execution: {@link #check} of its business date ({@code date} parameter);
+     * nothing for another job, another status or an execution without that parameter.
+     */
+    @Override
+    public List<Alert> alertsFor(JobEndedEvent ended, JobExecution execution) {
+        if (!ended.jobName().equals(AbJobConfiguration.JOB_NAME) || !ended.status().equals("COMPLETED")
+                || execution == null) {
+            return List.of();
+        }
+        LocalDate date = execution.getJobParameters().getLocalDate(JobRequest.DATE);
+        return date == null ? List.of() : check(date, ended.executionId());
     }
 
     /**

@@ -3,8 +3,10 @@ package io.execkpi.alerts;
 import java.sql.Timestamp;
 import java.util.List;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +30,9 @@ public class AlertOutbox {
 
     /**
      * Queues the alert for every webhook that wants its event; an alert whose dedup key is already queued for a
-     * webhook is not queued again. Does nothing without webhooks.
+     * webhook is not queued again (insert-if-absent on the unique pair; outside a transaction a concurrent insert of
+     * the same key is absorbed, inside one it is thrown as a {@link DuplicateKeyException}). Does nothing without
+     * webhooks.
      *
      * @return the number of rows written
      */
@@ -45,10 +49,20 @@ public class AlertOutbox {
                 continue;
             }
             Timestamp at = Timestamp.from(alert.occurredAt());
-            written += jdbc.update("INSERT INTO alert_outbox (webhook, event, severity, summary, details, dedup_key,"
-                            + " occurred_at, status, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-                    i, alert.event(), alert.severity(), truncate(alert.summary(), 1000),
-                    truncate(json.writeValueAsString(alert.details()), 4000), truncate(alert.dedupKey(), 300), at, at);
+            try {
+                written += jdbc.update("INSERT INTO alert_outbox (webhook, event, severity, summary, details,"
+                                + " dedup_key, occurred_at, status, attempts, next_attempt_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+                        i, alert.event(), alert.severity(), truncate(alert.summary(), 1000),
+                        truncate(json.writeValueAsString(alert.details()), 4000), truncate(alert.dedupKey(), 300),
+                        at, at);
+            } catch (DuplicateKeyException e) {
+                // the job's own path and AlertReconciler queued the same key at the same moment: the unique
+                // (dedup_key, webhook) kept one. Inside a transaction (PostgreSQL aborts it) the caller must decide.
+                if (TransactionSynchronizationManager.isActualTransactionActive()) {
+                    throw e;
+                }
+            }
         }
         return written;
     }

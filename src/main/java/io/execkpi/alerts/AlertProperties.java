@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       run's (absolute, in AUC units: 0.02 = two points)
  * @param assignmentsStalledDays {@code experiment-health} when an experiment gained no assigned user over this many
  *                       days (as of the evaluated date against this many days before)
+ * @param reconcileDays  look-back window, in days before now, of {@link AlertReconciler}: the job executions that
+ *                       ended within it have their job, experiment and model alerts derived again (0: never)
  */
 @ConfigurationProperties("execkpi.alerts")
 public record AlertProperties(
@@ -30,7 +32,8 @@ public record AlertProperties(
         @DefaultValue("2s") Duration pollInterval,
         @DefaultValue("10s") Duration timeout,
         @DefaultValue("0.02") double modelAucDrop,
-        @DefaultValue("3") int assignmentsStalledDays) {
+        @DefaultValue("3") int assignmentsStalledDays,
+        @DefaultValue("7") int reconcileDays) {
 
     /** Alert kinds a webhook can subscribe to. */
     public static final List<String> EVENTS = List.of("job-failed", "job-recovered", "source-stale", "data-test-failed",
@@ -40,10 +43,10 @@ public record AlertProperties(
         webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
         if (maxAttempts < 1 || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0
                 || pollInterval.isNegative() || pollInterval.isZero() || timeout.isNegative() || timeout.isZero()
-                || !(modelAucDrop >= 0 && modelAucDrop <= 1) || assignmentsStalledDays < 1) {
+                || !(modelAucDrop >= 0 && modelAucDrop <= 1) || assignmentsStalledDays < 1 || reconcileDays < 0) {
             throw new IllegalArgumentException("execkpi.alerts.*: max-attempts >= 1, 0 <= initial-backoff <="
                     + " max-backoff, poll-interval and timeout > 0, model-auc-drop in [0, 1],"
-                    + " assignments-stalled-days >= 1");
+                    + " assignments-stalled-days >= 1, reconcile-days >= 0");
         }
         for (int i = 0; i < webhooks.size(); i++) {
             Webhook w = webhooks.get(i);

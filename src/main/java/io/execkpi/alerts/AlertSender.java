@@ -23,12 +23,13 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Delivers the alert outbox: a single daemon thread, every {@code poll-interval}, POSTs each due pending row to its
- * webhook. A 2xx answer marks it delivered; anything else (an error status, a refused connection, a timeout) is
- * retried after {@code initial-backoff}, doubled per failure up to {@code max-backoff}, until {@code max-attempts}
- * attempts have failed (then the row is marked failed). Delivery is at least once: a crash between a delivery and
- * its marking resends it, with the same {@code dedupKey}. It never runs on a job's thread, so a slow or failing
- * receiver never blocks or fails a job. Logs name the webhook by its index, never its URL (which may hold a secret).
+ * Delivers the alert outbox: a single daemon thread, at start and then every {@code poll-interval}, first lets
+ * {@link AlertReconciler} queue alerts a crash lost, then POSTs each due pending row to its webhook. A 2xx answer
+ * marks it delivered; anything else (an error status, a refused connection, a timeout) is retried after
+ * {@code initial-backoff}, doubled per failure up to {@code max-backoff}, until {@code max-attempts} attempts have
+ * failed (then the row is marked failed). Delivery is at least once: a crash between a delivery and its marking
+ * resends it, with the same {@code dedupKey}. It never runs on a job's thread, so a slow or failing receiver never
+ * blocks or fails a job. Logs name the webhook by its index, never its URL (which may hold a secret).
  */
 @Component
 public class AlertSender implements SmartLifecycle {
@@ -40,12 +41,17 @@ public class AlertSender implements SmartLifecycle {
     private final AlertProperties properties;
     private final HttpClient http;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final AlertReconciler reconciler;
     private ScheduledExecutorService scheduler;
 
-    /** @param jdbc the results store holding {@code alert_outbox} */
-    public AlertSender(JdbcTemplate jdbc, AlertProperties properties) {
+    /**
+     * @param jdbc       the results store holding {@code alert_outbox}
+     * @param reconciler run before every round, so alerts a crash lost are queued and sent
+     */
+    public AlertSender(JdbcTemplate jdbc, AlertProperties properties, AlertReconciler reconciler) {
         this.jdbc = jdbc;
         this.properties = properties;
+        this.reconciler = reconciler;
         this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -59,7 +65,8 @@ public class AlertSender implements SmartLifecycle {
                 return t;
             });
             long every = properties.pollInterval().toMillis();
-            scheduler.scheduleWithFixedDelay(this::sendDueSafely, every, every, TimeUnit.MILLISECONDS);
+            // the first round right away: alerts lost by a crash before this start are re-derived and sent
+            scheduler.scheduleWithFixedDelay(this::sendDueSafely, 0, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -77,6 +84,11 @@ public class AlertSender implements SmartLifecycle {
     }
 
     private void sendDueSafely() {
+        try {
+            reconciler.reconcile();
+        } catch (RuntimeException e) {
+            log.warn("Alert reconciliation failed, retried at the next poll: {}", e.toString());
+        }
         try {
             sendDue();
         } catch (RuntimeException e) {

@@ -47,13 +47,7 @@ public class JobReportingListener implements JobExecutionListener, StepExecution
     @Override
     public void afterJob(JobExecution job) {
         running.ended(job);
-        String failure = job.getStepExecutions().stream()
-                .filter(s -> s.getStatus() == org.springframework.batch.core.BatchStatus.FAILED)
-                .map(s -> ExitMessages.forOperator(s.getExitStatus().getExitDescription()))
-                .filter(java.util.Objects::nonNull).findFirst()
-                .orElse(ExitMessages.forOperator(job.getExitStatus().getExitDescription()));
-        events.publishEvent(new JobEndedEvent(job.getJobInstance().getJobName(), job.getId(), job.getStatus().name(),
-                job.getStatus().isUnsuccessful() ? failure : null));
+        events.publishEvent(JobEndedEvent.of(job));
         long written = job.getStepExecutions().stream().mapToLong(StepExecution::getWriteCount).sum();
         log.info("job {} ended: execution={} status={} rowsWritten={} took={}ms", job.getJobInstance().getJobName(),
                 job.getId(), job.getStatus(), written, millis(job.getStartTime()));

@@ -1,6 +1,7 @@
 package io.execkpi.ml;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.Optional;
 import io.execkpi.alerts.Alert;
 import io.execkpi.alerts.AlertOutbox;
 import io.execkpi.alerts.AlertProperties;
+import io.execkpi.alerts.JobEndAlerts;
+import io.execkpi.jobs.JobEndedEvent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
  * published ({@code metrics.json}) is compared with the run published just before it (run ids sort by business date,
  * then start); a drop of more than {@code execkpi.alerts.model-auc-drop} (absolute AUC units) is alerted once per run
  * ({@code model-degraded/<run id>}), with both runs' AUC, average precision and Brier score. Queued after the run was
- * published; never fails the job.
+ * published; the run id is stored in the execution's context and the metrics in the artifact store, so
+ * {@link io.execkpi.alerts.AlertReconciler} derives a lost alert again. Never fails the job.
  */
 @Component
-public class ModelAlerts {
+public class ModelAlerts implements JobEndAlerts {
 
     private static final Logger log = LoggerFactory.getLogger(ModelAlerts.class);
 
@@ -49,20 +53,37 @@ public class ModelAlerts {
         this.store = store;
     }
 
-    /** Compares the run a completed mlJob execution published with the previous run (nothing without webhooks). */
+    /** Compares the run a completed mlJob execution of this process published with the previous run. */
     @EventListener
-    public void jobEnded(io.execkpi.jobs.JobEndedEvent event) {
-        if (!event.jobName().equals(MlJobConfiguration.JOB_NAME) || !event.status().equals("COMPLETED") || properties.webhooks().isEmpty()) {
+    public void jobEnded(JobEndedEvent event) {
+        if (!event.jobName().equals(MlJobConfiguration.JOB_NAME) || properties.webhooks().isEmpty()) {
             return;
         }
         try {
-            JobExecution execution = jobRepository.getJobExecution(event.executionId());
-            if (execution != null && execution.getExecutionContext().containsKey(MlSteps.RUN_ID)) {
-                check(execution.getExecutionContext().getString(MlSteps.RUN_ID), event.executionId()).ifPresent(outbox::enqueue);
-            }
-        } catch (RuntimeException | IOException e) {
+            alertsFor(event, jobRepository.getJobExecution(event.executionId())).forEach(outbox::enqueue);
+        } catch (RuntimeException e) {
             log.error("Could not compare the model of mlJob execution {} with the previous run: {}",
                     event.executionId(), e.toString());
+        }
+    }
+
+    /**
+     * The alert of a completed mlJob execution: {@link #check} of the run id in its execution context; nothing for
+     * another job, another status or an execution that published no run.
+     *
+     * @throws UncheckedIOException when the artifact store cannot be read
+     */
+    @Override
+    public List<Alert> alertsFor(JobEndedEvent ended, JobExecution execution) {
+        if (!ended.jobName().equals(MlJobConfiguration.JOB_NAME) || !ended.status().equals("COMPLETED")
+                || execution == null || !execution.getExecutionContext().containsKey(MlSteps.RUN_ID)) {
+            return List.of();
+        }
+        try {
+            return check(execution.getExecutionContext().getString(MlSteps.RUN_ID), ended.executionId()).stream()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

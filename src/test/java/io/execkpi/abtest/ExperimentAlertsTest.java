@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.execkpi.alerts.Alert;
+import io.execkpi.alerts.AlertReconciler;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
@@ -66,6 +67,15 @@ class ExperimentAlertsTest {
                     .containsExactlyInAnyOrder("srm/" + a + "/" + D.minusDays(1), "srm/" + b + "/" + D);
             assertThat(keys(alerts.check(D.minusDays(1), before.getId()), "srm"))
                     .containsExactly("srm/" + a + "/" + D.minusDays(1));
+            // the crash gap: the srm rows lost (as if the process died before queueing them); the reconciliation
+            // derives them again from the stored verdicts of both abJob executions, once
+            store.update("DELETE FROM alert_outbox WHERE event = 'srm'");
+            AlertReconciler reconciler = app.getBean(AlertReconciler.class);
+            reconciler.reconcile();
+            assertThat(store.queryForList("SELECT dedup_key FROM alert_outbox WHERE event = 'srm'", String.class))
+                    .containsExactlyInAnyOrder("srm/" + a + "/" + D.minusDays(1), "srm/" + b + "/" + D);
+            store.update("DELETE FROM alert_outbox WHERE event = 'srm'");
+            assertThat(reconciler.reconcile()).as("an execution is derived once per process").isZero();
 
             // growing experiments with traffic on every arm: no health alert
             assertThat(keys(alerts.check(D, last.getId()), "experiment-health")).isEmpty();
