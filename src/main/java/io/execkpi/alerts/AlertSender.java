@@ -97,11 +97,12 @@ public class AlertSender implements SmartLifecycle {
     }
 
     /**
-     * Tries every due pending alert once.
+     * Tries every due pending alert once. One round at a time in this process (the background poll and a direct call
+     * never send the same row twice).
      *
      * @return the number delivered in this round
      */
-    public int sendDue() {
+    public synchronized int sendDue() {
         record Row(long id, int webhook, String event, String severity, String summary, String details,
                    String dedupKey, Instant occurredAt, int attempts) {
         }

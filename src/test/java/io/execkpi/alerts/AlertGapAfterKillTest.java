@@ -112,6 +112,7 @@ class AlertGapAfterKillTest {
                 JdbcTemplate store = app.getBean(JdbcTemplate.class);
                 String lostKey = "job-failed/kpiJob/" + lost;
                 awaitReceived(received, List.of(lostKey));
+                awaitRecorded(store);
                 assertThat(jobFailedRows(store)).containsExactly(lostKey + " delivered");
 
                 // the normal path: a second failed run queues its alert itself; the reconciliation adds nothing
@@ -123,6 +124,7 @@ class AlertGapAfterKillTest {
                 assertThat(app.getBean(AlertReconciler.class).reconcile()).isZero();
                 awaitReceived(received, List.of(lostKey, "job-failed/kpiJob/" + again));
                 assertThat(app.getBean(AlertReconciler.class).reconcile()).isZero();
+                awaitRecorded(store);
                 app.getBean(AlertSender.class).sendDue();
                 assertThat(jobFailedRows(store)).containsExactlyInAnyOrder(lostKey + " delivered",
                         "job-failed/kpiJob/" + again + " delivered");
@@ -143,6 +145,15 @@ class AlertGapAfterKillTest {
         JsonMapper json = JsonMapper.builder().build();
         return received.stream().map(b -> json.readTree(b)).filter(n -> n.get("event").asString().equals("job-failed"))
                 .map(n -> n.get("dedupKey").asString()).toList();
+    }
+
+    /** Waits (at most a minute) until the sender has recorded every delivery (the receiver answers first). */
+    private static void awaitRecorded(JdbcTemplate store) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (store.queryForObject("SELECT COUNT(*) FROM alert_outbox WHERE event = 'job-failed'"
+                + " AND status <> 'delivered'", Integer.class) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     /** Waits (at most a minute) until the receiver has got {@code keys} as its job-failed alerts. */
