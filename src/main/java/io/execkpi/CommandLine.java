@@ -47,7 +47,7 @@ final class CommandLine {
             return importFolder(args, out, err);
         }
         if (args.length < 2) {
-            err.println("execkpi: usage: run <job> date=YYYY-MM-DD | from=YYYY-MM-DD to=YYYY-MM-DD [rerun=true]");
+            err.println("execkpi: usage: run <job> date=YYYY-MM-DD | from=YYYY-MM-DD to=YYYY-MM-DD [rerun=true] [retrain=true]");
             return USAGE;
         }
         String jobName = args[1];
@@ -79,6 +79,7 @@ final class CommandLine {
             }
             try {
                 context.getBean(JobLaunchBounds.class).check(request);
+                runner.validate(jobName, request);
             } catch (InvalidJobRequestException e) {
                 err.println("execkpi: " + e.getMessage());
                 return USAGE;

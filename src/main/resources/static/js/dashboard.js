@@ -122,6 +122,7 @@
           if (v) { body[k] = v; }
         });
         if (document.getElementById('launch-rerun').checked) { body.rerun = true; }
+        if (document.getElementById('launch-retrain').checked) { body.retrain = true; }
         var job = document.getElementById('launch-job').value;
         call('POST', '/api/jobs/' + encodeURIComponent(job) + '/executions', body).then(function (r) {
           show(document.getElementById('launch-result'), r, function (j) { return 'Started execution ' + j.id; });

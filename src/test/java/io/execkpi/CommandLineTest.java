@@ -34,7 +34,7 @@ class CommandLineTest {
     @Test
     void unknownParameterIsOneLineAndExitCode2() {
         assertThat(run("run", "kpiJob", "date=2026-01-01", "colour=blue")).isEqualTo(2);
-        assertThat(errorLines()).isEqualTo("execkpi: unknown parameter(s) [colour]; allowed: date, from, to, rerun\n");
+        assertThat(errorLines()).isEqualTo("execkpi: unknown parameter(s) [colour]; allowed: date, from, to, rerun, retrain\n");
     }
 
     @Test
@@ -70,6 +70,11 @@ class CommandLineTest {
                 "--execkpi.thelook.scale=0.02"};
         assertThat(run(concat(new String[] {"run", "nosuchJob", "date=2025-02-01"}, common))).isEqualTo(2);
         assertThat(errorLines()).startsWith("execkpi: unknown job 'nosuchJob'; known jobs: [");
+        err.reset();
+        // retrain is nightlyJob's alone: another job refuses it before running, in one line
+        assertThat(run(concat(new String[] {"run", "kpiJob", "date=2025-02-01", "retrain=true"}, common))).isEqualTo(2);
+        assertThat(errorLines()).isEqualTo("execkpi: kpiJob does not take these parameters: unknown parameter(s)"
+                + " [retrain]; this job takes date, from and rerun\n");
         err.reset();
         assertThat(run(concat(new String[] {"run", "kpiJob", "from=2025-01-20", "to=2025-02-01"}, common))).isZero();
         assertThat(errorLines()).isEmpty();

@@ -9,15 +9,26 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
 /**
  * Parameters of the business-date jobs: {@code date} (required, a date), {@code rerun} (optional) and, for jobs that
- * backfill ranges, {@code from} (optional, not after {@code date}). Anything else is refused (Spring Batch's default
- * validator only warns about unknown keys).
+ * backfill ranges, {@code from} (optional, not after {@code date}), for {@code nightlyJob} {@code retrain} (optional,
+ * {@code "true"}). Anything else is refused (Spring Batch's default validator only warns about unknown keys).
  */
 public final class BusinessDateParametersValidator implements JobParametersValidator {
 
     private final boolean allowsFrom;
+    private final boolean allowsRetrain;
 
+    /** @param allowsFrom whether the job takes {@code from} (a backfill range) */
     public BusinessDateParametersValidator(boolean allowsFrom) {
+        this(allowsFrom, false);
+    }
+
+    /**
+     * @param allowsFrom    whether the job takes {@code from} (a backfill range)
+     * @param allowsRetrain whether the job takes {@code retrain} ({@code nightlyJob} only)
+     */
+    public BusinessDateParametersValidator(boolean allowsFrom, boolean allowsRetrain) {
         this.allowsFrom = allowsFrom;
+        this.allowsRetrain = allowsRetrain;
     }
 
     @Override
@@ -29,9 +40,16 @@ public final class BusinessDateParametersValidator implements JobParametersValid
         if (allowsFrom) {
             unknown.remove(JobRequest.FROM);
         }
+        if (allowsRetrain) {
+            unknown.remove(JobRequest.RETRAIN);
+        }
         if (!unknown.isEmpty()) {
             throw new InvalidJobParametersException("unknown parameter(s) " + unknown + "; this job takes date"
-                    + (allowsFrom ? ", from" : "") + " and rerun");
+                    + (allowsFrom ? ", from" : "") + (allowsRetrain ? ", retrain" : "") + " and rerun");
+        }
+        String retrain = parameters.getString(JobRequest.RETRAIN);
+        if (retrain != null && !retrain.equals("true") && !retrain.equals("false")) {
+            throw new InvalidJobParametersException("'retrain' must be true or false, got '" + retrain + "'");
         }
         if (parameters.getLocalDate(JobRequest.DATE) == null) {
             throw new InvalidJobParametersException("missing parameter 'date' (a date)");

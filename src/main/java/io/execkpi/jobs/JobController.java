@@ -81,9 +81,9 @@ public class JobController {
 
     /**
      * Starts {@code job} for {@code {"date": "YYYY-MM-DD"}} or {@code {"from": …, "to": …}}, with optional
-     * {@code "rerun": true}; answers 202 with the execution and its {@code Location}.
+     * {@code "rerun": true} (and {@code "retrain": true}, nightlyJob only: other jobs answer 400); answers 202 with the execution and its {@code Location}.
      */
-    @Operation(summary = "Launch a job", description = "Starts asynchronously: 202 with Location. Body {\"date\"} or {\"from\",\"to\"}, optional \"rerun\": true. 409 when that instance is running or already complete without rerun; 404 unknown job; 400 bad parameters, a date after today or before the warehouse's first day, or a range over execkpi.jobs.max-range-days.")
+    @Operation(summary = "Launch a job", description = "Starts asynchronously: 202 with Location. Body {\"date\"} or {\"from\",\"to\"}, optional \"rerun\": true (and \"retrain\": true for nightlyJob). 409 when that instance is running or already complete without rerun; 404 unknown job; 400 bad parameters, a date after today or before the warehouse's first day, or a range over execkpi.jobs.max-range-days.")
     @SecurityRequirement(name = "bearer")
     @PostMapping(path = "/{job}/executions", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<JobExecutionView> launch(@PathVariable String job, @RequestBody JsonNode body) {
@@ -97,7 +97,7 @@ public class JobController {
         for (Map.Entry<String, JsonNode> field : body.properties()) {
             JsonNode value = field.getValue();
             if (!value.isString() && !value.isBoolean()) {
-                throw ApiException.badRequest(field.getKey() + ": must be a string (or a boolean for rerun)");
+                throw ApiException.badRequest(field.getKey() + ": must be a string (or a boolean for rerun and retrain)");
             }
             parameters.put(field.getKey(), value.asString());
         }

@@ -15,16 +15,21 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
  * {@code from}. {@code rerun} makes a new job instance for a date that already completed (the job repository
  * otherwise refuses to run a completed instance twice).
  *
- * <p>Job parameters: {@code date} (identifying), {@code from} (identifying, only when given) and {@code rerun}
- * (identifying, a timestamp, only when asked for).
+ * {@code retrain} asks {@code nightlyJob} to retrain the model that night even when the published one is not due
+ * for retraining yet (only nightlyJob takes it: the other jobs refuse it at launch).
+ *
+ * <p>Job parameters: {@code date} (identifying), {@code from} (identifying, only when given), {@code rerun}
+ * (identifying, a timestamp, only when asked for) and {@code retrain} (identifying, {@code "true"}, only when asked
+ * for).
  */
-public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
+public record JobRequest(LocalDate date, LocalDate from, boolean rerun, boolean retrain) {
 
     public static final String DATE = "date";
     public static final String FROM = "from";
     public static final String TO = "to";
     public static final String RERUN = "rerun";
-    private static final Set<String> KEYS = Set.of(DATE, FROM, TO, RERUN);
+    public static final String RETRAIN = "retrain";
+    private static final Set<String> KEYS = Set.of(DATE, FROM, TO, RERUN, RETRAIN);
 
     public JobRequest {
         if (date == null) {
@@ -35,8 +40,14 @@ public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
         }
     }
 
+    /** A request without {@code retrain}. */
+    public JobRequest(LocalDate date, LocalDate from, boolean rerun) {
+        this(date, from, rerun, false);
+    }
+
     /**
-     * Parses {@code date=YYYY-MM-DD}, or {@code from=… to=…}, plus optional {@code rerun=true|false}.
+     * Parses {@code date=YYYY-MM-DD}, or {@code from=… to=…}, plus optional {@code rerun=true|false} and
+     * {@code retrain=true|false}.
      *
      * @throws InvalidJobRequestException with a one-line message naming the bad parameter
      */
@@ -44,7 +55,7 @@ public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
         Set<String> unknown = new TreeSet<>(parameters.keySet());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
-            throw new InvalidJobRequestException("unknown parameter(s) " + unknown + "; allowed: date, from, to, rerun");
+            throw new InvalidJobRequestException("unknown parameter(s) " + unknown + "; allowed: date, from, to, rerun, retrain");
         }
         LocalDate date = date(parameters, DATE);
         LocalDate to = date(parameters, TO);
@@ -55,11 +66,15 @@ public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
         if (from != null && date == null && to == null) {
             throw new InvalidJobRequestException("'from' needs 'to' (the last business date of the range)");
         }
-        String rerun = parameters.getOrDefault(RERUN, "false");
-        if (!rerun.equals("true") && !rerun.equals("false")) {
-            throw new InvalidJobRequestException("'rerun' must be true or false, got '" + rerun + "'");
+        return new JobRequest(date != null ? date : to, from, flag(parameters, RERUN), flag(parameters, RETRAIN));
+    }
+
+    private static boolean flag(Map<String, String> parameters, String key) {
+        String value = parameters.getOrDefault(key, "false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new InvalidJobRequestException("'" + key + "' must be true or false, got '" + value + "'");
         }
-        return new JobRequest(date != null ? date : to, from, Boolean.parseBoolean(rerun));
+        return Boolean.parseBoolean(value);
     }
 
     private static LocalDate date(Map<String, String> parameters, String key) {
@@ -81,6 +96,9 @@ public record JobRequest(LocalDate date, LocalDate from, boolean rerun) {
         }
         if (rerun) {
             builder.addString(RERUN, Instant.now().toString());
+        }
+        if (retrain) {
+            builder.addString(RETRAIN, "true");
         }
         return builder.toJobParameters();
     }

@@ -42,6 +42,24 @@ public class JobRunner {
         return jobs.keySet().stream().sorted().toList();
     }
 
+    /**
+     * Checks the request against the job's parameter validator before anything runs (a command line refuses bad
+     * parameters with one line, as the job API answers 400).
+     *
+     * @throws InvalidJobRequestException for an unknown job or parameters the job does not take
+     */
+    public void validate(String jobName, JobRequest request) {
+        Job job = jobs.get(jobName);
+        if (job == null) {
+            throw new InvalidJobRequestException("unknown job '" + jobName + "'; known jobs: " + jobNames());
+        }
+        try {
+            job.getJobParametersValidator().validate(request.toJobParameters());
+        } catch (org.springframework.batch.core.job.parameters.InvalidJobParametersException e) {
+            throw new InvalidJobRequestException(jobName + " does not take these parameters: " + e.getMessage());
+        }
+    }
+
     /** Runs (or restarts) the job and returns its execution; a completed instance is returned as it is. */
     public JobExecution run(String jobName, JobRequest request) throws Exception {
         Job job = jobs.get(jobName);

@@ -193,7 +193,7 @@ public class MlController {
         int n = parseTop(top);
         LocalDate day = DateParams.parse("date", date);
         MlScoresRepository.ScoredDate scored = scores.scoredDate(day).orElseThrow(() -> ApiException.notFound(
-                day == null ? "No propensity scores yet: mlJob stores them in its score step"
+                day == null ? "No propensity scores yet: the score step of mlJob or mlScoreJob stores them"
                         : "No propensity scores for " + day));
         return new Scores(scored.businessDate(), scored.runId(), scored.users(), n,
                 scores.top(scored.businessDate(), n));
@@ -208,7 +208,7 @@ public class MlController {
     public Deciles deciles(@RequestParam(required = false) String date) {
         LocalDate day = DateParams.parse("date", date);
         MlScoresRepository.ScoredDate scored = scores.scoredDate(day).orElseThrow(() -> ApiException.notFound(
-                day == null ? "No propensity scores yet: mlJob stores them in its score step"
+                day == null ? "No propensity scores yet: the score step of mlJob or mlScoreJob stores them"
                         : "No propensity scores for " + day));
         return new Deciles(scored.businessDate(), scored.runId(), scored.users(), scores.deciles(scored.businessDate()));
     }

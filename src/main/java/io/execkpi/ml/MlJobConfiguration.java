@@ -22,11 +22,18 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code mlJob} (identifying parameter {@code date}, optional {@code rerun}): features → train → evaluate → explain →
  * publish → score, one Spring Batch step each (see {@link MlSteps}). A restart resumes at the failed step: finished
  * steps are not run again, so a failed publish does not retrain.
+ *
+ * <p>{@code mlScoreJob} (same parameters): one step, {@code score}, that scores D's active users with the published
+ * model ({@code latest.json}) and replaces D's rows of {@code ml_scores}, as mlJob's score step does; no training.
+ * nightlyJob runs it on the nights the model is not due for retraining ({@link MlRetrainPolicy}). It is a job of its
+ * own, not a mode of mlJob, so that {@code /jobs} tells a retraining night (mlJob: six steps, a new run) from a
+ * scoring-only night (mlScoreJob) at a glance, and each keeps one job instance per date.
  */
 @Configuration(proxyBeanMethods = false)
 public class MlJobConfiguration {
 
     public static final String JOB_NAME = "mlJob";
+    public static final String SCORE_JOB_NAME = "mlScoreJob";
 
     @Bean
     MlSettings mlSettings(MlProperties properties, ResourceLoader resourceLoader) {
@@ -47,6 +54,18 @@ public class MlJobConfiguration {
                 .next(step("explain", steps::explain, jobRepository, transactionManager, logging))
                 .next(step("publish", steps::publish, jobRepository, transactionManager, logging))
                 .next(step("score", steps::score, jobRepository, transactionManager, logging))
+                .build();
+    }
+
+    @Bean
+    Job mlScoreJob(JobRepository jobRepository, PlatformTransactionManager transactionManager, Warehouse warehouse,
+                   MlArtifactStore store, MlScoresRepository scores, MlSettings settings, Clock clock,
+                   JobReportingListener logging) {
+        MlSteps steps = new MlSteps(warehouse, store, scores, settings, clock, jobRepository);
+        return new JobBuilder(SCORE_JOB_NAME, jobRepository)
+                .validator(new BusinessDateParametersValidator(false))
+                .listener(logging)
+                .start(step("score", steps::scorePublished, jobRepository, transactionManager, logging))
                 .build();
     }
 

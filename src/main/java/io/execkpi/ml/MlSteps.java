@@ -40,7 +40,7 @@ import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
 /**
- * The six steps of {@code mlJob}. Each step reads what the previous ones left in the staging folder
+ * The six steps of {@code mlJob}, and the single step of {@code mlScoreJob} ({@link #scorePublished}). Each step reads what the previous ones left in the staging folder
  * ({@code <artifacts>/ml/staging/<job instance id>/}) and writes its own output there; only small values (run id,
  * cutoff, chosen model) travel in the job's execution context. A restarted job therefore resumes at its failed step
  * with everything the finished steps produced.
@@ -276,9 +276,29 @@ class MlSteps {
 
     // ---- score -----------------------------------------------------------------------------------------------
 
+    /** mlJob's score step: scores D with the run this job instance published. */
     RepeatStatus score(StepContribution contribution, ChunkContext chunk) throws IOException {
         StepExecution step = contribution.getStepExecution();
-        String runId = jobContext(step).getString(RUN_ID);
+        return score(contribution, step, jobContext(step).getString(RUN_ID));
+    }
+
+    /**
+     * mlScoreJob's score step: scores D with the published model ({@code latest.json}), without training. Refuses
+     * (the step fails, restartable) when no model is published or the published one is for a business date after D.
+     */
+    RepeatStatus scorePublished(StepContribution contribution, ChunkContext chunk) throws IOException {
+        StepExecution step = contribution.getStepExecution();
+        LocalDate date = businessDate(step);
+        MlArtifactStore.LatestPointer published = store.latest().orElseThrow(() -> new IllegalStateException(
+                "No model is published: run mlJob for " + date + " (it trains, publishes and scores)"));
+        if (published.businessDate().isAfter(date)) {
+            throw new IllegalStateException("The published model (run " + published.runId() + ") is for "
+                    + published.businessDate() + ", after " + date + ": run mlJob for " + date + " instead");
+        }
+        return score(contribution, step, published.runId());
+    }
+
+    private RepeatStatus score(StepContribution contribution, StepExecution step, String runId) throws IOException {
         LocalDate date = businessDate(step);
         Path modelFile = store.artifact(runId, MlArtifactStore.MODEL).orElseThrow(() -> new IllegalStateException(
                 "The published model of run " + runId + " is missing under " + store.runDir(runId)));
@@ -291,6 +311,8 @@ class MlSteps {
         scores.replace(date, runId, step.getJobExecutionId(), scored);
         step.setReadCount(step.getReadCount() + rows.length);
         contribution.incrementWriteCount(scored.size());
+        contribution.setExitStatus(ExitStatus.COMPLETED.addExitDescription("scored " + scored.size()
+                + " active users of " + date + " with run " + runId));
         log.info("ml score {}: {} active users scored with run {}", date, scored.size(), runId);
         return RepeatStatus.FINISHED;
     }
@@ -362,7 +384,8 @@ class MlSteps {
     private static LocalDate businessDate(StepExecution step) {
         LocalDate date = step.getJobParameters().getLocalDate(JobRequest.DATE);
         if (date == null) {
-            throw new IllegalStateException("mlJob needs the job parameter 'date'");
+            throw new IllegalStateException(step.getJobExecution().getJobInstance().getJobName()
+                    + " needs the job parameter 'date'");
         }
         return date;
     }

@@ -173,6 +173,13 @@ class JobApiTest extends AppTestBase {
         assertProblem(postAsOperator("/api/jobs/kpiJob/executions", "{not json"), 400);
         assertProblem(postAsOperator("/api/jobs/abJob/executions", "{\"from\":\"2026-01-01\",\"to\":\"2026-01-02\"}"),
                 400);
+        // retrain is nightlyJob's parameter alone; its value must be a boolean
+        HttpResponse<String> retrain = postAsOperator("/api/jobs/mlJob/executions",
+                "{\"date\":\"2026-11-20\",\"retrain\":true}");
+        assertProblem(retrain, 400);
+        assertThat(retrain.body()).contains("unknown parameter(s) [retrain]");
+        assertProblem(postAsOperator("/api/jobs/nightlyJob/executions", "{\"date\":\"2026-11-20\",\"retrain\":\"yes\"}"),
+                400);
         assertProblem(send(HttpRequest.newBuilder(uri("/api/jobs/kpiJob/executions"))
                 .header("Content-Type", "text/plain").header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("date=2026-01-01"))), 415);
