@@ -206,6 +206,16 @@ public record KpiDefinition(String name, String description, String sql, Grain g
                 || series.contains(k)).toList();
     }
 
+    /**
+     * The keys that the chart's values are summed over: those neither among {@link #chartKeys()} nor fixed by the
+     * chart's {@code where}, in catalog order (empty: the chart draws the stored values as they are).
+     */
+    public List<String> chartSummedKeys() {
+        List<String> grouped = chartKeys();
+        return keys.stream().map(Column::name).filter(k -> !grouped.contains(k) && !chart.where().containsKey(k))
+                .toList();
+    }
+
     public String table() {
         return "kpi_" + name;
     }

@@ -91,6 +91,7 @@ public class KpiPageController {
         model.addAttribute("lineageDates", lineage.stream().mapToInt(LineageEntry::dates).sum());
         model.addAttribute("sql", sqlText(kpi));
         model.addAttribute("sqlDialect", sqlFiles.dialect());
+        model.addAttribute("chartNote", chartNote(kpi));
         model.addAttribute("chartGroups", cache.get(kpi.name(), "chart", f, t,
                 () -> charts(kpi, results.readChart(kpi, chartedColumns(kpi), f, t))));
         // the funnel and the cohort heatmap need every row of their (small) KPIs: one per day or cohort week
@@ -283,6 +284,24 @@ public class KpiPageController {
             groups.add(new ChartGroup(spec.facet() == null ? null : facet, charts));
         });
         return groups;
+    }
+
+    /**
+     * What the charts leave out or add up, in words (null when they draw every stored row as it is), e.g.
+     * "Charted: the rows with segment = traffic_source, each value summed over variant."
+     */
+    static String chartNote(KpiDefinition kpi) {
+        List<String> parts = new ArrayList<>();
+        if (!kpi.chart().where().isEmpty()) {
+            parts.add("the rows with " + String.join(" and ", kpi.chart().where().entrySet().stream()
+                    .map(e -> e.getKey() + " = " + e.getValue()).toList()));
+        }
+        List<String> summed = kpi.chartSummedKeys();
+        if (!summed.isEmpty()) {
+            parts.add("each value summed over " + String.join(" and ", summed));
+        }
+        return parts.isEmpty() ? null : "Charted: " + String.join(", ", parts)
+                + ". The table, CSV and JSON hold every row.";
     }
 
     /** Funnel stage totals over the rows, with each stage's rate from the stage before (null when that is 0). */

@@ -186,7 +186,7 @@ public class KpiResultsRepository {
                                                LocalDate to) {
         List<String> groupKeys = kpi.chartKeys();
         Map<String, String> where = kpi.chart().where();
-        boolean sums = kpi.keys().size() > groupKeys.size() + where.size();
+        boolean sums = !kpi.chartSummedKeys().isEmpty();
         List<KpiDefinition.Column> out = new ArrayList<>();
         groupKeys.forEach(k -> out.add(kpi.keys().stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow()));
         out.addAll(columns);

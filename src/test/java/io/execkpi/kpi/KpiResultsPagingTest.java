@@ -97,6 +97,9 @@ class KpiResultsPagingTest {
                 Arrays.asList(D2, "e2", "Search", 10L, 1L));
         assertThat(results.readChart(kpi, columns, D2, D2)).hasSize(3);
 
+        assertThat(KpiPageController.chartNote(kpi)).isEqualTo("Charted: the rows with segment = traffic_source,"
+                + " each value summed over variant. The table, CSV and JSON hold every row.");
+        assertThat(KpiPageController.chartNote(segments(null))).isNull();
         List<KpiPageController.ChartGroup> groups = KpiPageController.charts(kpi, rows);
         assertThat(groups).extracting(KpiPageController.ChartGroup::facet).containsExactly("e1", "e2");
         KpiPageController.ColumnChart users = groups.get(0).charts().get(0);
