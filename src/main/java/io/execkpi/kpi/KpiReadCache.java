@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  * Dashboards ask for the same few ranges again and again, and results change only when a job writes. Reads are
  * kept in a Caffeine cache until a job of this process ends (then everything is dropped at once) or, for jobs run
  * by another process sharing the store (a Kubernetes CronJob), for at most {@code execkpi.kpi.read-cache-ttl} after
- * they were loaded. The cache holds at most {@link #MAX_ENTRIES} ranges (Caffeine's size eviction, not
+ * they were loaded. Besides the API's rows of a range, the KPI pages keep their smaller reads of it here (the row
+ * count, a page of the table, the chart's rows), each under its own view name.
+ * The cache holds at most {@link #MAX_ENTRIES} reads (Caffeine's size eviction, not
  * least-recently-used exactly), and concurrent misses of one range run the load once: the other callers wait for
  * its result.
  */
