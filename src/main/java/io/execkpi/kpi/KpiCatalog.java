@@ -103,7 +103,10 @@ public final class KpiCatalog {
         validateChart(kpi, where);
     }
 
-    /** The chart section: numeric value columns, series and facet distinct keys other than the partition. */
+    /**
+     * The chart section: numeric value columns, series and facet distinct keys other than the partition, where keys
+     * other than the partition, series and facet with a value of the key's type.
+     */
     private static void validateChart(KpiDefinition kpi, String where) {
         KpiDefinition.Chart chart = kpi.chart();
         Set<String> numeric = new HashSet<>();
@@ -126,6 +129,20 @@ public final class KpiCatalog {
         }
         if (chart.seriesValues() != null && (chart.series() == null || chart.seriesValues().isEmpty())) {
             throw new IllegalStateException(where + "chart series-values needs a series key and at least one value");
+        }
+        for (Map.Entry<String, String> filter : chart.where().entrySet()) {
+            String key = filter.getKey();
+            if (!keys.contains(key) || key.equals(chart.series()) || key.equals(chart.facet())) {
+                throw new IllegalStateException(where + "chart where must name keys other than the partition, series "
+                        + "and facet " + keys + "; got '" + key + "'");
+            }
+            String type = kpi.keys().stream().filter(k -> k.name().equals(key)).findFirst().orElseThrow().type();
+            try {
+                KpiResultsRepository.keyValue(type, filter.getValue());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(where + "chart where value of '" + key + "' is not a " + type + ": '"
+                        + filter.getValue() + "'");
+            }
         }
     }
 

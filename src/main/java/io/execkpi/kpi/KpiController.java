@@ -87,6 +87,31 @@ public class KpiController {
     @GetMapping("/{name}")
     public KpiRows rows(@PathVariable String name, @RequestParam(required = false) String from,
                         @RequestParam(required = false) String to) {
+        Range range = range(name, from, to);
+        KpiDefinition kpi = range.kpi();
+        return cache.get(kpi.name(), range.from(), range.to(), () -> new KpiRows(kpi.name(), range.from(),
+                range.to(), kpi.columns().stream().map(KpiDefinition.Column::name).toList(),
+                results.read(kpi, range.from(), range.to())));
+    }
+
+    /**
+     * A KPI and the partition dates [from, to] that {@link #rows} reads for these parameters.
+     *
+     * @param kpi  the catalog entry
+     * @param from first partition date, inclusive
+     * @param to   last partition date, inclusive, not before {@code from}
+     */
+    public record Range(KpiDefinition kpi, LocalDate from, LocalDate to) {
+    }
+
+    /**
+     * The range {@link #rows} reads: {@code from}/{@code to} as given (ISO dates, either may be null), by default
+     * the {@code execkpi.kpi.default-range-days} days up to the latest materialized date.
+     *
+     * @throws ApiException 404 for an unknown KPI; 400 for a bad date, {@code from} after {@code to} or a range over
+     *                      {@code execkpi.kpi.max-range-days}
+     */
+    public Range range(String name, String from, String to) {
         KpiDefinition kpi = catalog.find(name).orElseThrow(() -> ApiException.notFound(
                 "Unknown KPI '" + name + "'. Known KPIs: " + catalog.all().stream().map(KpiDefinition::name).toList()));
         LocalDate toDate = DateParams.parse("to", to);
@@ -107,10 +132,7 @@ public class KpiController {
             throw ApiException.badRequest("The range " + fromDate + ".." + toDate + " spans " + days
                     + " days; at most " + properties.maxRangeDays() + " days can be read at once");
         }
-        LocalDate f = fromDate;
-        LocalDate t = toDate;
-        return cache.get(kpi.name(), f, t, () -> new KpiRows(kpi.name(), f, t,
-                kpi.columns().stream().map(KpiDefinition.Column::name).toList(), results.read(kpi, f, t)));
+        return new Range(kpi, fromDate, toDate);
     }
 
     /** RFC 4180 media type of the CSV representation. */

@@ -36,20 +36,43 @@ public record KpiDefinition(String name, String description, String sql, Grain g
      * value column (and per value of {@code facet}), one line per value of the series key. Every part is optional:
      * the default draws every integer and decimal value column with a line per combination of the keys other than
      * the partition. The table, CSV and JSON always hold every column.
+     * <p>
+     * Charts read what they draw: the results store returns one row per (partition, facet value, series value),
+     * computed in SQL. When {@code series} is set and keys remain that are neither the partition, the series, the
+     * facet nor fixed by {@code where}, each drawn value is the SUM of the column over those remaining keys (e.g.
+     * users per traffic source over every arm of an experiment); a sum of nulls only is null (a gap). When every key
+     * is the partition, the series, the facet or fixed by {@code where}, the values are the stored ones as they are.
+     * Summing only makes sense for additive columns (counts, sums), not for rates or weights: chart those with a hint
+     * that covers every key.
      *
      * @param columns      value columns to draw, in this order (null: every integer and decimal value column); a
      *                     column that means nothing over time (e.g. a cohort's size per week since signup) is left out
-     * @param series       key column whose values are the lines of a chart (null: the keys other than the partition
-     *                     and the facet, combined as {@code "a / b"})
+     * @param series       key column whose values are the lines of a chart (null: the keys other than the partition,
+     *                     the facet and the {@code where} keys, combined as {@code "a / b"}, so nothing is summed)
      * @param seriesValues only these values of {@code series} are drawn, as text in this order (null: every value
      *                     met in the rows); needs {@code series}
      * @param facet        key column with one chart per value and column, grouped by value (null: none), e.g. one
      *                     row of charts per experiment instead of every experiment's arms in one chart
+     * @param where        key column → value (as text, e.g. {@code {segment: traffic_source}}): only rows with that
+     *                     value of each listed key are charted; keys other than the partition, series and facet
+     *                     (never null; empty: every row)
      */
-    public record Chart(List<String> columns, String series, List<String> seriesValues, String facet) {
+    public record Chart(List<String> columns, String series, List<String> seriesValues, String facet,
+                        java.util.Map<String, String> where) {
 
         /** Every numeric value column, lines per combination of the other keys, no facet. */
-        public static final Chart DEFAULT = new Chart(null, null, null, null);
+        public static final Chart DEFAULT = new Chart(null, null, null, null, null);
+
+        /** An absent {@code where} is empty; its order is kept. */
+        public Chart {
+            where = where == null ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(where));
+        }
+
+        /** A chart without a {@code where} filter. */
+        public Chart(List<String> columns, String series, List<String> seriesValues, String facet) {
+            this(columns, series, seriesValues, facet, null);
+        }
     }
 
     /** Level of a failed data-quality check: {@code warn} is recorded, {@code error} also fails the step. */
@@ -159,6 +182,38 @@ public record KpiDefinition(String name, String description, String sql, Grain g
 
     /** A stored column: {@code type} is one of date, integer, decimal, text, boolean. */
     public record Column(String name, String type, String description) {
+    }
+
+    /**
+     * The keys whose values name a line of the dashboard chart: the chart's series key, or else every key other than
+     * the partition, the facet and the {@code where} keys, in catalog order.
+     */
+    public List<String> chartSeriesKeys() {
+        if (chart.series() != null) {
+            return List.of(chart.series());
+        }
+        return keys.stream().map(Column::name).filter(k -> !k.equals(partition) && !k.equals(chart.facet())
+                && !chart.where().containsKey(k)).toList();
+    }
+
+    /**
+     * The keys that the chart's rows are grouped by, in catalog order: the partition, the facet and the
+     * {@link #chartSeriesKeys series keys}. Keys not among them nor fixed by {@code where} are summed over.
+     */
+    public List<String> chartKeys() {
+        List<String> series = chartSeriesKeys();
+        return keys.stream().map(Column::name).filter(k -> k.equals(partition) || k.equals(chart.facet())
+                || series.contains(k)).toList();
+    }
+
+    /**
+     * The keys that the chart's values are summed over: those neither among {@link #chartKeys()} nor fixed by the
+     * chart's {@code where}, in catalog order (empty: the chart draws the stored values as they are).
+     */
+    public List<String> chartSummedKeys() {
+        List<String> grouped = chartKeys();
+        return keys.stream().map(Column::name).filter(k -> !grouped.contains(k) && !chart.where().containsKey(k))
+                .toList();
     }
 
     public String table() {

@@ -25,7 +25,12 @@ import org.springframework.web.util.HtmlUtils;
  * Dashboard pages of the KPI catalog: {@code /kpis} lists them, {@code /kpis/{name}} shows one KPI over a date range
  * (chart of its value columns, table, CSV link, definition and lineage). Built from the catalog alone, so a KPI added
  * to {@code jobs/kpis.yml} gets its page without page code; {@code funnel_daily} and {@code retention_weekly} add a
- * funnel chart and a cohort heatmap. Rows come from {@link KpiController#rows}, the JSON endpoint's own read path.
+ * funnel chart and a cohort heatmap. The page reads through {@link KpiResultsRepository}, the JSON endpoint's own
+ * repository, and only what it shows: the range as {@link KpiController#range} resolves it, one page of the table
+ * ({@link KpiResultsRepository#readPage}) and the row count, and the chart's rows grouped in SQL
+ * ({@link KpiResultsRepository#readChart}); the reads are kept in {@link KpiReadCache} like the API's. The funnel
+ * and the cohort heatmap read their KPI's every row through {@link KpiController#rows} (one row per day or cohort
+ * week and week).
  */
 @Controller
 @DashboardPage
@@ -40,10 +45,12 @@ public class KpiPageController {
     private final KpiResultsRepository results;
     private final SqlFiles sqlFiles;
     private final Formats fmt;
+    private final KpiReadCache cache;
 
     public KpiPageController(KpiCatalog catalog, KpiController api, KpiResultsRepository results, SqlFiles sqlFiles,
-                             Formats fmt) {
+                             Formats fmt, KpiReadCache cache) {
         this.fmt = fmt;
+        this.cache = cache;
         this.catalog = catalog;
         this.api = api;
         this.results = results;
@@ -64,24 +71,35 @@ public class KpiPageController {
                 + "'. Known KPIs: " + String.join(", ", catalog.all().stream().map(KpiDefinition::name).toList())));
         LocalDate latest = results.latestDate(kpi.name()).orElse(null);
         PageRange range = PageRange.resolve(days, from, to, latest);
-        KpiController.KpiRows rows = api.rows(name, range.fromParam(), range.toParam());
+        KpiController.Range span = api.range(name, range.fromParam(), range.toParam());
+        LocalDate f = span.from();
+        LocalDate t = span.to();
         model.addAttribute("kpi", kpi);
-        model.addAttribute("range", range.withResolved(rows.from(), rows.to()));
-        model.addAttribute("rows", rows);
+        model.addAttribute("range", range.withResolved(f, t));
+        model.addAttribute("span", span);
         model.addAttribute("latest", latest);
-        model.addAttribute("table", table(kpi, rows.rows(), pageNumber(page), fmt));
+        // only the shown page of rows leaves the store, plus their count and what the charts draw
+        long total = cache.get(kpi.name(), "count", f, t, () -> results.count(kpi, f, t));
+        int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        int shown = Math.min(pageNumber(page), pages);
+        List<Map<String, Object>> pageRows = cache.get(kpi.name(), "page " + shown, f, t,
+                () -> results.readPage(kpi, f, t, (shown - 1L) * PAGE_SIZE, PAGE_SIZE));
+        model.addAttribute("table", table(kpi, pageRows, shown, total, fmt));
         model.addAttribute("pageSize", PAGE_SIZE);
-        List<LineageEntry> lineage = lineage(kpi, rows);
+        List<LineageEntry> lineage = lineage(kpi, f, t);
         model.addAttribute("lineage", lineage);
         model.addAttribute("lineageDates", lineage.stream().mapToInt(LineageEntry::dates).sum());
         model.addAttribute("sql", sqlText(kpi));
         model.addAttribute("sqlDialect", sqlFiles.dialect());
-        model.addAttribute("chartGroups", charts(kpi, rows.rows()));
+        model.addAttribute("chartNote", chartNote(kpi));
+        model.addAttribute("chartGroups", cache.get(kpi.name(), "chart", f, t,
+                () -> charts(kpi, results.readChart(kpi, chartedColumns(kpi), f, t))));
+        // the funnel and the cohort heatmap need every row of their (small) KPIs: one per day or cohort week
         if (FUNNEL.equals(kpi.name())) {
-            model.addAttribute("funnel", funnel(rows.rows()));
+            model.addAttribute("funnel", funnel(api.rows(name, f.toString(), t.toString()).rows()));
         }
         if (RETENTION.equals(kpi.name())) {
-            Cohorts cohorts = cohorts(rows.rows());
+            Cohorts cohorts = cohorts(api.rows(name, f.toString(), t.toString()).rows());
             model.addAttribute("cohorts", cohorts);
             model.addAttribute("cohortRows", cohortRows(cohorts, fmt));
         }
@@ -156,21 +174,22 @@ public class KpiPageController {
     }
 
     /**
-     * The rows of page {@code page} ({@link #PAGE_SIZE} rows each) as formatted cells, newest partition first (rows
-     * of one partition keep the API's key order), in catalog column order: counts with separators, decimals with 2
-     * to 4 fraction digits, dates and text as they are. Only the page's rows are formatted.
+     * Page {@code page} of the table as formatted cells, in catalog column order: counts with separators, decimals
+     * with 2 to 4 fraction digits, dates and text as they are.
+     *
+     * @param pageRows the page's rows as {@link KpiResultsRepository#readPage} returns them (newest partition first,
+     *                 then by key), at most {@link #PAGE_SIZE}
+     * @param page     the page shown (1-based, not past the last)
+     * @param total    how many rows the whole range has
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static TablePage table(KpiDefinition kpi, List<Map<String, Object>> rows, int page, Formats fmt) {
-        int pages = Math.max(1, (rows.size() + PAGE_SIZE - 1) / PAGE_SIZE);
-        int shown = Math.min(page, pages);
-        List<Map<String, Object>> newestFirst = new ArrayList<>(rows);
-        newestFirst.sort((a, b) -> ((Comparable) b.get(kpi.partition())).compareTo(a.get(kpi.partition())));
-        int from = (shown - 1) * PAGE_SIZE;
-        int to = Math.min(rows.size(), from + PAGE_SIZE);
+    static TablePage table(KpiDefinition kpi, List<Map<String, Object>> pageRows, int page, long total,
+                           Formats fmt) {
+        int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        int from = (page - 1) * PAGE_SIZE;
+        int to = from + pageRows.size();
         List<KpiDefinition.Column> columns = kpi.columns();
-        List<List<Cell>> table = new ArrayList<>(to - from);
-        for (Map<String, Object> r : newestFirst.subList(from, to)) {
+        List<List<Cell>> table = new ArrayList<>(pageRows.size());
+        for (Map<String, Object> r : pageRows) {
             List<Cell> cells = new ArrayList<>(columns.size());
             for (KpiDefinition.Column c : columns) {
                 Object v = r.get(c.name());
@@ -182,7 +201,7 @@ public class KpiPageController {
             }
             table.add(cells);
         }
-        return new TablePage(shown, pages, rows.isEmpty() ? 0 : from + 1, to, rows.size(), table);
+        return new TablePage(page, pages, pageRows.isEmpty() ? 0 : from + 1, to, Math.toIntExact(total), table);
     }
 
     /** Value columns that can be drawn (integer and decimal), in catalog order. */
@@ -212,7 +231,9 @@ public class KpiPageController {
     /**
      * Small multiples as the catalog's {@link KpiDefinition.Chart} says: per facet value (or once) one chart per
      * charted column, each on its own scale, x = the partition dates of the rows (ISO, ascending), a line per value
-     * of the series key (or per combination of the keys other than the partition and facet, joined with " / ");
+     * of the series key (or per combination of the keys other than the partition, facet and {@code where} keys,
+     * joined with " / "): {@code rows} are the chart's rows of {@link KpiResultsRepository#readChart} (a
+     * (partition, series) cell met twice keeps its last value);
      * a missing (partition, series) cell is a gap (null), and so is every point of a listed series value without
      * rows. Chart ids are {@code chart-<column>}, with a facet {@code chart-<facet value>-<column>} (characters other
      * than letters, digits, '-' and '_' replaced by '_'). One pass over the rows.
@@ -220,9 +241,7 @@ public class KpiPageController {
     static List<ChartGroup> charts(KpiDefinition kpi, List<Map<String, Object>> rows) {
         KpiDefinition.Chart spec = kpi.chart();
         List<KpiDefinition.Column> columns = chartedColumns(kpi);
-        List<String> seriesKeys = spec.series() != null ? List.of(spec.series())
-                : kpi.keys().stream().map(KpiDefinition.Column::name)
-                        .filter(k -> !k.equals(kpi.partition()) && !k.equals(spec.facet())).toList();
+        List<String> seriesKeys = kpi.chartSeriesKeys();
         boolean namedSeries = spec.series() != null && kpi.keys().stream()
                 .anyMatch(k -> k.name().equals(spec.series()) && !k.type().equals("text"));
         Map<String, Integer> xIndex = new LinkedHashMap<>();
@@ -265,6 +284,24 @@ public class KpiPageController {
             groups.add(new ChartGroup(spec.facet() == null ? null : facet, charts));
         });
         return groups;
+    }
+
+    /**
+     * What the charts leave out or add up, in words (null when they draw every stored row as it is), e.g.
+     * "Charted: the rows with segment = traffic_source, each value summed over variant."
+     */
+    static String chartNote(KpiDefinition kpi) {
+        List<String> parts = new ArrayList<>();
+        if (!kpi.chart().where().isEmpty()) {
+            parts.add("the rows with " + String.join(" and ", kpi.chart().where().entrySet().stream()
+                    .map(e -> e.getKey() + " = " + e.getValue()).toList()));
+        }
+        List<String> summed = kpi.chartSummedKeys();
+        if (!summed.isEmpty()) {
+            parts.add("each value summed over " + String.join(" and ", summed));
+        }
+        return parts.isEmpty() ? null : "Charted: " + String.join(", ", parts)
+                + ". The table, CSV and JSON hold every row.";
     }
 
     /** Funnel stage totals over the rows, with each stage's rate from the stage before (null when that is 0). */
@@ -350,9 +387,9 @@ public class KpiPageController {
                                java.time.Instant materializedAt) {
     }
 
-    List<LineageEntry> lineage(KpiDefinition kpi, KpiController.KpiRows rows) {
+    List<LineageEntry> lineage(KpiDefinition kpi, LocalDate from, LocalDate to) {
         Map<Long, LineageEntry> byExecution = new LinkedHashMap<>();
-        for (KpiResultsRepository.Lineage l : results.lineage(kpi.name(), rows.from(), rows.to())) {
+        for (KpiResultsRepository.Lineage l : results.lineage(kpi.name(), from, to)) {
             byExecution.merge(l.jobExecutionId(), new LineageEntry(l.jobExecutionId(), l.businessDate(),
                     l.businessDate(), 1, l.materializedAt()), (a, b) -> new LineageEntry(a.jobExecutionId(),
                     a.firstDate(), b.lastDate(), a.dates() + 1,

@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  * Dashboards ask for the same few ranges again and again, and results change only when a job writes. Reads are
  * kept in a Caffeine cache until a job of this process ends (then everything is dropped at once) or, for jobs run
  * by another process sharing the store (a Kubernetes CronJob), for at most {@code execkpi.kpi.read-cache-ttl} after
- * they were loaded. The cache holds at most {@link #MAX_ENTRIES} ranges (Caffeine's size eviction, not
+ * they were loaded. Besides the API's rows of a range, the KPI pages keep their smaller reads of it here (the row
+ * count, a page of the table, the chart's rows), each under its own view name.
+ * The cache holds at most {@link #MAX_ENTRIES} reads (Caffeine's size eviction, not
  * least-recently-used exactly), and concurrent misses of one range run the load once: the other callers wait for
  * its result.
  */
@@ -30,11 +32,12 @@ public class KpiReadCache {
     /** The most (KPI, from, to) ranges kept at once. */
     static final int MAX_ENTRIES = 2_000;
 
-    private record Key(String kpi, LocalDate from, LocalDate to) {
+    /** A read of one KPI over [from, to]; {@code view} names which read ("rows", a page of the table, the chart). */
+    private record Key(String kpi, String view, LocalDate from, LocalDate to) {
     }
 
     /** Null when the TTL is zero: every read loads. */
-    private final Cache<Key, KpiController.KpiRows> cache;
+    private final Cache<Key, Object> cache;
 
     /**
      * A cache with {@code execkpi.kpi.read-cache-ttl} as time to live, {@link #MAX_ENTRIES} entries and the system
@@ -76,10 +79,22 @@ public class KpiReadCache {
      * @return the rows, never null when {@code load} returns non-null
      */
     KpiController.KpiRows get(String kpi, LocalDate from, LocalDate to, Supplier<KpiController.KpiRows> load) {
+        return get(kpi, "rows", from, to, load);
+    }
+
+    /**
+     * Another read of one KPI over [from, to], kept like {@link #get(String, LocalDate, LocalDate, Supplier)} under
+     * its own {@code view} name (e.g. {@code "page 2"}, {@code "chart"}); the same view of the same range must always
+     * load the same type.
+     *
+     * @param view names the read; distinct reads of a range need distinct names
+     */
+    @SuppressWarnings("unchecked")
+    <T> T get(String kpi, String view, LocalDate from, LocalDate to, Supplier<T> load) {
         if (cache == null) {
             return load.get();
         }
-        return cache.get(new Key(kpi, from, to), key -> load.get());
+        return (T) cache.get(new Key(kpi, view, from, to), key -> load.get());
     }
 
     /** Ranges held now, after pending evictions and expirations have been applied (for tests). */

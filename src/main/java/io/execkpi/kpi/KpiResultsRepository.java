@@ -143,13 +143,103 @@ public class KpiResultsRepository {
         String sql = "SELECT " + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "))
                 + " FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? ORDER BY "
                 + kpi.keys().stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "));
-        return jdbc.query(sql, (rs, n) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (int i = 0; i < columns.size(); i++) {
-                row.put(columns.get(i).name(), jsonValue(columns.get(i).type(), rs.getObject(i + 1)));
-            }
-            return row;
-        }, from, to);
+        return jdbc.query(sql, (rs, n) -> row(columns, rs), from, to);
+    }
+
+    /**
+     * One page of the rows whose partition lies in [from, to]: newest partition first, then by the other keys
+     * ascending (the API's order within a partition), skipping {@code offset} rows and returning at most
+     * {@code limit}, with the values of {@link #read}. One query (LIMIT/OFFSET, the same SQL on H2 and PostgreSQL);
+     * only the page's rows leave the store.
+     *
+     * @param offset rows skipped, at least 0
+     * @param limit  most rows returned, at least 1
+     */
+    public List<Map<String, Object>> readPage(KpiDefinition kpi, LocalDate from, LocalDate to, long offset,
+                                              int limit) {
+        List<KpiDefinition.Column> columns = kpi.columns();
+        String order = kpi.partition() + " DESC" + kpi.keys().stream().map(KpiDefinition.Column::name)
+                .filter(k -> !k.equals(kpi.partition())).map(k -> ", " + k).collect(Collectors.joining());
+        String sql = "SELECT " + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "))
+                + " FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? ORDER BY " + order
+                + " LIMIT ? OFFSET ?";
+        return jdbc.query(sql, (rs, n) -> row(columns, rs), from, to, limit, offset);
+    }
+
+    /** How many rows have their partition in [from, to] (what {@link #read} would return). */
+    public long count(KpiDefinition kpi, LocalDate from, LocalDate to) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + kpi.table() + " WHERE " + kpi.partition()
+                + " BETWEEN ? AND ?", Long.class, from, to);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * What the KPI's dashboard chart draws (see {@link KpiDefinition.Chart}) over partitions [from, to]: the rows
+     * that match the chart's {@code where}, one per combination of {@link KpiDefinition#chartKeys()} (partition,
+     * facet, series keys), ordered by those keys as the catalog lists them, holding those keys and the charted
+     * value columns. When other keys remain, each value is the SQL {@code SUM} of the column over them (null when
+     * every summed value is null); otherwise the stored values as they are.
+     *
+     * @param columns the charted value columns (numeric value columns of the KPI)
+     */
+    public List<Map<String, Object>> readChart(KpiDefinition kpi, List<KpiDefinition.Column> columns, LocalDate from,
+                                               LocalDate to) {
+        List<String> groupKeys = kpi.chartKeys();
+        Map<String, String> where = kpi.chart().where();
+        boolean sums = !kpi.chartSummedKeys().isEmpty();
+        List<KpiDefinition.Column> out = new ArrayList<>();
+        groupKeys.forEach(k -> out.add(kpi.keys().stream().filter(c -> c.name().equals(k)).findFirst().orElseThrow()));
+        out.addAll(columns);
+        String keyList = String.join(", ", groupKeys);
+        StringBuilder sql = new StringBuilder("SELECT ").append(keyList);
+        for (KpiDefinition.Column c : columns) {
+            sql.append(", ").append(sums ? "SUM(" + c.name() + ") AS " + c.name() : c.name());
+        }
+        sql.append(" FROM ").append(kpi.table()).append(" WHERE ").append(kpi.partition()).append(" BETWEEN ? AND ?");
+        List<Object> args = new ArrayList<>(List.of(from, to));
+        for (Map.Entry<String, String> filter : where.entrySet()) {
+            String type = kpi.keys().stream().filter(c -> c.name().equals(filter.getKey())).findFirst().orElseThrow()
+                    .type();
+            sql.append(" AND ").append(filter.getKey()).append(" = ?");
+            args.add(keyValue(type, filter.getValue()));
+        }
+        if (sums) {
+            sql.append(" GROUP BY ").append(keyList);
+        }
+        sql.append(" ORDER BY ").append(keyList);
+        return jdbc.query(sql.toString(), (rs, n) -> row(out, rs), args.toArray());
+    }
+
+    /**
+     * A key value of the catalog given as text, as the JDBC value of its column type: date (ISO), integer, decimal,
+     * boolean ({@code true}/{@code false}) or text.
+     *
+     * @throws IllegalArgumentException when the text is null or not a value of the type
+     */
+    static Object keyValue(String type, String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("no value");
+        }
+        return switch (type) {
+            case "date" -> LocalDate.parse(text);
+            case "integer" -> Long.valueOf(text);
+            case "decimal" -> Double.valueOf(text);
+            case "boolean" -> switch (text) {
+                case "true" -> Boolean.TRUE;
+                case "false" -> Boolean.FALSE;
+                default -> throw new IllegalArgumentException("not a boolean: " + text);
+            };
+            default -> text;
+        };
+    }
+
+    private static Map<String, Object> row(List<KpiDefinition.Column> columns, java.sql.ResultSet rs)
+            throws java.sql.SQLException {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            row.put(columns.get(i).name(), jsonValue(columns.get(i).type(), rs.getObject(i + 1)));
+        }
+        return row;
     }
 
     /**

@@ -100,6 +100,7 @@ final class DashboardBenchmark {
             String experiment = firstExperiment(http, base);
             List<String> pages = new ArrayList<>(List.of("/?" + range, "/kpis/revenue_daily?" + range,
                     "/kpis/funnel_daily?" + range, "/kpis/retention_weekly?" + range, "/kpis/ab_metrics?" + range,
+                    "/kpis/ab_segments?" + range,
                     "/experiments", "/ml", "/jobs"));
             if (experiment != null) {
                 pages.add("/experiments/" + experiment);

@@ -209,6 +209,51 @@ class DashboardBrowserTest extends AppTestBase {
     }
 
     @Test
+    void abSegmentsChartsTheUsersOfEachTrafficSourceSummedOverTheArms() throws Exception {
+        open("/kpis/ab_segments?days=30");
+        String from = browser.driver().findElement(By.cssSelector("form.range input[name=from]")).getAttribute("value");
+        String to = browser.driver().findElement(By.cssSelector("form.range input[name=to]")).getAttribute("value");
+        JsonNode rows = api("/api/kpis/ab_segments?from=" + from + "&to=" + to).get("rows");
+        java.util.Set<String> experiments = new java.util.TreeSet<>();
+        rows.forEach(r -> experiments.add(r.get("experiment_id").asString()));
+        assertThat(experiments).isNotEmpty();
+        for (String experiment : experiments) {
+            String id = "chart-" + experiment + "-users";
+            List<String> x = browser.js("return echarts.getInstanceByDom(document.getElementById(arguments[0]))"
+                    + ".getOption().xAxis[0].data;", id);
+            List<String> sources = seriesNames(id);
+            java.util.Set<String> expectedSources = new java.util.TreeSet<>();
+            rows.forEach(r -> {
+                if (r.get("experiment_id").asString().equals(experiment)
+                        && r.get("segment").asString().equals("traffic_source")) {
+                    expectedSources.add(r.get("segment_value").asString());
+                }
+            });
+            assertThat(sources).containsExactlyInAnyOrderElementsOf(expectedSources);
+            for (int s = 0; s < sources.size(); s++) {
+                // summed here over the API's rows: every arm of the traffic source on each date
+                List<Double> expected = new ArrayList<>();
+                for (String date : x) {
+                    Double users = null;
+                    for (JsonNode r : rows) {
+                        if (r.get("experiment_id").asString().equals(experiment)
+                                && r.get("segment").asString().equals("traffic_source")
+                                && r.get("segment_value").asString().equals(sources.get(s))
+                                && r.get("as_of_date").asString().equals(date)) {
+                            users = (users == null ? 0 : users) + r.get("users").asDouble();
+                        }
+                    }
+                    expected.add(users);
+                }
+                assertThat(doubles(browser.seriesData(id, s))).as(id + " " + sources.get(s)).isEqualTo(expected);
+            }
+        }
+        assertThat(browser.driver().findElement(By.id("rows-note")).getText()).contains("of " + String.format(
+                java.util.Locale.ROOT, "%,d", rows.size()));
+        browser.screenshot("kpi-ab_segments", 1280);
+    }
+
+    @Test
     void abMetricsChartsEachExperimentsArmsAndPagesTheTableNewestFirst() throws Exception {
         open("/kpis/ab_metrics?days=90");
         String from = browser.driver().findElement(By.cssSelector("form.range input[name=from]")).getAttribute("value");

@@ -3,6 +3,11 @@ package io.execkpi.kpi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 
 import io.execkpi.support.AppTestBase;
 
@@ -11,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.util.HtmlUtils;
 
 import tools.jackson.databind.JsonNode;
 
@@ -110,6 +116,90 @@ class KpiApiTest extends AppTestBase {
         HttpResponse<String> other = send(java.net.http.HttpRequest.newBuilder(uri("/api/kpis/funnel_daily"))
                 .header("If-None-Match", etag));
         assertThat(other.statusCode()).isEqualTo(200);
+    }
+
+    @Autowired
+    KpiResultsRepository results;
+
+    @Autowired
+    KpiCatalog catalog;
+
+    /** The API's rows newest partition first; rows of one date keep the API's key order (a stable sort). */
+    private static List<JsonNode> newestFirst(JsonNode rows, String partition) {
+        List<JsonNode> out = new ArrayList<>();
+        rows.forEach(out::add);
+        out.sort(Comparator.comparing((JsonNode r) -> r.get(partition).asString()).reversed());
+        return out;
+    }
+
+    /** A stored value equals the API's JSON value: numbers by value, text, dates and booleans as text. */
+    private static void assertSameValue(Object stored, JsonNode api, String what) {
+        if (stored == null) {
+            assertThat(api.isNull()).as(what).isTrue();
+        } else if (stored instanceof Number n) {
+            assertThat(n.doubleValue()).as(what).isEqualTo(api.asDouble());
+        } else {
+            assertThat(String.valueOf(stored)).as(what).isEqualTo(api.asString());
+        }
+    }
+
+    @Test
+    void thePageReadsOnePageOfTheApiRowsAndTheirCountFromTheStore() throws Exception {
+        LocalDate from = YESTERDAY.minusDays(9);
+        JsonNode api = json.readTree(get("/api/kpis/ab_segments?from=" + from + "&to=" + YESTERDAY).body())
+                .get("rows");
+        assertThat(api.size()).as("enough rows for three pages").isGreaterThan(200);
+        KpiDefinition kpi = catalog.find("ab_segments").orElseThrow();
+        assertThat(results.count(kpi, from, YESTERDAY)).isEqualTo(api.size());
+        List<JsonNode> expected = newestFirst(api, kpi.partition()).subList(100, 200);
+        List<Map<String, Object>> page2 = results.readPage(kpi, from, YESTERDAY, 100, 100);
+        assertThat(page2).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            for (KpiDefinition.Column c : kpi.columns()) {
+                assertSameValue(page2.get(i).get(c.name()), expected.get(i).get(c.name()), "row " + (101 + i) + " "
+                        + c.name());
+            }
+        }
+        // the page over HTTP: rows 101-200 of the count, the first of them first
+        String html = get("/kpis/ab_segments?from=" + from + "&to=" + YESTERDAY + "&page=2").body();
+        JsonNode row101 = expected.get(0);
+        assertThat(html).contains("101–200").contains(String.format(java.util.Locale.ROOT, "%,d", api.size()))
+                .contains("Page 2 of " + (api.size() + 99) / 100)
+                .contains("<tbody><tr><td>" + row101.get("as_of_date").asString() + "</td><td>"
+                        + HtmlUtils.htmlEscape(row101.get("experiment_id").asString()) + "</td><td>"
+                        + HtmlUtils.htmlEscape(row101.get("segment").asString()) + "</td><td>"
+                        + HtmlUtils.htmlEscape(row101.get("segment_value").asString()) + "</td><td>"
+                        + HtmlUtils.htmlEscape(row101.get("variant").asString()) + "</td>");
+    }
+
+    @Test
+    void theAbSegmentsChartIsTheApiRowsOfTrafficSourcesSummedOverTheArms() throws Exception {
+        LocalDate from = YESTERDAY.minusDays(9);
+        JsonNode api = json.readTree(get("/api/kpis/ab_segments?from=" + from + "&to=" + YESTERDAY).body())
+                .get("rows");
+        // summed here, over the API's rows: (date, experiment, traffic source) -> users, converters
+        Map<List<String>, long[]> sums = new java.util.LinkedHashMap<>();
+        int arms = 0;
+        for (JsonNode r : api) {
+            if (r.get("segment").asString().equals("traffic_source")) {
+                long[] s = sums.computeIfAbsent(List.of(r.get("as_of_date").asString(),
+                        r.get("experiment_id").asString(), r.get("segment_value").asString()), k -> new long[2]);
+                s[0] += r.get("users").asLong();
+                s[1] += r.get("converters").asLong();
+                arms++;
+            }
+        }
+        assertThat(arms).as("several arms per traffic source").isGreaterThan(sums.size());
+        KpiDefinition kpi = catalog.find("ab_segments").orElseThrow();
+        List<Map<String, Object>> chart = results.readChart(kpi, KpiPageController.chartedColumns(kpi), from,
+                YESTERDAY);
+        // in the store's order of (date, experiment, traffic source): the dates ascend
+        assertThat(chart).extracting(r -> String.valueOf(r.get("as_of_date"))).isSorted();
+        assertThat(chart).extracting(r -> List.of(String.valueOf(r.get("as_of_date")),
+                        String.valueOf(r.get("experiment_id")), String.valueOf(r.get("segment_value")),
+                        r.get("users"), r.get("converters")))
+                .containsExactlyInAnyOrderElementsOf(sums.entrySet().stream().map(e -> List.<Object>of(e.getKey().get(0),
+                        e.getKey().get(1), e.getKey().get(2), e.getValue()[0], e.getValue()[1])).toList());
     }
 
     @ParameterizedTest

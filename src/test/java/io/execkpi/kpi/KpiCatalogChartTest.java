@@ -39,4 +39,30 @@ class KpiCatalogChartTest {
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("chart");
         }
     }
+
+    @Test
+    void aWhereFiltersKeysOtherThanThePartitionSeriesAndFacetWithValuesOfTheirType() {
+        assertThat(new KpiCatalog(List.of(kpi(new KpiDefinition.Chart(List.of("users"), "experiment_id", null, null,
+                java.util.Map.of("variant", "control"))))).all().get(0).chart().where())
+                .containsEntry("variant", "control");
+        // a non-key (a value column, an unknown name), the partition, the series, the facet
+        for (String key : List.of("users", "no_such_key", "as_of_date", "experiment_id")) {
+            KpiDefinition.Chart bad = new KpiDefinition.Chart(null, "experiment_id", null, null,
+                    java.util.Map.of(key, "x"));
+            assertThatThrownBy(() -> new KpiCatalog(List.of(kpi(bad)))).as(key)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("chart where")
+                    .hasMessageContaining(key);
+        }
+        KpiDefinition.Chart onFacet = new KpiDefinition.Chart(null, null, null, "variant",
+                java.util.Map.of("variant", "control"));
+        assertThatThrownBy(() -> new KpiCatalog(List.of(kpi(onFacet)))).hasMessageContaining("chart where");
+    }
+
+    @Test
+    void theShippedCatalogsAbSegmentsChartReadsOneSegmentAndSumsTheArms() {
+        KpiDefinition segments = KpiCatalog.load(new org.springframework.core.io.FileSystemResource("jobs/kpis.yml"))
+                .find("ab_segments").orElseThrow();
+        assertThat(segments.chart().where()).containsExactly(java.util.Map.entry("segment", "traffic_source"));
+        assertThat(segments.chartKeys()).containsExactly("as_of_date", "experiment_id", "segment_value");
+    }
 }

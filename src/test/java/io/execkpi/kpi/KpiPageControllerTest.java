@@ -149,45 +149,37 @@ class KpiPageControllerTest {
     }
 
     @Test
-    void theTableShowsOnePageNewestFirstAndEscapesItsText() {
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (int d = 1; d <= 30; d++) {
+    void theTableFormatsThePagesRowsAndEscapesItsText() {
+        // page 2 of 160 rows: the store's rows 101..160, as readPage returns them
+        List<Map<String, Object>> pageRows = new java.util.ArrayList<>();
+        for (int d = 30; d >= 1; d--) {
             for (String v : List.of("control", "<b>")) {
-                rows.add(arm("2026-10-" + String.format("%02d", d), "a", v, 1000L * d, d));
+                pageRows.add(arm("2026-10-" + String.format("%02d", d), "a", v, 1000L * d, d));
             }
         }
-        KpiDefinition kpi = arms(null);
-        KpiPageController.TablePage first = KpiPageController.table(kpi, rows, 1, new io.execkpi.web.Formats());
-        assertThat(first.total()).isEqualTo(60);
-        assertThat(first.pages()).isEqualTo((60 + KpiPageController.PAGE_SIZE - 1) / KpiPageController.PAGE_SIZE);
-        assertThat(first.rows().get(0).get(0).text()).isEqualTo("2026-10-30");
-        assertThat(first.rows().get(0).get(2).text()).isEqualTo("control");   // API order within a date
-        assertThat(first.rows().get(1).get(2).text()).isEqualTo("<b>");
-        assertThat(first.rows().get(0).get(4).text()).isEqualTo("30,000");
-        assertThat(first.rows().getLast().get(0).text()).isEqualTo("2026-10-01");
-        assertThat(first.html()).contains("<td>&lt;b&gt;</td>").contains("<td class=\"num\">30,000</td>")
+        KpiPageController.TablePage page = KpiPageController.table(arms(null), pageRows, 2, 160,
+                new io.execkpi.web.Formats());
+        assertThat(page.total()).isEqualTo(160);
+        assertThat(page.pages()).isEqualTo(2);
+        assertThat(page.first()).isEqualTo(101);
+        assertThat(page.last()).isEqualTo(160);
+        assertThat(page.rows().get(0).get(0).text()).isEqualTo("2026-10-30");
+        assertThat(page.rows().get(0).get(2).text()).isEqualTo("control");
+        assertThat(page.rows().get(1).get(2).text()).isEqualTo("<b>");
+        assertThat(page.rows().get(0).get(4).text()).isEqualTo("30,000");
+        assertThat(page.rows().getLast().get(0).text()).isEqualTo("2026-10-01");
+        assertThat(page.html()).contains("<td>&lt;b&gt;</td>").contains("<td class=\"num\">30,000</td>")
                 .doesNotContain("<b>");
+        KpiPageController.TablePage empty = KpiPageController.table(arms(null), List.of(), 1, 0,
+                new io.execkpi.web.Formats());
+        assertThat(empty.first()).isZero();
+        assertThat(empty.pages()).isEqualTo(1);
     }
 
     @Test
-    void pagesSplitTheRowsAndAPagePastTheLastShowsTheLast() {
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        LocalDate start = LocalDate.parse("2026-01-01");
-        int n = KpiPageController.PAGE_SIZE + 5;
-        for (int d = 0; d < n; d++) {
-            rows.add(arm(start.plusDays(d).toString(), "a", "control", d, 0));
-        }
-        io.execkpi.web.Formats fmt = new io.execkpi.web.Formats();
-        KpiPageController.TablePage second = KpiPageController.table(arms(null), rows, 2, fmt);
-        assertThat(second.pages()).isEqualTo(2);
-        assertThat(second.first()).isEqualTo(KpiPageController.PAGE_SIZE + 1);
-        assertThat(second.last()).isEqualTo(n);
-        // newest first: page 2 holds the 5 oldest dates, the oldest last
-        assertThat(second.rows()).hasSize(5);
-        assertThat(second.rows().get(0).get(0).text()).isEqualTo(start.plusDays(4).toString());
-        assertThat(second.rows().get(4).get(0).text()).isEqualTo(start.toString());
-        assertThat(KpiPageController.table(arms(null), rows, 9, fmt).page()).isEqualTo(2);
-        assertThat(KpiPageController.table(arms(null), List.of(), 1, fmt).first()).isZero();
+    void thePageParameterIsAWholeNumberOfAtLeastOne() {
+        assertThat(KpiPageController.pageNumber(null)).isEqualTo(1);
+        assertThat(KpiPageController.pageNumber(" 3 ")).isEqualTo(3);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("0"))
                 .isInstanceOf(io.execkpi.web.ApiException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("x"))
