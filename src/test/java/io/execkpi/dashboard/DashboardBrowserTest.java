@@ -109,8 +109,7 @@ class DashboardBrowserTest extends AppTestBase {
         browser.screenshot("kpi-revenue_daily", 1280);
 
         // a preset changes the URL and the data
-        browser.driver().findElement(By.linkText("7 days")).click();
-        browser.awaitCharts();
+        browser.clickAndAwaitPage(browser.driver().findElement(By.linkText("7 days")));
         assertThat(browser.driver().getCurrentUrl()).endsWith("/kpis/revenue_daily?days=7");
         assertThat(browser.seriesData("chart-revenue", 0)).hasSize(7);
 
@@ -119,8 +118,7 @@ class DashboardBrowserTest extends AppTestBase {
         LocalDate from = to.minusDays(9);
         setDate("from", from);
         setDate("to", to);
-        browser.driver().findElement(By.cssSelector("form.range button[type=submit]")).click();
-        browser.awaitCharts();
+        browser.clickAndAwaitPage(browser.driver().findElement(By.cssSelector("form.range button[type=submit]")));
         assertThat(browser.driver().getCurrentUrl()).contains("from=" + from).contains("to=" + to);
         JsonNode custom = api("/api/kpis/revenue_daily?from=" + from + "&to=" + to);
         assertThat(doubles(browser.seriesData("chart-orders", 0))).isEqualTo(numbers(custom.get("rows"), "orders"));

@@ -13,6 +13,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -113,6 +114,26 @@ public final class Browser implements AutoCloseable {
             sleep(100);
         }
         throw new AssertionError("charts were not drawn on " + driver.getCurrentUrl());
+    }
+
+    /**
+     * Clicks an element that loads a new page (a link, a form's submit button) and waits until the new document has
+     * loaded and drawn its charts: {@link #awaitCharts()} alone could still see the old page's charts.
+     */
+    public void clickAndAwaitPage(WebElement element) {
+        js("window.__execkpiPreviousPage = true;");
+        element.click();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Boolean loaded = js("return window.__execkpiPreviousPage === undefined"
+                    + " && document.readyState === 'complete';");
+            if (Boolean.TRUE.equals(loaded)) {
+                awaitCharts();
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("no new page after the click on " + driver.getCurrentUrl());
     }
 
     /** Saves a full-page screenshot at the given width under {@link #SCREENSHOTS}. */
