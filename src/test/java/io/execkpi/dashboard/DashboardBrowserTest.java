@@ -175,7 +175,12 @@ class DashboardBrowserTest extends AppTestBase {
                 By.cssSelector("form.range input[name=from]")).getAttribute("value") + "&to="
                 + browser.driver().findElement(By.cssSelector("form.range input[name=to]")).getAttribute("value"));
         List<Object> cells = browser.seriesData("cohort-chart", 0);
-        assertThat(cells).hasSize(retention.get("rows").size());
+        // a cell per row with a rate; positions without one stay blank
+        int withRate = 0;
+        for (JsonNode r : retention.get("rows")) {
+            withRate += r.get("retention_rate").isNull() ? 0 : 1;
+        }
+        assertThat(cells).hasSize(withRate);
         double rateSum = 0;
         for (JsonNode r : retention.get("rows")) {
             rateSum += r.get("retention_rate").isNull() ? 0 : r.get("retention_rate").asDouble();
@@ -196,7 +201,44 @@ class DashboardBrowserTest extends AppTestBase {
             week1.add(rate);
         }
         assertThat(cohortX).isNotEmpty();
-        assertThat(seriesNames("chart-retention_rate")).containsExactly("week_n 1", "week_n 4", "week_n 12");
+        // the catalog's lines that have a row in the range are drawn; the others are named as not drawn
+        List<String> drawn = new ArrayList<>();
+        List<String> notDrawn = new ArrayList<>();
+        for (int week : new int[] {1, 4, 12}) {
+            boolean any = false;
+            for (JsonNode r : retention.get("rows")) {
+                any |= r.get("week_n").asInt() == week && !r.get("retention_rate").isNull();
+            }
+            (any ? drawn : notDrawn).add("week_n " + week);
+        }
+        assertThat(drawn).contains("week_n 1");
+        assertThat(seriesNames("chart-retention_rate")).isEqualTo(drawn);
+        if (notDrawn.isEmpty()) {
+            assertThat(browser.driver().findElements(By.cssSelector(".without-data"))).isEmpty();
+        } else {
+            assertThat(browser.driver().findElement(By.cssSelector(".without-data")).getText())
+                    .contains(String.join(", ", notDrawn)).contains("no cohort old enough");
+        }
+        // a share: the y axis in percent, the table's rates in percent with one decimal
+        List<String> axisLabels = browser.js("var o = echarts.getInstanceByDom(document.getElementById("
+                + "'chart-retention_rate')).getOption(); return [0, 0.25, 1].map(v => o.yAxis[0].axisLabel.formatter(v));");
+        assertThat(axisLabels).containsExactly("0 %", "25 %", "100 %");
+        List<String> headers = browser.driver().findElements(By.cssSelector("#kpi-rows thead th")).stream()
+                .map(e -> e.getText()).toList();
+        List<org.openqa.selenium.WebElement> tableRows = browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr"));
+        for (org.openqa.selenium.WebElement row : tableRows.subList(0, Math.min(5, tableRows.size()))) {
+            List<String> texts = row.findElements(By.tagName("td")).stream().map(e -> e.getText()).toList();
+            JsonNode match = null;
+            for (JsonNode r : retention.get("rows")) {
+                if (r.get("cohort_week").asString().equals(texts.get(headers.indexOf("cohort_week")))
+                        && r.get("week_n").asString().equals(texts.get(headers.indexOf("week_n")))) {
+                    match = r;
+                }
+            }
+            assertThat(match).as(texts.toString()).isNotNull();
+            assertThat(texts.get(headers.indexOf("retention_rate"))).isEqualTo(String.format(java.util.Locale.US,
+                    "%.1f %%", 100 * match.get("active_users").asDouble() / match.get("cohort_users").asDouble()));
+        }
         assertThat(doubles(browser.seriesData("chart-retention_rate", 0))).isEqualTo(week1);
         assertThat(browser.driver().findElements(By.id("chart-cohort_users"))).as("not charted").isEmpty();
         browser.screenshot("kpi-retention_weekly", 1280);
