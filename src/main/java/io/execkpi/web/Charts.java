@@ -174,6 +174,9 @@ public class Charts {
                     "showSymbol", false, "color", "#888", "lineStyle", Map.of("type", "dashed")));
         }
         option.put("series", series);
+        // room for the axis titles (outside the labels, which containLabel alone makes room for)
+        option.put("grid", Map.of("left", 36, "right", 24, "top", diagonal ? 36 : 16, "bottom", 40,
+                "containLabel", true));
         return option;
     }
 

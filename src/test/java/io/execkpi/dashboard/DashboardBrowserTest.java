@@ -394,6 +394,15 @@ class DashboardBrowserTest extends AppTestBase {
         List<Double> expected = new ArrayList<>();
         shap.get("features").forEach(f -> expected.add(f.get("meanAbsShap").asDouble()));
         assertThat(doubles(browser.seriesData("shap-chart", 0))).isEqualTo(expected);
+        // 22 px per feature bar plus 56 for the margins (at least 220), the test users with a thousands separator
+        assertThat(browser.driver().findElement(By.id("shap-chart")).getSize().getHeight())
+                .isEqualTo(Math.max(220, 22 * expected.size() + 56));
+        assertThat(browser.driver().findElement(By.id("shap-h")).findElement(By.xpath("following-sibling::p"))
+                .getText()).contains("over " + String.format(java.util.Locale.US, "%,d", shap.get("rows").asLong())
+                + " test users");
+        Number aucMax = browser.js("return echarts.getInstanceByDom(document.getElementById('runs-chart'))"
+                + ".getModel().getComponent('yAxis', 0).axis.scale.getExtent()[1];");
+        assertThat(aucMax.doubleValue()).isEqualTo(1.0);
         JsonNode latest = api("/api/ml/latest");
         List<Object> calibration = browser.seriesData("calibration-chart", 0);
         long nonEmpty = 0;
