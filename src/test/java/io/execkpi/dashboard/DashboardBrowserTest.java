@@ -95,8 +95,22 @@ class DashboardBrowserTest extends AppTestBase {
         assertThat(browser.driver().findElement(By.id("tile-1")).getText())
                 .contains(String.format(java.util.Locale.US, "%,d", orders));
         assertThat(browser.driver().findElement(By.id("as-of")).getText()).contains("UTC");
+        // the store holds the 40 backfilled days only (AppTestBase): nothing a year earlier, and the tile says why
+        LocalDate first = LocalDate.parse(rows.get(0).get("date").asString());
+        LocalDate last = LocalDate.parse(rows.get(rows.size() - 1).get("date").asString());
+        assertThat(api("/api/kpis/revenue_daily?from=" + first.minusYears(1) + "&to=" + last.minusYears(1))
+                .get("rows").size()).isZero();
+        assertThat(tile).contains("not materialized a year earlier (start-up backfills 40 days)")
+                .doesNotContain("no data a year earlier");
         browser.screenshot("overview", 1280);
         browser.screenshot("overview-phone", 390);
+        // 365 days: the previous period is the year-earlier one, named once
+        open("/?days=365");
+        String period = browser.driver().findElement(By.cssSelector("p.period")).getText();
+        String previousRange = last.minusDays(729) + " – " + last.minusDays(365);
+        assertThat(period.split(java.util.regex.Pattern.quote(previousRange), -1)).as(period).hasSize(2);
+        assertThat(browser.driver().findElement(By.id("tile-0")).getText()).doesNotContain("vs a year earlier")
+                .doesNotContain("a year earlier (");
     }
 
     @Test
