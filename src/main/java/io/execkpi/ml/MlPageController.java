@@ -93,7 +93,8 @@ public class MlPageController {
     static Map<String, Object> historyChart(List<MlController.RunInfo> history) {
         Map<String, Object> option = Charts.lines(history.stream().map(r -> String.valueOf(r.businessDate())).toList(),
                 List.of(new Charts.Series("AUC", history.stream().map(MlController.RunInfo::auc).toList())), false);
-        option.put("yAxis", Map.of("type", "value", "scale", true, "max", 1, "name", "test AUC"));
+        option.put("yAxis", Map.of("type", "value", "scale", true, "max", 1, "name", "test AUC",
+                "nameTextStyle", Map.of("align", "left")));
         option.put("grid", Map.of("left", 36, "right", 40, "top", 32, "bottom", 8, "containLabel", true));
         return option;
     }
@@ -102,7 +103,9 @@ public class MlPageController {
     static Map<String, Object> decileChart(List<MlScoresRepository.Decile> deciles) {
         Map<String, Object> option = Charts.bars(deciles.stream().map(x -> "D" + x.decile()).toList(),
                 "mean propensity", deciles.stream().map(MlScoresRepository.Decile::meanPropensity).toList(), false);
-        option.put("yAxis", Map.of("type", "value", "name", "mean predicted propensity"));
+        // the title starts at the axis (centred on it, its left half was cut off at the chart's edge)
+        option.put("yAxis", Map.of("type", "value", "name", "mean predicted propensity",
+                "nameTextStyle", Map.of("align", "left")));
         option.put("grid", Map.of("left", 8, "right", 24, "top", 32, "bottom", 8, "containLabel", true));
         return option;
     }
