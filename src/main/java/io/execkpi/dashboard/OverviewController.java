@@ -44,10 +44,14 @@ public class OverviewController {
     private final AbResultsRepository abResults;
     private final MlController ml;
     private final io.execkpi.web.Formats fmt;
+    private final int backfillDays;
 
     public OverviewController(KpiController kpis, KpiResultsRepository kpiResults, ExperimentController experiments,
-                              AbResultsRepository abResults, MlController ml, io.execkpi.web.Formats fmt) {
+                              AbResultsRepository abResults, MlController ml, io.execkpi.web.Formats fmt,
+                              @org.springframework.beans.factory.annotation.Value(
+                                      "${execkpi.bootstrap.backfill-days:90}") int backfillDays) {
         this.fmt = fmt;
+        this.backfillDays = backfillDays;
         this.kpis = kpis;
         this.kpiResults = kpiResults;
         this.experiments = experiments;
@@ -110,6 +114,10 @@ public class OverviewController {
         model.addAttribute("tiles", tiles);
         model.addAttribute("previousRange", prevFrom + " – " + prevTo);
         model.addAttribute("yearRange", range.from().minusYears(1) + " – " + range.to().minusYears(1));
+        // a 365-day period (without a 29 February) has its previous period a year earlier: compared with once
+        model.addAttribute("previousIsYearEarlier", prevFrom.equals(range.from().minusYears(1))
+                && prevTo.equals(range.to().minusYears(1)));
+        model.addAttribute("yearMissing", Tiles.yearEarlierMissing(range.from().minusYears(1), end, backfillDays));
         return "dashboard/overview";
     }
 

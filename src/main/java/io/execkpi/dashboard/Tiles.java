@@ -46,4 +46,21 @@ public final class Tiles {
         return rows.stream().map(r -> (Number) r.get(column)).filter(Objects::nonNull)
                 .mapToDouble(Number::doubleValue).sum();
     }
+
+    /**
+     * Why a tile has no year-earlier comparison, in words: when the year-earlier period starts before the first date
+     * the start-up backfill materializes ({@code latest − (backfillDays − 1)}), the results store simply does not
+     * reach back that far ("not materialized a year earlier (start-up backfills 90 days)"), whatever the warehouse
+     * holds; otherwise those dates have no rows ("no data a year earlier").
+     *
+     * @param yearFrom     first date of the year-earlier period
+     * @param latest       latest materialized business date (UTC)
+     * @param backfillDays {@code execkpi.bootstrap.backfill-days}
+     */
+    public static String yearEarlierMissing(java.time.LocalDate yearFrom, java.time.LocalDate latest,
+                                            int backfillDays) {
+        return yearFrom.isBefore(latest.minusDays(backfillDays - 1L))
+                ? "not materialized a year earlier (start-up backfills " + backfillDays + " days)"
+                : "no data a year earlier";
+    }
 }

@@ -93,6 +93,10 @@ public final class KpiCatalog {
                 throw new IllegalStateException(where + "column '" + c.name() + "' has type '" + c.type()
                         + "', expected one of " + TYPES);
             }
+            if (c.unit() != null && !(c.isShare() && c.type().equals("decimal"))) {
+                throw new IllegalStateException(where + "column '" + c.name() + "' has unit '" + c.unit()
+                        + "': the only unit is '" + KpiDefinition.Column.SHARE + "', on a decimal column");
+            }
         }
         boolean partitionIsDateKey = kpi.keys().stream()
                 .anyMatch(k -> k.name().equals(kpi.partition()) && k.type().equals("date"));

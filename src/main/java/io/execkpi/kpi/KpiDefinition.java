@@ -180,8 +180,25 @@ public record KpiDefinition(String name, String description, String sql, Grain g
         }
     }
 
-    /** A stored column: {@code type} is one of date, integer, decimal, text, boolean. */
-    public record Column(String name, String type, String description) {
+    /**
+     * A stored column: {@code type} is one of date, integer, decimal, text, boolean. {@code unit} (optional, null:
+     * none) says how the dashboard shows a decimal value: {@code share} is a fraction 0..1 (a rate or share, e.g.
+     * 0.8062) shown as percent ({@code 80.6 %}) in tables and on chart axes; the stored value stays the fraction.
+     */
+    public record Column(String name, String type, String description, String unit) {
+
+        /** The only unit there is: a fraction 0..1 shown as percent. */
+        public static final String SHARE = "share";
+
+        /** A column without a unit. */
+        public Column(String name, String type, String description) {
+            this(name, type, description, null);
+        }
+
+        /** Whether the column is a share (0..1) that the dashboard shows as percent. */
+        public boolean isShare() {
+            return SHARE.equals(unit);
+        }
     }
 
     /**

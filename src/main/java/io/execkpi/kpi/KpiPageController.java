@@ -175,7 +175,8 @@ public class KpiPageController {
 
     /**
      * Page {@code page} of the table as formatted cells, in catalog column order: counts with separators, decimals
-     * with 2 to 4 fraction digits, dates and text as they are.
+     * with 2 to 4 fraction digits, shares ({@code unit: share}) as percent with one decimal ({@code 0.8062 → 80.6 %}),
+     * dates and text as they are.
      *
      * @param pageRows the page's rows as {@link KpiResultsRepository#readPage} returns them (newest partition first,
      *                 then by key), at most {@link #PAGE_SIZE}
@@ -195,7 +196,7 @@ public class KpiPageController {
                 Object v = r.get(c.name());
                 cells.add(switch (c.type()) {
                     case "integer" -> new Cell(fmt.integer((Number) v), true);
-                    case "decimal" -> new Cell(fmt.number((Number) v), true);
+                    case "decimal" -> new Cell(c.isShare() ? fmt.percent((Number) v, 1) : fmt.number((Number) v), true);
                     default -> new Cell(v == null ? Formats.NONE : String.valueOf(v), false);
                 });
             }
@@ -220,8 +221,13 @@ public class KpiPageController {
                 .toList();
     }
 
-    /** One small time-series chart of a value column (of one facet value when the catalog names a facet). */
-    public record ColumnChart(String id, KpiDefinition.Column column, Map<String, Object> option) {
+    /**
+     * One small time-series chart of a value column (of one facet value when the catalog names a facet).
+     *
+     * @param withoutData names of the catalog's lines that have no point in the range and are not drawn (never null)
+     */
+    public record ColumnChart(String id, KpiDefinition.Column column, Map<String, Object> option,
+                              List<String> withoutData) {
     }
 
     /** The charts of one value of the facet key (null: the KPI has no facet, a single group). */
@@ -267,19 +273,24 @@ public class KpiPageController {
         }
         List<ChartGroup> groups = new ArrayList<>();
         cells.forEach((facet, bySeries) -> {
-            // the catalog's series values are all drawn, in its order (a line without data is all gaps: the legend
-            // stays the same whatever the range, e.g. week 12 before any cohort is 12 weeks old)
+            // the catalog's series values in its order; a line without a single point in the range (e.g. week 12
+            // before any cohort is 12 weeks old) is left out of the chart and its legend and named in the caption
             List<String> order = spec.seriesValues() != null ? spec.seriesValues() : List.copyOf(bySeries.keySet());
             List<ColumnChart> charts = new ArrayList<>(columns.size());
             for (int c = 0; c < columns.size(); c++) {
                 int column = c;
-                List<Charts.Series> series = order.stream().map(name -> new Charts.Series(
+                List<Charts.Series> all = order.stream().map(name -> new Charts.Series(
                         namedSeries ? spec.series() + " " + name : name.isEmpty() ? columns.get(column).name() : name,
                         java.util.Arrays.asList(bySeries.containsKey(name) ? bySeries.get(name)[column]
                                 : new Number[x.size()]))).toList();
+                List<Charts.Series> series = all.stream()
+                        .filter(s -> s.values().stream().anyMatch(Objects::nonNull)).toList();
+                List<String> withoutData = all.stream().filter(s -> !series.contains(s)).map(Charts.Series::name)
+                        .toList();
                 String id = "chart-" + (facet.isEmpty() ? "" : facet.replaceAll("[^A-Za-z0-9_-]", "_") + "-")
                         + columns.get(c).name();
-                charts.add(new ColumnChart(id, columns.get(c), Charts.lines(x, series, series.size() == 1)));
+                charts.add(new ColumnChart(id, columns.get(c), Charts.lines(x, series, series.size() == 1),
+                        withoutData));
             }
             groups.add(new ChartGroup(spec.facet() == null ? null : facet, charts));
         });
@@ -355,8 +366,11 @@ public class KpiPageController {
                     new ArrayList<>(java.util.Collections.nCopies(weekCount, (Long) null))));
             cohort.rates().set(w, rate == null ? null : rate.doubleValue());
             cohort.active().set(w, active);
-            cells.add(List.of(w, index.computeIfAbsent(c, k -> index.size()), rate == null ? 0 : rate.doubleValue(),
-                    active, users));
+            int y = index.computeIfAbsent(c, k -> index.size());
+            if (rate != null) {
+                // no cell without a rate: a blank, not a tint that reads as a low value
+                cells.add(List.of(w, y, rate.doubleValue(), active, users));
+            }
         }
         List<String> weeks = java.util.stream.IntStream.range(0, weekCount).mapToObj(String::valueOf).toList();
         return new Cohorts(weeks, List.copyOf(byCohort.values()),

@@ -61,12 +61,11 @@ public class MlPageController {
         ApiException.orEmpty(api::shap).ifPresent(shap -> {
             model.addAttribute("shap", shap);
             model.addAttribute("shapChart", shapChart(shap));
+            model.addAttribute("shapHeight", shapChartHeight(shap.get("features").size()));
         });
         ApiException.orEmpty(() -> api.deciles(null)).ifPresent(d -> {
             model.addAttribute("deciles", d);
-            model.addAttribute("decileChart", Charts.bars(d.deciles().stream().map(x -> "D" + x.decile()).toList(),
-                    "mean propensity", d.deciles().stream().map(MlScoresRepository.Decile::meanPropensity).toList(),
-                    false));
+            model.addAttribute("decileChart", decileChart(d.deciles()));
         });
         MlController.Runs runs = api.runs();
         List<MlController.RunInfo> history = runs.runs().stream()
@@ -74,11 +73,41 @@ public class MlPageController {
                         Comparator.nullsFirst(Comparator.naturalOrder()))
                         .thenComparing(MlController.RunInfo::runId)).toList();
         model.addAttribute("runs", runs.runs());
-        model.addAttribute("historyChart", Charts.lines(
-                history.stream().map(r -> String.valueOf(r.businessDate())).toList(),
-                List.of(new Charts.Series("AUC", history.stream().map(MlController.RunInfo::auc).toList())), false));
+        model.addAttribute("historyChart", historyChart(history));
         model.addAttribute("modelCard", modelCard(runId));
         return "ml/model";
+    }
+
+    /** Height in CSS pixels of one bar of the SHAP chart, so that every feature's label stays legible. */
+    static final int SHAP_BAR_PX = 22;
+
+    /**
+     * Height in CSS pixels of the SHAP chart for {@code features} bars: {@link #SHAP_BAR_PX} per bar plus 56 for the
+     * grid's margins and the value axis' labels, at least 220 (a handful of features).
+     */
+    static int shapChartHeight(int features) {
+        return Math.max(220, features * SHAP_BAR_PX + 56);
+    }
+
+    /** Test AUC per business date (oldest first): a line on a value axis that ends at 1, the largest AUC there is. */
+    static Map<String, Object> historyChart(List<MlController.RunInfo> history) {
+        Map<String, Object> option = Charts.lines(history.stream().map(r -> String.valueOf(r.businessDate())).toList(),
+                List.of(new Charts.Series("AUC", history.stream().map(MlController.RunInfo::auc).toList())), false);
+        option.put("yAxis", Map.of("type", "value", "scale", true, "max", 1, "name", "test AUC",
+                "nameTextStyle", Map.of("align", "left")));
+        option.put("grid", Map.of("left", 36, "right", 40, "top", 32, "bottom", 8, "containLabel", true));
+        return option;
+    }
+
+    /** Mean propensity (a probability, shown in percent) per score decile D1..D10, the y axis named. */
+    static Map<String, Object> decileChart(List<MlScoresRepository.Decile> deciles) {
+        Map<String, Object> option = Charts.bars(deciles.stream().map(x -> "D" + x.decile()).toList(),
+                "mean propensity", deciles.stream().map(MlScoresRepository.Decile::meanPropensity).toList(), false);
+        // the title starts at the axis (centred on it, its left half was cut off at the chart's edge)
+        option.put("yAxis", Map.of("type", "value", "name", "mean predicted propensity",
+                "nameTextStyle", Map.of("align", "left")));
+        option.put("grid", Map.of("left", 8, "right", 24, "top", 32, "bottom", 8, "containLabel", true));
+        return option;
     }
 
     /** Reliability diagram: mean predicted probability against observed rate per non-empty bin of the test split. */
@@ -92,7 +121,7 @@ public class MlPageController {
                 }
             }
         }
-        return Charts.xy("Test split", points, true, "mean predicted probability", "observed conversion rate");
+        return Charts.xy("Test split", points, true, "mean predicted probability", "observed rate");
     }
 
     /** SHAP mean |value| per feature (log-odds), largest on top, as {@code shap_summary.json} lists them. */

@@ -138,15 +138,16 @@ public class Charts {
 
     /**
      * A heatmap: {@code cells} are {@code [xIndex, yIndex, value, …]} with values in [0, 1] shaded by a visual map
-     * (further entries of a cell are carried along for the tooltip).
+     * (further entries of a cell are carried along for the tooltip). A position without a cell is left blank.
      */
     public static Map<String, Object> heatmap(List<String> x, List<String> y, List<List<Number>> cells,
                                               String valueName) {
         Map<String, Object> option = new LinkedHashMap<>();
         option.put("tooltip", Map.of("position", "top"));
         option.put("grid", Map.of("left", 8, "right", 8, "top", 8, "bottom", 64, "containLabel", true));
-        option.put("xAxis", Map.of("type", "category", "data", x, "name", "week", "splitArea", Map.of("show", true)));
-        option.put("yAxis", Map.of("type", "category", "data", y, "inverse", true, "splitArea", Map.of("show", true)));
+        // no split areas: their grey bands behind the cells of weeks not yet reached looked like low values
+        option.put("xAxis", Map.of("type", "category", "data", x, "name", "week"));
+        option.put("yAxis", Map.of("type", "category", "data", y, "inverse", true));
         option.put("visualMap", Map.of("dimension", 2, "min", 0, "max", 1, "calculable", true, "orient", "horizontal",
                 "left", "center", "bottom", 0, "inRange", Map.of("color", List.of("#f7fbff", "#08519c"))));
         option.put("series", List.of(Map.of("name", valueName, "type", "heatmap", "data", cells,
@@ -173,6 +174,9 @@ public class Charts {
                     "showSymbol", false, "color", "#888", "lineStyle", Map.of("type", "dashed")));
         }
         option.put("series", series);
+        // room for the axis titles (outside the labels, which containLabel alone makes room for)
+        option.put("grid", Map.of("left", 36, "right", 24, "top", diagonal ? 36 : 16, "bottom", 40,
+                "containLabel", true));
         return option;
     }
 

@@ -140,10 +140,16 @@ public class Formats {
         }
     }
 
-    /** A duration in milliseconds as {@code 1 h 02 min}, {@code 3 min 05 s} or {@code 4.2 s}. */
+    /**
+     * A duration in milliseconds as {@code 1 h 02 min}, {@code 3 min 05 s}, {@code 4.2 s} or, under one second,
+     * whole milliseconds {@code 340 ms} (a sub-second run is not "0.0 s").
+     */
     public String duration(Number millis) {
         if (!finite(millis)) {
             return NONE;
+        }
+        if (Math.abs(millis.doubleValue()) < 1000) {
+            return integer(millis) + " ms";
         }
         Duration d = Duration.ofMillis(millis.longValue());
         if (d.toHours() > 0) {

@@ -95,8 +95,22 @@ class DashboardBrowserTest extends AppTestBase {
         assertThat(browser.driver().findElement(By.id("tile-1")).getText())
                 .contains(String.format(java.util.Locale.US, "%,d", orders));
         assertThat(browser.driver().findElement(By.id("as-of")).getText()).contains("UTC");
+        // the store holds the 40 backfilled days only (AppTestBase): nothing a year earlier, and the tile says why
+        LocalDate first = LocalDate.parse(rows.get(0).get("date").asString());
+        LocalDate last = LocalDate.parse(rows.get(rows.size() - 1).get("date").asString());
+        assertThat(api("/api/kpis/revenue_daily?from=" + first.minusYears(1) + "&to=" + last.minusYears(1))
+                .get("rows").size()).isZero();
+        assertThat(tile).contains("not materialized a year earlier (start-up backfills 40 days)")
+                .doesNotContain("no data a year earlier");
         browser.screenshot("overview", 1280);
         browser.screenshot("overview-phone", 390);
+        // 365 days: the previous period is the year-earlier one, named once
+        open("/?days=365");
+        String period = browser.driver().findElement(By.cssSelector("p.period")).getText();
+        String previousRange = last.minusDays(729) + " – " + last.minusDays(365);
+        assertThat(period.split(java.util.regex.Pattern.quote(previousRange), -1)).as(period).hasSize(2);
+        assertThat(browser.driver().findElement(By.id("tile-0")).getText()).doesNotContain("vs a year earlier")
+                .doesNotContain("a year earlier (");
     }
 
     @Test
@@ -173,7 +187,12 @@ class DashboardBrowserTest extends AppTestBase {
                 By.cssSelector("form.range input[name=from]")).getAttribute("value") + "&to="
                 + browser.driver().findElement(By.cssSelector("form.range input[name=to]")).getAttribute("value"));
         List<Object> cells = browser.seriesData("cohort-chart", 0);
-        assertThat(cells).hasSize(retention.get("rows").size());
+        // a cell per row with a rate; positions without one stay blank
+        int withRate = 0;
+        for (JsonNode r : retention.get("rows")) {
+            withRate += r.get("retention_rate").isNull() ? 0 : 1;
+        }
+        assertThat(cells).hasSize(withRate);
         double rateSum = 0;
         for (JsonNode r : retention.get("rows")) {
             rateSum += r.get("retention_rate").isNull() ? 0 : r.get("retention_rate").asDouble();
@@ -194,7 +213,44 @@ class DashboardBrowserTest extends AppTestBase {
             week1.add(rate);
         }
         assertThat(cohortX).isNotEmpty();
-        assertThat(seriesNames("chart-retention_rate")).containsExactly("week_n 1", "week_n 4", "week_n 12");
+        // the catalog's lines that have a row in the range are drawn; the others are named as not drawn
+        List<String> drawn = new ArrayList<>();
+        List<String> notDrawn = new ArrayList<>();
+        for (int week : new int[] {1, 4, 12}) {
+            boolean any = false;
+            for (JsonNode r : retention.get("rows")) {
+                any |= r.get("week_n").asInt() == week && !r.get("retention_rate").isNull();
+            }
+            (any ? drawn : notDrawn).add("week_n " + week);
+        }
+        assertThat(drawn).contains("week_n 1");
+        assertThat(seriesNames("chart-retention_rate")).isEqualTo(drawn);
+        if (notDrawn.isEmpty()) {
+            assertThat(browser.driver().findElements(By.cssSelector(".without-data"))).isEmpty();
+        } else {
+            assertThat(browser.driver().findElement(By.cssSelector(".without-data")).getText())
+                    .contains(String.join(", ", notDrawn)).contains("no cohort old enough");
+        }
+        // a share: the y axis in percent, the table's rates in percent with one decimal
+        List<String> axisLabels = browser.js("var o = echarts.getInstanceByDom(document.getElementById("
+                + "'chart-retention_rate')).getOption(); return [0, 0.25, 1].map(v => o.yAxis[0].axisLabel.formatter(v));");
+        assertThat(axisLabels).containsExactly("0 %", "25 %", "100 %");
+        List<String> headers = browser.driver().findElements(By.cssSelector("#kpi-rows thead th")).stream()
+                .map(e -> e.getText()).toList();
+        List<org.openqa.selenium.WebElement> tableRows = browser.driver().findElements(By.cssSelector("#kpi-rows tbody tr"));
+        for (org.openqa.selenium.WebElement row : tableRows.subList(0, Math.min(5, tableRows.size()))) {
+            List<String> texts = row.findElements(By.tagName("td")).stream().map(e -> e.getText()).toList();
+            JsonNode match = null;
+            for (JsonNode r : retention.get("rows")) {
+                if (r.get("cohort_week").asString().equals(texts.get(headers.indexOf("cohort_week")))
+                        && r.get("week_n").asString().equals(texts.get(headers.indexOf("week_n")))) {
+                    match = r;
+                }
+            }
+            assertThat(match).as(texts.toString()).isNotNull();
+            assertThat(texts.get(headers.indexOf("retention_rate"))).isEqualTo(String.format(java.util.Locale.US,
+                    "%.1f %%", 100 * match.get("active_users").asDouble() / match.get("cohort_users").asDouble()));
+        }
         assertThat(doubles(browser.seriesData("chart-retention_rate", 0))).isEqualTo(week1);
         assertThat(browser.driver().findElements(By.id("chart-cohort_users"))).as("not charted").isEmpty();
         browser.screenshot("kpi-retention_weekly", 1280);
@@ -350,6 +406,15 @@ class DashboardBrowserTest extends AppTestBase {
         List<Double> expected = new ArrayList<>();
         shap.get("features").forEach(f -> expected.add(f.get("meanAbsShap").asDouble()));
         assertThat(doubles(browser.seriesData("shap-chart", 0))).isEqualTo(expected);
+        // 22 px per feature bar plus 56 for the margins (at least 220), the test users with a thousands separator
+        assertThat(browser.driver().findElement(By.id("shap-chart")).getSize().getHeight())
+                .isEqualTo(Math.max(220, 22 * expected.size() + 56));
+        assertThat(browser.driver().findElement(By.id("shap-h")).findElement(By.xpath("following-sibling::p"))
+                .getText()).contains("over " + String.format(java.util.Locale.US, "%,d", shap.get("rows").asLong())
+                + " test users");
+        Number aucMax = browser.js("return echarts.getInstanceByDom(document.getElementById('runs-chart'))"
+                + ".getModel().getComponent('yAxis', 0).axis.scale.getExtent()[1];");
+        assertThat(aucMax.doubleValue()).isEqualTo(1.0);
         JsonNode latest = api("/api/ml/latest");
         List<Object> calibration = browser.seriesData("calibration-chart", 0);
         long nonEmpty = 0;

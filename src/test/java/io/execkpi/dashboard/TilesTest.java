@@ -56,4 +56,20 @@ class TilesTest {
         assertThat(Tiles.relativeChange(75, 100)).isCloseTo(-0.25, within(1e-12));
         assertThat(Tiles.difference(0.053, 0.05)).isCloseTo(0.003, within(1e-12));
     }
+
+    @Test
+    void aMissingYearEarlierBeforeTheBackfillWindowIsSaidToBeNotMaterialized() {
+        java.time.LocalDate latest = java.time.LocalDate.parse("2026-11-29");
+        // a 90-day backfill materializes 2026-09-01 .. 2026-11-29 (90 dates): 2025-10-31 lies before it
+        assertThat(Tiles.yearEarlierMissing(java.time.LocalDate.parse("2025-10-31"), latest, 90))
+                .isEqualTo("not materialized a year earlier (start-up backfills 90 days)");
+        // with 3 years backfilled the year-earlier dates were in the window: they have no data
+        assertThat(Tiles.yearEarlierMissing(java.time.LocalDate.parse("2025-10-31"), latest, 1095))
+                .isEqualTo("no data a year earlier");
+        // the window's first date itself is inside it
+        assertThat(Tiles.yearEarlierMissing(java.time.LocalDate.parse("2026-09-01"), latest, 90))
+                .isEqualTo("no data a year earlier");
+        assertThat(Tiles.yearEarlierMissing(java.time.LocalDate.parse("2026-08-31"), latest, 90))
+                .startsWith("not materialized");
+    }
 }

@@ -65,4 +65,33 @@ class KpiCatalogChartTest {
         assertThat(segments.chart().where()).containsExactly(java.util.Map.entry("segment", "traffic_source"));
         assertThat(segments.chartKeys()).containsExactly("as_of_date", "experiment_id", "segment_value");
     }
+
+    private static KpiDefinition withValue(KpiDefinition.Column value) {
+        return new KpiDefinition("rates", "d", "rates", KpiDefinition.Grain.DAILY, "date", null,
+                List.of(new KpiDefinition.Column("date", "date", "k")), List.of(value), null, null, null, null, null);
+    }
+
+    @Test
+    void unitShareIsAcceptedOnADecimalColumnOnly() {
+        assertThat(new KpiCatalog(List.of(withValue(new KpiDefinition.Column("rate", "decimal", "v", "share"))))
+                .all().get(0).values().get(0).isShare()).isTrue();
+        assertThat(new KpiCatalog(List.of(withValue(new KpiDefinition.Column("rate", "decimal", "v")))).all().get(0)
+                .values().get(0).isShare()).isFalse();
+        for (KpiDefinition.Column bad : List.of(new KpiDefinition.Column("rate", "decimal", "v", "percent"),
+                new KpiDefinition.Column("n", "integer", "v", "share"))) {
+            assertThatThrownBy(() -> new KpiCatalog(List.of(withValue(bad)))).as(bad.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("unit");
+        }
+    }
+
+    @Test
+    void theShippedCatalogDeclaresTheFunnelAndRetentionRatesAsShares() {
+        KpiCatalog catalog = KpiCatalog.load(new org.springframework.core.io.FileSystemResource("jobs/kpis.yml"));
+        assertThat(catalog.find("funnel_daily").orElseThrow().values().stream().filter(KpiDefinition.Column::isShare)
+                .map(KpiDefinition.Column::name)).containsExactly("home_to_department", "department_to_product",
+                "product_to_cart", "cart_to_purchase", "session_conversion");
+        assertThat(catalog.find("retention_weekly").orElseThrow().values().stream()
+                .filter(KpiDefinition.Column::isShare).map(KpiDefinition.Column::name))
+                .containsExactly("retention_rate");
+    }
 }

@@ -55,6 +55,38 @@ class KpiPageControllerTest {
         assertThat(c.cohorts().get(0).active()).containsExactly(10L, 4L);
         assertThat(c.cohorts().get(1).rates()).containsExactly(1.0, null);
         assertThat(c.cohorts().get(1).cohortUsers()).isEqualTo(5);
+        // three cells, one per row: cohort 2026-11-09 week 1 has none (blank, not a tinted 0)
+        @SuppressWarnings("unchecked")
+        List<List<Number>> cells = (List<List<Number>>) ((List<Map<String, Object>>) c.chart().get("series")).get(0)
+                .get("data");
+        assertThat(cells).containsExactly(List.of(0, 0, 1.0, 10L, 10L), List.of(1, 0, 0.4, 4L, 10L),
+                List.of(0, 1, 1.0, 5L, 5L));
+        // a row without a rate (a cohort of 0 users) is no cell either
+        Map<String, Object> noRate = cell("2026-11-16", 0, 1, 0);
+        noRate.put("retention_rate", null);
+        assertThat((List<?>) ((List<Map<String, Object>>) KpiPageController.cohorts(List.of(noRate)).chart()
+                .get("series")).get(0).get("data")).isEmpty();
+    }
+
+    @Test
+    void shareColumnsArePercentWithOneDecimalInTheTable() {
+        KpiDefinition funnel = new KpiDefinition("f", "d", "f", KpiDefinition.Grain.DAILY, "date", null,
+                List.of(new KpiDefinition.Column("date", "date", "k")),
+                List.of(new KpiDefinition.Column("rate", "decimal", "v", "share"),
+                        new KpiDefinition.Column("aov", "decimal", "v")), null, null, null, null, null);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("date", LocalDate.parse("2026-11-02"));
+        row.put("rate", 0.8062);     // 80.62 % -> 80.6 %
+        row.put("aov", 0.8062);      // not a share: as it is
+        Map<String, Object> one = new LinkedHashMap<>(row);
+        one.put("rate", 1.0);        // 100.0 %, not "1.00"
+        one.put("aov", null);
+        Map<String, Object> third = new LinkedHashMap<>(row);
+        third.put("rate", 0.233);    // 23.3 %, not "0.233"
+        KpiPageController.TablePage page = KpiPageController.table(funnel, List.of(row, one, third), 1, 3,
+                new io.execkpi.web.Formats());
+        assertThat(page.rows()).extracting(r -> r.get(1).text()).containsExactly("80.6 %", "100.0 %", "23.3 %");
+        assertThat(page.rows()).extracting(r -> r.get(2).text()).containsExactly("0.8062", "–", "0.8062");
     }
 
     private static final KpiDefinition.Column DATE = new KpiDefinition.Column("as_of_date", "date", "k");
@@ -141,9 +173,9 @@ class KpiPageControllerTest {
                 cell("2026-11-02", 2, 10, 3), cell("2026-11-09", 0, 5, 5));
         KpiPageController.ColumnChart chart = KpiPageController.charts(retention, rows).get(0).charts().get(0);
         assertThat(chart.id()).isEqualTo("chart-retention_rate");
-        // week 12 has no row yet: its line is there, all gaps
-        assertThat(series(chart)).extracting(m -> m.get("name")).containsExactly("week_n 1", "week_n 0", "week_n 12");
-        assertThat((List<Object>) series(chart).get(2).get("data")).containsExactly(null, null);
+        // week 12 has no row yet: its line is left out (legend included) and named as not drawn
+        assertThat(series(chart)).extracting(m -> m.get("name")).containsExactly("week_n 1", "week_n 0");
+        assertThat(chart.withoutData()).containsExactly("week_n 12");
         assertThat((List<Object>) series(chart).get(0).get("data")).containsExactly(0.4, null);
         assertThat((List<Object>) series(chart).get(1).get("data")).containsExactly(1.0, 1.0);
     }

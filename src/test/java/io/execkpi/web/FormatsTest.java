@@ -36,6 +36,11 @@ class FormatsTest {
         assertThat(fmt.time(Instant.parse("2026-11-24T02:30:05.123Z"))).isEqualTo("2026-11-24 02:30:05 UTC");
         assertThat(fmt.time("2026-11-24T02:30:05.9Z")).isEqualTo("2026-11-24 02:30:05 UTC");
         assertThat(fmt.duration(4_200)).isEqualTo("4.2 s");
+        // under a second: whole milliseconds, not "0.0 s"
+        assertThat(fmt.duration(0)).isEqualTo("0 ms");
+        assertThat(fmt.duration(42)).isEqualTo("42 ms");
+        assertThat(fmt.duration(999)).isEqualTo("999 ms");
+        assertThat(fmt.duration(1_000)).isEqualTo("1.0 s");
         assertThat(fmt.duration(185_000)).isEqualTo("3 min 05 s");
         assertThat(fmt.duration(3_720_000)).isEqualTo("1 h 02 min");
         assertThat(fmt.date(LocalDate.of(2026, 1, 2))).isEqualTo("2026-01-02");
