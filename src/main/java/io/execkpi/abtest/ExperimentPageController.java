@@ -112,7 +112,10 @@ public class ExperimentPageController {
 
     /**
      * The verdict of a treatment arm in words, e.g. {@code B beats control on conversion: +8.1 % [+2.0 %, +14.2 %]}
-     * (relative lift and its interval). A sample-ratio mismatch supersedes it.
+     * (relative lift and its interval). When a multiple-testing correction decided the verdict, the interval quoted
+     * is the adjusted one ({@code adjustedRelLiftLow/High}), e.g. {@code +11.4 % [−0.2 %, +22.9 %] (Holm-adjusted
+     * over 6 comparisons)}, so the sentence and its interval agree (interval excludes 0 ⇔ significant). A
+     * sample-ratio mismatch supersedes it.
      */
     String verdict(ExperimentController.Evaluation e, AbResult r) {
         String metric = r.metric().replace('_', ' ');
@@ -122,13 +125,47 @@ public class ExperimentPageController {
         if (r.relLift() == null) {
             return r.variant() + ": not evaluated on " + metric + (r.note() == null ? "" : " (" + r.note() + ")");
         }
-        String lift = fmt.signedPercent(r.relLift(), 1) + " [" + fmt.signedPercent(r.relLiftLow(), 1) + ", "
-                + fmt.signedPercent(r.relLiftHigh(), 1) + "]";
+        String correction = correction(r);
+        String lift;
+        if (correction == null) {
+            lift = fmt.signedPercent(r.relLift(), 1) + " [" + fmt.signedPercent(r.relLiftLow(), 1) + ", "
+                    + fmt.signedPercent(r.relLiftHigh(), 1) + "]";
+        } else {
+            String over = correction + "-adjusted over " + comparisons(e) + " comparisons";
+            lift = fmt.signedPercent(r.relLift(), 1) + (r.adjustedRelLiftLow() == null || r.adjustedRelLiftHigh() == null
+                    ? " (interval unbounded, " + over + ")"
+                    : " [" + fmt.signedPercent(r.adjustedRelLiftLow(), 1) + ", "
+                            + fmt.signedPercent(r.adjustedRelLiftHigh(), 1) + "] (" + over + ")");
+        }
         if (r.significant()) {
             return r.variant() + (r.relLift() > 0 ? " beats control on " : " is worse than control on ") + metric
                     + ": " + lift;
         }
         return r.variant() + ": no significant difference on " + metric + " yet: " + lift;
+    }
+
+    /**
+     * The multiple-testing correction that decided the row's significance, read from its stored {@code method}
+     * ({@link ExperimentEvaluator}: "…; holm across …" or "…; bh across …"): "Holm", "Benjamini–Hochberg", or null
+     * when none applies (guardrails, correction none), in which case the raw interval is the one that decides.
+     */
+    static String correction(AbResult r) {
+        if (Boolean.TRUE.equals(r.guardrailMetric()) || r.method() == null) {
+            return null;
+        }
+        if (r.method().contains("; holm across")) {
+            return "Holm";
+        }
+        return r.method().contains("; bh across") ? "Benjamini–Hochberg" : null;
+    }
+
+    /**
+     * Size of the correction's family: every (metric, treatment arm) pair of the non-guardrail metrics whose arm has
+     * users (the pairs {@link ExperimentEvaluator} corrects over; an undefined comparison counts with p = 1).
+     */
+    static long comparisons(ExperimentController.Evaluation e) {
+        return e.metrics().values().stream().flatMap(List::stream)
+                .filter(x -> !x.isControl() && x.users() > 0 && !Boolean.TRUE.equals(x.guardrailMetric())).count();
     }
 
     private List<String> verdicts(ExperimentController.Evaluation e, String metric) {
