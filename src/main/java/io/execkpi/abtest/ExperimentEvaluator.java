@@ -257,7 +257,7 @@ public final class ExperimentEvaluator {
                         : new EffectMetric(guardrail, MetricKind.PROPORTION, false,
                                 a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(),
                                         a.cancelReturnUsers()), null, null);
-                List<AbResult> g = effectRows(id, List.of(metric), aov ? -1 : 1, control, comparable, s,
+                List<AbResult> g = effectRows(id, List.of(metric), worse(guardrail), control, comparable, s,
                         Correction.NONE, flag);
                 rows.addAll(g);
                 for (AbResult r : g) {
@@ -350,6 +350,38 @@ public final class ExperimentEvaluator {
             }
         }
         return rows;
+    }
+
+    /**
+     * Which way a guardrail goes wrong: −1 when lower is worse ({@code aov}), +1 when higher is worse
+     * ({@code cancel_return_rate}).
+     */
+    static int worse(String guardrail) {
+        return ExperimentSettings.AOV.equals(guardrail) ? -1 : 1;
+    }
+
+    /**
+     * A guardrail an arm violates: the arm, the guardrail metric, its relative lift (share) and the p-value of its
+     * absolute lift (the uncorrected p that decided the violation).
+     */
+    public record GuardrailViolation(String variant, String metric, Double relLift, Double pValue) {
+    }
+
+    /**
+     * The guardrails violated in a set of stored rows (one evaluation of one experiment): every guardrail row of a
+     * treatment arm marked {@code guardrailViolated} whose own metric is significantly worse than control (absolute
+     * lift the worse way with p &lt; alpha, as decided by the evaluation). The other rows of a violating arm carry the
+     * flag too, but name no metric of their own, so they are not listed.
+     *
+     * @param rows stored rows of one experiment and date, any order
+     * @return the violations in the rows' order, empty when none
+     */
+    public static List<GuardrailViolation> guardrailViolations(java.util.Collection<AbResult> rows) {
+        return rows.stream().filter(r -> !r.isControl() && Boolean.TRUE.equals(r.guardrailMetric())
+                        && Boolean.TRUE.equals(r.guardrailViolated()) && r.absLift() != null
+                        && r.absLiftPValue() != null && Math.signum(r.absLift()) == worse(r.metric())
+                        && r.absLiftPValue() < r.alpha())
+                .map(r -> new GuardrailViolation(r.variant(), r.metric(), r.relLift(), r.absLiftPValue())).toList();
     }
 
     private static EffectOptions withCorrection(EffectOptions o, Correction correction) {

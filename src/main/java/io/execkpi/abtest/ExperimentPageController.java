@@ -42,8 +42,12 @@ public class ExperimentPageController {
         this.fmt = fmt;
     }
 
-    /** A row of the experiment list: the API's summary, a status word and the primary metric's verdicts. */
-    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts) {
+    /**
+     * A row of the experiment list: the API's summary, a status word, the primary metric's verdicts and the guardrails
+     * violated at the latest evaluation (one sentence per arm and guardrail metric).
+     */
+    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts,
+                           List<String> guardrails) {
     }
 
     @GetMapping("/experiments")
@@ -56,7 +60,12 @@ public class ExperimentPageController {
             ExperimentController.Evaluation e = api.get(s.experiment(), null);
             String status = s.latestEvaluationDate().equals(newest) ? "Running"
                     : "Not evaluated since " + s.latestEvaluationDate();
-            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric())));
+            List<String> guardrails = ExperimentEvaluator.guardrailViolations(
+                    e.metrics().values().stream().flatMap(List::stream).toList()).stream()
+                    .map(v -> v.variant() + " violates guardrail " + v.metric().replace('_', ' ') + ": "
+                            + fmt.signedPercent(v.relLift(), 1) + " vs control (p " + fmt.pValue(v.pValue()) + ")")
+                    .toList();
+            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric()), guardrails));
         }
         model.addAttribute("experiments", items);
         return "abtest/list";
