@@ -41,6 +41,12 @@ public final class ExperimentEvaluator {
     static final String CONVERSION_METHOD = "gbstats: proportion, Welch df; delta-method relative CI; chance to beat "
             + "control from the normal effect posterior; MDE of the two-proportion z-test at 80% power";
     static final String MEAN_METHOD = "gbstats: Welch t-test (Welch-Satterthwaite df); t CIs; delta-method relative CI";
+    /** A ratio metric (aov: Σ revenue / Σ completed orders per arm): delta-method variance of the ratio. */
+    static final String RATIO_METHOD = "gbstats: ratio metric (Σ numerator / Σ denominator per arm, delta-method "
+            + "variance), Welch df; delta-method relative CI";
+    /** What the method of a guardrail's rows says about multiple testing: there is none. */
+    static final String GUARDRAIL_NO_CORRECTION = "guardrail: not corrected for multiple testing, violated when the "
+            + "absolute lift is worse than control at p < alpha";
 
     /**
      * One arm's counts as materialized by the ab_metrics KPI. The issue-10 columns are null on rows materialized
@@ -314,7 +320,8 @@ public final class ExperimentEvaluator {
             EffectMetric metric = family.get(m);
             MetricKind kind = metric.kind();
             SufficientStats c = input.get(m).control();
-            String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size());
+            String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size(),
+                    guardrail);
             rows.add(new AbResult(id, control.variant(), metric.name(), true, metric.primary(), c.n(),
                     kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : value(kind, c),
                     variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null,
@@ -414,15 +421,19 @@ public final class ExperimentEvaluator {
         return Math.max(0, (arm.sumSquares() - arm.sum() * arm.sum() / arm.n()) / (arm.n() - 1));
     }
 
-    private static String method(MetricKind kind, String cupedCovariate, EffectOptions o, int metrics) {
-        StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD
-                : "gbstats: proportion, Welch df; delta-method relative CI");
+    private static String method(MetricKind kind, String cupedCovariate, EffectOptions o, int metrics,
+                                 boolean guardrail) {
+        StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD : kind == MetricKind.RATIO
+                ? RATIO_METHOD : "gbstats: proportion, Welch df; delta-method relative CI");
         if (cupedCovariate != null) {
             m.append("; CUPED (θ pooled per comparison, ").append(cupedCovariate).append(')');
         }
         if (o.sequential()) {
             m.append("; sequential (asymptotic confidence sequences, tuning ").append((long) (double) o.sequentialTuning())
                     .append(')');
+        }
+        if (guardrail) {
+            return m.append("; ").append(GUARDRAIL_NO_CORRECTION).append("; risk").toString();
         }
         m.append("; ").append(o.correction().name().toLowerCase(java.util.Locale.ROOT))
                 .append(metrics > 1 ? " across every metric × arm pair" : " across arms")

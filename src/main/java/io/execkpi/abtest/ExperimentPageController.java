@@ -94,8 +94,13 @@ public class ExperimentPageController {
                          String tone) {
     }
 
-    /** A metric's table: its arms, whether it is the primary metric, and where zero sits on the bars (percent). */
-    public record MetricTable(String metric, boolean primary, boolean conversion, List<ArmRow> arms, double zero) {
+    /**
+     * A metric's table: its arms, whether it is the primary metric, a guardrail (not corrected for multiple testing),
+     * has CUPED numbers, the header of its value column ("Rate", "Mean per user", or "Mean per order" for the ratio
+     * metric aov) and where zero sits on the bars (percent).
+     */
+    public record MetricTable(String metric, boolean primary, boolean conversion, boolean guardrail, boolean cuped,
+                              String valueLabel, List<ArmRow> arms, double zero) {
     }
 
     MetricTable table(ExperimentController.Evaluation evaluation, String metric, List<AbResult> rows) {
@@ -115,8 +120,13 @@ public class ExperimentPageController {
             String tone = !r.significant() ? "neutral" : r.relLift() > 0 ? "good" : "bad";
             arms.add(new ArmRow(r, verdict(evaluation, r), left, width, point, tone));
         }
-        return new MetricTable(metric, metric.equals(evaluation.primaryMetric()), metric.equals("conversion"), arms,
-                50.0);
+        boolean guardrail = rows.stream().anyMatch(r -> Boolean.TRUE.equals(r.guardrailMetric()));
+        boolean cuped = rows.stream().anyMatch(r -> r.unadjustedRelLift() != null);
+        String valueLabel = metric.equals(ExperimentSettings.CONVERSION)
+                || metric.equals(ExperimentSettings.CANCEL_RETURN_RATE) ? "Rate"
+                : metric.equals(ExperimentSettings.AOV) ? "Mean per order" : "Mean per user";
+        return new MetricTable(metric, metric.equals(evaluation.primaryMetric()), metric.equals("conversion"),
+                guardrail, cuped, valueLabel, arms, 50.0);
     }
 
     /**
