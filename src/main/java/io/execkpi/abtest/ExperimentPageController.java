@@ -60,7 +60,9 @@ public class ExperimentPageController {
             ExperimentController.Evaluation e = api.get(s.experiment(), null);
             String status = s.latestEvaluationDate().equals(newest) ? "Running"
                     : "Not evaluated since " + s.latestEvaluationDate();
-            List<String> guardrails = ExperimentEvaluator.guardrailViolations(
+            // a sample-ratio mismatch supersedes every verdict, the guardrails' too (as on the overview)
+            List<String> guardrails = Boolean.TRUE.equals(s.srmMismatch()) ? List.of()
+                    : ExperimentEvaluator.guardrailViolations(
                     e.metrics().values().stream().flatMap(List::stream).toList()).stream()
                     .map(v -> v.variant() + " violates guardrail " + v.metric().replace('_', ' ') + ": "
                             + fmt.signedPercent(v.relLift(), 1) + " vs control (p " + fmt.pValue(v.pValue()) + ")")

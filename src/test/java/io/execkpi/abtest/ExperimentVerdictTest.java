@@ -21,7 +21,8 @@ class ExperimentVerdictTest {
 
     private static final String HOLM = ExperimentEvaluator.CONVERSION_METHOD
             + "; holm across every metric × arm pair on the relative lift; risk";
-    private static final String NONE = "gbstats: ratio (delta method); none across arms on the relative lift; risk";
+    private static final String NONE = ExperimentEvaluator.RATIO_METHOD + "; "
+            + ExperimentEvaluator.GUARDRAIL_NO_CORRECTION + "; risk";
 
     private final ExperimentPageController page = new ExperimentPageController(null, null, null, new Formats());
 

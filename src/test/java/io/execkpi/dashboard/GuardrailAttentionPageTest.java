@@ -29,17 +29,29 @@ class GuardrailAttentionPageTest extends AppTestBase {
     @Autowired
     JdbcTemplate jdbc;
 
+    private static final String SRM_EXPERIMENT = "guardrail_probe_srm";
+
     private static AbResult row(String variant, String metric, boolean control, boolean guardrail, Double absLift,
                                 Double absP, Double relLift, Boolean violated) {
-        return new AbResult(EXPERIMENT, variant, metric, control, metric.equals("conversion"), 5_000,
+        return row(EXPERIMENT, false, variant, metric, control, guardrail, absLift, absP, relLift, violated);
+    }
+
+    private static AbResult row(String experiment, boolean srm, String variant, String metric, boolean control,
+                                boolean guardrail, Double absLift, Double absP, Double relLift, Boolean violated) {
+        return new AbResult(experiment, variant, metric, control, metric.equals("conversion"), 5_000,
                 null, 0.1, null, null, null, absP, absP, false, absLift, null, null, absP, relLift, null, null, absP,
-                null, null, 0.05, "test rows", 1.0, 0.3, false, 0.001, null, null, null, null, null, null, null, null,
+                null, null, 0.05, "test rows", srm ? 20.0 : 1.0, srm ? 1e-5 : 0.3, srm, 0.001, null, null, null, null, null, null, null, null,
                 null, null, null, null, guardrail, violated, null, null);
     }
 
     @Test
     void violatedGuardrailIsListedWithArmAndMetric() throws Exception {
         List<AbResult> rows = List.of(
+                // the same violation under a sample-ratio mismatch: the mismatch supersedes it, as every verdict
+                row(SRM_EXPERIMENT, true, "A", "conversion", true, false, null, null, null, null),
+                row(SRM_EXPERIMENT, true, "B", "conversion", false, false, 0.002, 0.60, 0.02, true),
+                row(SRM_EXPERIMENT, true, "A", "aov", true, true, null, null, null, null),
+                row(SRM_EXPERIMENT, true, "B", "aov", false, true, -2.5, 0.01, -0.05, true),
                 row("A", "conversion", true, false, null, null, null, null),
                 // B's conversion is not significant; the flag of its aov violation is copied onto it
                 row("B", "conversion", false, false, 0.002, 0.60, 0.02, true),
@@ -57,6 +69,8 @@ class GuardrailAttentionPageTest extends AppTestBase {
             assertThat(attention).contains(EXPERIMENT)
                     .contains("Guardrail violated: B is significantly worse than control on aov (−5.0 %, p 0.0100)")
                     .doesNotContain("cancel return rate").doesNotContain("No experiment needs attention");
+            assertThat(attention.split("Guardrail violated", -1)).as("only the experiment without SRM").hasSize(2);
+            assertThat(attention).contains(SRM_EXPERIMENT + "</a>");
 
             HttpResponse<String> list = get("/experiments");
             assertThat(list.statusCode()).isEqualTo(200);
@@ -64,8 +78,10 @@ class GuardrailAttentionPageTest extends AppTestBase {
             assertThat(item).contains("guardrail violated")
                     .contains("B violates guardrail aov: −5.0 % vs control (p 0.0100)")
                     .doesNotContain("violates guardrail cancel return rate");
+            assertThat(section(list.body(), "data-experiment=\"" + SRM_EXPERIMENT + "\""))
+                    .contains("mismatch").doesNotContain("violates guardrail");
         } finally {
-            jdbc.update("DELETE FROM ab_results WHERE experiment_id = ?", EXPERIMENT);
+            jdbc.update("DELETE FROM ab_results WHERE experiment_id IN (?, ?)", EXPERIMENT, SRM_EXPERIMENT);
         }
     }
 
