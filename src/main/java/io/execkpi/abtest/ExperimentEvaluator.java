@@ -41,6 +41,12 @@ public final class ExperimentEvaluator {
     static final String CONVERSION_METHOD = "gbstats: proportion, Welch df; delta-method relative CI; chance to beat "
             + "control from the normal effect posterior; MDE of the two-proportion z-test at 80% power";
     static final String MEAN_METHOD = "gbstats: Welch t-test (Welch-Satterthwaite df); t CIs; delta-method relative CI";
+    /** A ratio metric (aov: Σ revenue / Σ completed orders per arm): delta-method variance of the ratio. */
+    static final String RATIO_METHOD = "gbstats: ratio metric (Σ numerator / Σ denominator per arm, delta-method "
+            + "variance), Welch df; delta-method relative CI";
+    /** What the method of a guardrail's rows says about multiple testing: there is none. */
+    static final String GUARDRAIL_NO_CORRECTION = "guardrail: not corrected for multiple testing, violated when the "
+            + "absolute lift is worse than control at p < alpha";
 
     /**
      * One arm's counts as materialized by the ab_metrics KPI. The issue-10 columns are null on rows materialized
@@ -257,7 +263,7 @@ public final class ExperimentEvaluator {
                         : new EffectMetric(guardrail, MetricKind.PROPORTION, false,
                                 a -> SufficientStats.of(a.variant(), a.users(), a.cancelReturnUsers(),
                                         a.cancelReturnUsers()), null, null);
-                List<AbResult> g = effectRows(id, List.of(metric), aov ? -1 : 1, control, comparable, s,
+                List<AbResult> g = effectRows(id, List.of(metric), worse(guardrail), control, comparable, s,
                         Correction.NONE, flag);
                 rows.addAll(g);
                 for (AbResult r : g) {
@@ -314,7 +320,8 @@ public final class ExperimentEvaluator {
             EffectMetric metric = family.get(m);
             MetricKind kind = metric.kind();
             SufficientStats c = input.get(m).control();
-            String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size());
+            String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size(),
+                    guardrail);
             rows.add(new AbResult(id, control.variant(), metric.name(), true, metric.primary(), c.n(),
                     kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : value(kind, c),
                     variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null,
@@ -352,6 +359,38 @@ public final class ExperimentEvaluator {
         return rows;
     }
 
+    /**
+     * Which way a guardrail goes wrong: −1 when lower is worse ({@code aov}), +1 when higher is worse
+     * ({@code cancel_return_rate}).
+     */
+    static int worse(String guardrail) {
+        return ExperimentSettings.AOV.equals(guardrail) ? -1 : 1;
+    }
+
+    /**
+     * A guardrail an arm violates: the arm, the guardrail metric, its relative lift (share) and the p-value of its
+     * absolute lift (the uncorrected p that decided the violation).
+     */
+    public record GuardrailViolation(String variant, String metric, Double relLift, Double pValue) {
+    }
+
+    /**
+     * The guardrails violated in a set of stored rows (one evaluation of one experiment): every guardrail row of a
+     * treatment arm marked {@code guardrailViolated} whose own metric is significantly worse than control (absolute
+     * lift the worse way with p &lt; alpha, as decided by the evaluation). The other rows of a violating arm carry the
+     * flag too, but name no metric of their own, so they are not listed.
+     *
+     * @param rows stored rows of one experiment and date, any order
+     * @return the violations in the rows' order, empty when none
+     */
+    public static List<GuardrailViolation> guardrailViolations(java.util.Collection<AbResult> rows) {
+        return rows.stream().filter(r -> !r.isControl() && Boolean.TRUE.equals(r.guardrailMetric())
+                        && Boolean.TRUE.equals(r.guardrailViolated()) && r.absLift() != null
+                        && r.absLiftPValue() != null && Math.signum(r.absLift()) == worse(r.metric())
+                        && r.absLiftPValue() < r.alpha())
+                .map(r -> new GuardrailViolation(r.variant(), r.metric(), r.relLift(), r.absLiftPValue())).toList();
+    }
+
     private static EffectOptions withCorrection(EffectOptions o, Correction correction) {
         return new EffectOptions(o.alpha(), o.difference(), correction, o.sequentialTuning());
     }
@@ -382,15 +421,19 @@ public final class ExperimentEvaluator {
         return Math.max(0, (arm.sumSquares() - arm.sum() * arm.sum() / arm.n()) / (arm.n() - 1));
     }
 
-    private static String method(MetricKind kind, String cupedCovariate, EffectOptions o, int metrics) {
-        StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD
-                : "gbstats: proportion, Welch df; delta-method relative CI");
+    private static String method(MetricKind kind, String cupedCovariate, EffectOptions o, int metrics,
+                                 boolean guardrail) {
+        StringBuilder m = new StringBuilder(kind == MetricKind.MEAN ? MEAN_METHOD : kind == MetricKind.RATIO
+                ? RATIO_METHOD : "gbstats: proportion, Welch df; delta-method relative CI");
         if (cupedCovariate != null) {
             m.append("; CUPED (θ pooled per comparison, ").append(cupedCovariate).append(')');
         }
         if (o.sequential()) {
             m.append("; sequential (asymptotic confidence sequences, tuning ").append((long) (double) o.sequentialTuning())
                     .append(')');
+        }
+        if (guardrail) {
+            return m.append("; ").append(GUARDRAIL_NO_CORRECTION).append("; risk").toString();
         }
         m.append("; ").append(o.correction().name().toLowerCase(java.util.Locale.ROOT))
                 .append(metrics > 1 ? " across every metric × arm pair" : " across arms")

@@ -42,8 +42,12 @@ public class ExperimentPageController {
         this.fmt = fmt;
     }
 
-    /** A row of the experiment list: the API's summary, a status word and the primary metric's verdicts. */
-    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts) {
+    /**
+     * A row of the experiment list: the API's summary, a status word, the primary metric's verdicts and the guardrails
+     * violated at the latest evaluation (one sentence per arm and guardrail metric).
+     */
+    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts,
+                           List<String> guardrails) {
     }
 
     @GetMapping("/experiments")
@@ -56,7 +60,14 @@ public class ExperimentPageController {
             ExperimentController.Evaluation e = api.get(s.experiment(), null);
             String status = s.latestEvaluationDate().equals(newest) ? "Running"
                     : "Not evaluated since " + s.latestEvaluationDate();
-            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric())));
+            // a sample-ratio mismatch supersedes every verdict, the guardrails' too (as on the overview)
+            List<String> guardrails = Boolean.TRUE.equals(s.srmMismatch()) ? List.of()
+                    : ExperimentEvaluator.guardrailViolations(
+                    e.metrics().values().stream().flatMap(List::stream).toList()).stream()
+                    .map(v -> v.variant() + " violates guardrail " + v.metric().replace('_', ' ') + ": "
+                            + fmt.signedPercent(v.relLift(), 1) + " vs control (p " + fmt.pValue(v.pValue()) + ")")
+                    .toList();
+            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric()), guardrails));
         }
         model.addAttribute("experiments", items);
         return "abtest/list";
@@ -85,8 +96,13 @@ public class ExperimentPageController {
                          String tone) {
     }
 
-    /** A metric's table: its arms, whether it is the primary metric, and where zero sits on the bars (percent). */
-    public record MetricTable(String metric, boolean primary, boolean conversion, List<ArmRow> arms, double zero) {
+    /**
+     * A metric's table: its arms, whether it is the primary metric, a guardrail (not corrected for multiple testing),
+     * has CUPED numbers, the header of its value column ("Rate", "Mean per user", or "Mean per order" for the ratio
+     * metric aov) and where zero sits on the bars (percent).
+     */
+    public record MetricTable(String metric, boolean primary, boolean conversion, boolean guardrail, boolean cuped,
+                              String valueLabel, List<ArmRow> arms, double zero) {
     }
 
     MetricTable table(ExperimentController.Evaluation evaluation, String metric, List<AbResult> rows) {
@@ -106,13 +122,21 @@ public class ExperimentPageController {
             String tone = !r.significant() ? "neutral" : r.relLift() > 0 ? "good" : "bad";
             arms.add(new ArmRow(r, verdict(evaluation, r), left, width, point, tone));
         }
-        return new MetricTable(metric, metric.equals(evaluation.primaryMetric()), metric.equals("conversion"), arms,
-                50.0);
+        boolean guardrail = rows.stream().anyMatch(r -> Boolean.TRUE.equals(r.guardrailMetric()));
+        boolean cuped = rows.stream().anyMatch(r -> r.unadjustedRelLift() != null);
+        String valueLabel = metric.equals(ExperimentSettings.CONVERSION)
+                || metric.equals(ExperimentSettings.CANCEL_RETURN_RATE) ? "Rate"
+                : metric.equals(ExperimentSettings.AOV) ? "Mean per order" : "Mean per user";
+        return new MetricTable(metric, metric.equals(evaluation.primaryMetric()), metric.equals("conversion"),
+                guardrail, cuped, valueLabel, arms, 50.0);
     }
 
     /**
      * The verdict of a treatment arm in words, e.g. {@code B beats control on conversion: +8.1 % [+2.0 %, +14.2 %]}
-     * (relative lift and its interval). A sample-ratio mismatch supersedes it.
+     * (relative lift and its interval). When a multiple-testing correction decided the verdict, the interval quoted
+     * is the adjusted one ({@code adjustedRelLiftLow/High}), e.g. {@code +11.4 % [−0.2 %, +22.9 %] (Holm-adjusted
+     * over 6 comparisons)}, so the sentence and its interval agree (interval excludes 0 ⇔ significant). A
+     * sample-ratio mismatch supersedes it.
      */
     String verdict(ExperimentController.Evaluation e, AbResult r) {
         String metric = r.metric().replace('_', ' ');
@@ -122,13 +146,47 @@ public class ExperimentPageController {
         if (r.relLift() == null) {
             return r.variant() + ": not evaluated on " + metric + (r.note() == null ? "" : " (" + r.note() + ")");
         }
-        String lift = fmt.signedPercent(r.relLift(), 1) + " [" + fmt.signedPercent(r.relLiftLow(), 1) + ", "
-                + fmt.signedPercent(r.relLiftHigh(), 1) + "]";
+        String correction = correction(r);
+        String lift;
+        if (correction == null) {
+            lift = fmt.signedPercent(r.relLift(), 1) + " [" + fmt.signedPercent(r.relLiftLow(), 1) + ", "
+                    + fmt.signedPercent(r.relLiftHigh(), 1) + "]";
+        } else {
+            String over = correction + "-adjusted over " + comparisons(e) + " comparisons";
+            lift = fmt.signedPercent(r.relLift(), 1) + (r.adjustedRelLiftLow() == null || r.adjustedRelLiftHigh() == null
+                    ? " (interval unbounded, " + over + ")"
+                    : " [" + fmt.signedPercent(r.adjustedRelLiftLow(), 1) + ", "
+                            + fmt.signedPercent(r.adjustedRelLiftHigh(), 1) + "] (" + over + ")");
+        }
         if (r.significant()) {
             return r.variant() + (r.relLift() > 0 ? " beats control on " : " is worse than control on ") + metric
                     + ": " + lift;
         }
         return r.variant() + ": no significant difference on " + metric + " yet: " + lift;
+    }
+
+    /**
+     * The multiple-testing correction that decided the row's significance, read from its stored {@code method}
+     * ({@link ExperimentEvaluator}: "…; holm across …" or "…; bh across …"): "Holm", "Benjamini–Hochberg", or null
+     * when none applies (guardrails, correction none), in which case the raw interval is the one that decides.
+     */
+    static String correction(AbResult r) {
+        if (Boolean.TRUE.equals(r.guardrailMetric()) || r.method() == null) {
+            return null;
+        }
+        if (r.method().contains("; holm across")) {
+            return "Holm";
+        }
+        return r.method().contains("; bh across") ? "Benjamini–Hochberg" : null;
+    }
+
+    /**
+     * Size of the correction's family: every (metric, treatment arm) pair of the non-guardrail metrics whose arm has
+     * users (the pairs {@link ExperimentEvaluator} corrects over; an undefined comparison counts with p = 1).
+     */
+    static long comparisons(ExperimentController.Evaluation e) {
+        return e.metrics().values().stream().flatMap(List::stream)
+                .filter(x -> !x.isControl() && x.users() > 0 && !Boolean.TRUE.equals(x.guardrailMetric())).count();
     }
 
     private List<String> verdicts(ExperimentController.Evaluation e, String metric) {

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import io.execkpi.abtest.AbResult;
 import io.execkpi.abtest.ExperimentController;
+import io.execkpi.abtest.ExperimentEvaluator;
 import io.execkpi.abtest.AbResultsRepository;
 import io.execkpi.kpi.KpiController;
 import io.execkpi.kpi.KpiResultsRepository;
@@ -28,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * The overview {@code /}: for the selected period (default the last 30 complete days up to the latest materialized
  * date) tiles for revenue, orders, AOV and session conversion, each against the previous period of the same length
  * and, when the store reaches back, the same period a year earlier, with a daily sparkline and the last day's value;
- * the experiments needing attention (SRM detected, newly significant on the primary metric); the published model's
+ * the experiments needing attention (SRM detected, guardrail violated, newly significant on the primary metric); the published model's
  * AUC; the last nightly run. Reads only precomputed results, through the JSON API's own read paths.
  */
 @Controller
@@ -70,8 +71,8 @@ public class OverviewController {
                        Long jobExecutionId) {
     }
 
-    /** An experiment that needs a look, and why. */
-    public record Attention(String experiment, LocalDate date, String reason, boolean srm) {
+    /** An experiment that needs a look, and why; {@code bad} for a broken split or a violated guardrail. */
+    public record Attention(String experiment, LocalDate date, String reason, boolean bad) {
     }
 
     @GetMapping("/")
@@ -162,8 +163,9 @@ public class OverviewController {
     }
 
     /**
-     * Experiments with a sample-ratio mismatch at their latest evaluation, or whose primary metric has an arm that is
-     * significant now and was not at the evaluation before.
+     * Experiments with a sample-ratio mismatch at their latest evaluation, with a violated guardrail there (one entry
+     * per arm and guardrail metric), or whose primary metric has an arm that is significant now and was not at the
+     * evaluation before.
      */
     List<Attention> attention() {
         List<Attention> out = new ArrayList<>();
@@ -173,6 +175,12 @@ public class OverviewController {
                         "Sample ratio mismatch (p " + fmt.pValue(s.srmPValue())
                                 + "): the traffic split is broken; its results cannot be trusted", true));
                 continue;
+            }
+            for (ExperimentEvaluator.GuardrailViolation v : ExperimentEvaluator.guardrailViolations(
+                    abResults.find(s.experiment(), s.latestEvaluationDate()))) {
+                out.add(new Attention(s.experiment(), s.latestEvaluationDate(), "Guardrail violated: "
+                        + v.variant() + " is significantly worse than control on " + v.metric().replace('_', ' ')
+                        + " (" + fmt.signedPercent(v.relLift(), 1) + ", p " + fmt.pValue(v.pValue()) + ")", true));
             }
             if (!s.anySignificant() || s.primaryMetric() == null) {
                 continue;

@@ -72,7 +72,11 @@ public class Charts {
      */
     public static Map<String, Object> intervals(List<String> x, List<Interval> intervals) {
         Map<String, Object> option = base(true);
-        option.put("xAxis", dateAxis(option, x));
+        // the lowest value label (e.g. "−12 %") is centred on the x axis line and the first date is centred on the
+        // plot's left edge: push the dates further below the line (ECharts' default margin is 8 px) so they never meet
+        Map<String, Object> xAxis = new LinkedHashMap<>(dateAxis(option, x));
+        xAxis.put("axisLabel", Map.of("margin", LIFT_DATE_MARGIN));
+        option.put("xAxis", xAxis);
         option.put("yAxis", Map.of("type", "value", "scale", true));
         List<Map<String, Object>> series = new ArrayList<>();
         for (int i = 0; i < intervals.size(); i++) {
@@ -94,6 +98,9 @@ public class Charts {
         option.put("series", series);
         return option;
     }
+
+    /** Gap in pixels between the x axis line and the dates of {@link #intervals}: more than half a 12 px label. */
+    static final int LIFT_DATE_MARGIN = 16;
 
     /** A tiny line without axes or tooltip, for a KPI tile. */
     public static Map<String, Object> sparkline(List<String> x, List<? extends Number> values) {

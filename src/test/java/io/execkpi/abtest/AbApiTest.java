@@ -246,7 +246,26 @@ class AbApiTest extends AppTestBase {
         // the page renders the CUPED column of revenue per user
         HttpResponse<String> page = get("/experiments/pricing_three_arm");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Without CUPED (θ, variance reduction)", "Adjusted p");
+        boolean cuped = false;
+        for (JsonNode arm : detail.get("metrics").get("revenue_per_user")) {
+            cuped |= arm.get("unadjustedRelLift").isNumber();
+        }
+        String revenue = section(page.body(), "metric-revenue_per_user");
+        assertThat(revenue).contains("Adjusted p", "corrected over");
+        assertThat(revenue.contains("Without CUPED")).as("CUPED column iff unadjusted lifts stored").isEqualTo(cuped);
+        // aov is a ratio per completed order and a guardrail: labelled per order, its stored method says ratio and
+        // no correction, once, and no "corrected over every metric × arm pair" note contradicts it
+        String aov = section(page.body(), "metric-aov");
+        assertThat(aov).contains("Mean per order", "gbstats: ratio metric").doesNotContain("Mean per user")
+                .doesNotContain("proportion").doesNotContain("corrected over").doesNotContain("Adjusted p");
+        assertThat(aov.split("not corrected for multiple testing", -1)).hasSize(2);
+    }
+
+    /** The experiment page's section of one metric table. */
+    private static String section(String html, String id) {
+        int start = html.indexOf("id=\"" + id + "\"");
+        assertThat(start).as(id).isNotNegative();
+        return html.substring(start, html.indexOf("</section>", start));
     }
 
     @Test

@@ -398,6 +398,12 @@ class ExperimentEvaluatorTest {
         assertThat(b.absLiftHigh()).isCloseTo(-3.4239373262, within(1e-9));
         assertThat(b.absLiftPValue()).isCloseTo(8.4002862e-06, within(1e-12));
         assertThat(b.guardrailMetric()).isTrue();
+        // aov is a ratio metric (delta method), and guardrails are not corrected: the stored method says so
+        assertThat(rows.stream().filter(r -> r.metric().equals("aov"))).hasSize(3).allSatisfy(r ->
+                assertThat(r.method()).startsWith("gbstats: ratio metric").contains("delta-method variance")
+                        .doesNotContain("proportion").doesNotContain("holm").doesNotContain("none across")
+                        .contains("not corrected for multiple testing"));
+        assertThat(find(rows, "B", "conversion").method()).contains("holm across every metric × arm pair");
         assertThat(rows.stream().filter(r -> r.variant().equals("B"))).allSatisfy(r ->
                 assertThat(r.guardrailViolated()).isTrue());
         assertThat(find(rows, "B", "conversion").note()).contains("guardrail violated: aov");

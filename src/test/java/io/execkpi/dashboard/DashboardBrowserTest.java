@@ -388,6 +388,26 @@ class DashboardBrowserTest extends AppTestBase {
                 "sample ratio mismatch");
         browser.screenshot("experiment", 1280);
 
+        // at 1280 px every results table fits its column: no column (chance to win, CUPED) is cut off, and the lift
+        // chart's lowest value label stays above the first date
+        for (JsonNode e : list) {
+            open("/experiments/" + e.get("experiment").asString());
+            List<Object> overflowing = browser.js("return Array.from(document.querySelectorAll('section.metric .scroll'))"
+                    + ".filter(s => s.scrollWidth > s.clientWidth + 1).map(s => s.parentElement.id"
+                    + " + ' ' + s.scrollWidth + ' > ' + s.clientWidth);");
+            assertThat(overflowing).as(e.get("experiment").asString()).isEmpty();
+            List<Object> overlaps = browser.js("var t = Array.from(document.querySelectorAll('#history-chart svg text'));"
+                    + " var box = x => x.getBoundingClientRect();"
+                    + " var dates = t.filter(x => /^\\d{4}-\\d\\d-\\d\\d$/.test(x.textContent.trim()));"
+                    + " var values = t.filter(x => / %$/.test(x.textContent.trim()));"
+                    + " var out = []; if (!dates.length || !values.length) { out.push('no labels'); }"
+                    + " dates.forEach(d => values.forEach(v => { var a = box(d), b = box(v);"
+                    + " if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {"
+                    + " out.push(v.textContent + ' overlaps ' + d.textContent); } }));"
+                    + " return out;");
+            assertThat(overlaps).as(e.get("experiment").asString()).isEmpty();
+        }
+
         // the planted sample-ratio mismatch supersedes every verdict
         open("/experiments/recs_srm");
         JsonNode srm = api("/api/experiments/recs_srm");
