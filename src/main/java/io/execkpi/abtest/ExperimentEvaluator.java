@@ -322,12 +322,13 @@ public final class ExperimentEvaluator {
             SufficientStats c = input.get(m).control();
             String method = method(kind, c.hasCovariate() ? metric.covariate() : null, relOptions, family.size(),
                     guardrail);
-            rows.add(new AbResult(id, control.variant(), metric.name(), true, metric.primary(), c.n(),
-                    kind == MetricKind.PROPORTION ? (long) c.sum() : null, c.n() == 0 ? null : value(kind, c),
-                    variance(kind, c), null, null, null, null, false, null, null, null, null, null, null, null, null,
-                    null, null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(),
-                    join(flag.note(), metric.note()), null, null, null, null, null, null, null, null, null, null,
-                    null, guardrail, null, null, null));
+            rows.add(AbResult.builder(id, control.variant(), metric.name()).control(true).primary(metric.primary())
+                    .arm(c.n(), kind == MetricKind.PROPORTION ? (long) c.sum() : null,
+                            c.n() == 0 ? null : value(kind, c), variance(kind, c))
+                    .method(s.alpha(), method)
+                    .srm(flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold())
+                    .note(join(flag.note(), metric.note()))
+                    .guardrail(guardrail, null).build());
             for (int i = 0; i < treatments.size(); i++) {
                 SufficientStats arm = input.get(m).variants().get(i);
                 EffectComparison r = rel.get(m).variants().get(i);
@@ -339,21 +340,28 @@ public final class ExperimentEvaluator {
                 LiftEstimate fixedRel = fixed != null ? fixed : rl;
                 boolean violated = guardrail && al.defined() && Math.signum(al.estimate()) == worse
                         && al.pValue() < s.alpha();
-                rows.add(new AbResult(id, arm.name(), metric.name(), false, metric.primary(), arm.n(),
-                        kind == MetricKind.PROPORTION ? (long) arm.sum() : null, value(kind, arm),
-                        variance(kind, arm),
-                        fixedRel.defined() ? fixedRel.estimate() / fixedRel.standardError() : null,
-                        fixedRel.degreesOfFreedom(), rl.pValue(), r.adjustedPValue(), r.significant(), al.estimate(),
-                        al.ciLow(), al.ciHigh(), al.pValue(), rl.estimate(), rl.ciLow(), rl.ciHigh(), rl.pValue(),
-                        r.chanceToWin(), null, s.alpha(), method, flag.chiSquare(), flag.pValue(), flag.flagged(),
-                        flag.threshold(), join(join(r.note(), Objects.equals(a.note(), r.note()) ? null : a.note()),
-                        metric.note()), r.theta(), r.varianceReduction(), un == null ? null : un.estimate(),
-                        un == null ? null : un.ciLow(), un == null ? null : un.ciHigh(),
-                        un == null ? null : un.pValue(), fixed == null ? null : fixed.estimate(),
-                        fixed == null ? null : fixed.ciLow(), fixed == null ? null : fixed.ciHigh(),
-                        fixed == null ? null : fixed.pValue(), r.risk(), guardrail,
-                        guardrail ? Boolean.valueOf(violated) : violatedDefault, r.adjustedCiLow(),
-                        r.adjustedCiHigh()));
+                AbResult.Builder row = AbResult.builder(id, arm.name(), metric.name()).primary(metric.primary())
+                        .arm(arm.n(), kind == MetricKind.PROPORTION ? (long) arm.sum() : null, value(kind, arm),
+                                variance(kind, arm))
+                        .test(fixedRel.defined() ? fixedRel.estimate() / fixedRel.standardError() : null,
+                                fixedRel.degreesOfFreedom(), rl.pValue(), r.adjustedPValue(), r.significant())
+                        .absoluteLift(al.estimate(), al.ciLow(), al.ciHigh(), al.pValue())
+                        .relativeLift(rl.estimate(), rl.ciLow(), rl.ciHigh(), rl.pValue())
+                        .chanceToBeatControl(r.chanceToWin())
+                        .method(s.alpha(), method)
+                        .srm(flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold())
+                        .note(join(join(r.note(), Objects.equals(a.note(), r.note()) ? null : a.note()),
+                                metric.note()))
+                        .cuped(r.theta(), r.varianceReduction()).risk(r.risk())
+                        .guardrail(guardrail, guardrail ? Boolean.valueOf(violated) : violatedDefault)
+                        .adjustedRelativeInterval(r.adjustedCiLow(), r.adjustedCiHigh());
+                if (un != null) {
+                    row.unadjustedRelativeLift(un.estimate(), un.ciLow(), un.ciHigh(), un.pValue());
+                }
+                if (fixed != null) {
+                    row.fixedHorizonRelativeLift(fixed.estimate(), fixed.ciLow(), fixed.ciHigh(), fixed.pValue());
+                }
+                rows.add(row.build());
             }
         }
         return rows;
@@ -466,11 +474,11 @@ public final class ExperimentEvaluator {
     /** Arms with 0 users: stored with their counts, no numbers, and the SRM flag that they raise. */
     private static List<AbResult> emptyArms(String id, List<ArmMetrics> empty, String metric, boolean primary,
                                             ExperimentSettings.Settings s, Srm flag, String method) {
-        return empty.stream().map(a -> new AbResult(id, a.variant(), metric, false, primary, 0,
-                ExperimentSettings.CONVERSION.equals(metric) ? 0L : null, null, null, null, null, null, null, false,
-                null, null, null, null, null, null, null, null, null, null, s.alpha(), method, flag.chiSquare(),
-                flag.pValue(), flag.flagged(), flag.threshold(), "arm has 0 users: not compared; sample-ratio "
-                        + "mismatch flagged")).toList();
+        return empty.stream().map(a -> AbResult.builder(id, a.variant(), metric).primary(primary)
+                .arm(0, ExperimentSettings.CONVERSION.equals(metric) ? 0L : null, null, null)
+                .method(s.alpha(), method)
+                .srm(flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold())
+                .note("arm has 0 users: not compared; sample-ratio mismatch flagged").build()).toList();
     }
 
     /**
@@ -482,10 +490,12 @@ public final class ExperimentEvaluator {
         Srm flag = srm == null ? new Srm(null, null, null, s.srmThreshold(), null) : Srm.of(srm, List.of());
         List<AbResult> rows = new ArrayList<>();
         for (ArmMetrics a : arms) {
-            rows.add(new AbResult(id, a.variant(), s.primaryMetric(), a.isControl(), true, a.users(), a.converters(),
-                    null, null, null, null, null, null, false, null, null, null, null, null, null, null, null, null,
-                    null, s.alpha(), ExperimentSettings.CONVERSION.equals(s.primaryMetric()) ? CONVERSION_METHOD
-                    : MEAN_METHOD, flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold(), note));
+            rows.add(AbResult.builder(id, a.variant(), s.primaryMetric()).control(a.isControl()).primary(true)
+                    .arm(a.users(), a.converters(), null, null)
+                    .method(s.alpha(), ExperimentSettings.CONVERSION.equals(s.primaryMetric()) ? CONVERSION_METHOD
+                            : MEAN_METHOD)
+                    .srm(flag.chiSquare(), flag.pValue(), flag.flagged(), flag.threshold())
+                    .note(note).build());
         }
         return rows;
     }

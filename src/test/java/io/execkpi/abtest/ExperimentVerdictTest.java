@@ -29,16 +29,15 @@ class ExperimentVerdictTest {
     /** A treatment row with the given lift, raw and adjusted intervals (shares) and adjusted p-value. */
     private static AbResult row(String variant, String metric, double lift, double low, double high, double p,
                                 double adjustedP, Double adjLow, Double adjHigh, String method, boolean guardrail) {
-        return new AbResult("exp", variant, metric, false, metric.equals("conversion"), 10_000, null, 0.1, null, null,
-                null, p, adjustedP, adjustedP < 0.05, null, null, null, null, lift, low, high, p, null, null, 0.05,
-                method, null, 0.5, false, 0.001, null, null, null, null, null, null, null, null, null, null, null,
-                null, guardrail, false, adjLow, adjHigh);
+        return AbResult.builder("exp", variant, metric).primary(metric.equals("conversion"))
+                .arm(10_000, null, 0.1, null).test(null, null, p, adjustedP, adjustedP < 0.05)
+                .relativeLift(lift, low, high, p).method(0.05, method).srm(null, 0.5, false, 0.001)
+                .guardrail(guardrail, false).adjustedRelativeInterval(adjLow, adjHigh).build();
     }
 
     private static AbResult control(String metric) {
-        return new AbResult("exp", "A", metric, true, metric.equals("conversion"), 10_000, null, 0.1, null, null,
-                null, null, null, false, null, null, null, null, null, null, null, null, null, null, 0.05, HOLM, null,
-                0.5, false, 0.001, null);
+        return AbResult.builder("exp", "A", metric).control(true).primary(metric.equals("conversion"))
+                .arm(10_000, null, 0.1, null).method(0.05, HOLM).srm(null, 0.5, false, 0.001).build();
     }
 
     private static ExperimentController.Evaluation evaluation(Map<String, List<AbResult>> metrics) {

@@ -38,10 +38,11 @@ class GuardrailAttentionPageTest extends AppTestBase {
 
     private static AbResult row(String experiment, boolean srm, String variant, String metric, boolean control,
                                 boolean guardrail, Double absLift, Double absP, Double relLift, Boolean violated) {
-        return new AbResult(experiment, variant, metric, control, metric.equals("conversion"), 5_000,
-                null, 0.1, null, null, null, absP, absP, false, absLift, null, null, absP, relLift, null, null, absP,
-                null, null, 0.05, "test rows", srm ? 20.0 : 1.0, srm ? 1e-5 : 0.3, srm, 0.001, null, null, null, null, null, null, null, null,
-                null, null, null, null, guardrail, violated, null, null);
+        return AbResult.builder(experiment, variant, metric).control(control).primary(metric.equals("conversion"))
+                .arm(5_000, null, 0.1, null).test(null, null, absP, absP, false)
+                .absoluteLift(absLift, null, null, absP).relativeLift(relLift, null, null, absP)
+                .method(0.05, "test rows").srm(srm ? 20.0 : 1.0, srm ? 1e-5 : 0.3, srm, 0.001)
+                .guardrail(guardrail, violated).build();
     }
 
     @Test
