@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.execkpi.ExecKpiApplication;
-import io.execkpi.support.PostgresStoreForTests;
+import io.execkpi.support.ChildJvm;
 import io.execkpi.support.TestData;
+import io.execkpi.support.WebhookReceiver;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -43,29 +40,18 @@ class AlertDeliveryAfterKillTest {
 
     @Test
     void alertsCommittedBeforeAKillAreDeliveredOnceAfterTheRestart() throws Exception {
-        List<String> received = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<String> received = receiver.bodies();
             Path dir = TestData.newDataDir("alert-kill");
             List<String> args = List.of("--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("a"),
                     "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.05",
                     "--execkpi.bootstrap.enabled=false", "--execkpi.schedule.nightly=-",
-                    "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+                    "--execkpi.alerts.webhooks[0].url=" + receiver.url());
 
-            List<String> childArgs = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            childArgs.addAll(PostgresStoreForTests.childJvmArguments(dir));
-            childArgs.addAll(List.of("-cp", System.getProperty("java.class.path"), AlertOutboxChild.class.getName(),
-                    DATE.toString()));
+            List<String> childArgs = new ArrayList<>(List.of(DATE.toString()));
             childArgs.addAll(args);
             childArgs.add("--execkpi.alerts.poll-interval=1h");
-            Process child = new ProcessBuilder(childArgs).redirectErrorStream(true).start();
+            Process child = ChildJvm.start(dir, AlertOutboxChild.class, childArgs);
             List<String> pending = new ArrayList<>();
             boolean ready = false;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
@@ -110,8 +96,6 @@ class AlertDeliveryAfterKillTest {
             JsonMapper json = JsonMapper.builder().build();
             List<String> keys = received.stream().map(b -> json.readTree(b).get("dedupKey").asString()).toList();
             assertThat(keys).containsExactlyInAnyOrderElementsOf(pending);
-        } finally {
-            receiver.stop(0);
         }
     }
 }

@@ -4,24 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.execkpi.ExecKpiApplication;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
 import io.execkpi.kpi.KpiJobConfiguration;
-import io.execkpi.support.PostgresStoreForTests;
+import io.execkpi.support.ChildJvm;
 import io.execkpi.support.TestData;
+import io.execkpi.support.WebhookReceiver;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -51,29 +48,18 @@ class AlertGapAfterKillTest {
 
     @Test
     void aJobFailedAlertLostInTheCrashGapIsDerivedAgainAndSentOnce() throws Exception {
-        List<String> received = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        receiver.createContext("/", exchange -> {
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
-        try {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            List<String> received = receiver.bodies();
             Path dir = TestData.newDataDir("alert-gap");
             List<String> args = List.of("--execkpi.data-dir=" + dir, "--execkpi.artifacts.dir=" + dir.resolve("a"),
                     "--execkpi.thelook.start=2025-01-01", "--execkpi.thelook.scale=0.05",
                     "--execkpi.bootstrap.enabled=false", "--execkpi.schedule.nightly=-",
-                    "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+                    "--execkpi.alerts.webhooks[0].url=" + receiver.url());
 
-            List<String> childArgs = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            childArgs.addAll(PostgresStoreForTests.childJvmArguments(dir));
-            childArgs.addAll(List.of("-cp", System.getProperty("java.class.path"), AlertGapChild.class.getName(),
-                    DATE.toString()));
+            List<String> childArgs = new ArrayList<>(List.of(DATE.toString()));
             childArgs.addAll(args);
             childArgs.add("--execkpi.alerts.poll-interval=1h");
-            Process child = new ProcessBuilder(childArgs).redirectErrorStream(true).start();
+            Process child = ChildJvm.start(dir, AlertGapChild.class, childArgs);
             String gap = null;
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -131,8 +117,6 @@ class AlertGapAfterKillTest {
             }
             assertThat(jobFailedKeys(received)).containsExactlyInAnyOrder("job-failed/kpiJob/" + lost,
                     "job-failed/kpiJob/" + again);
-        } finally {
-            receiver.stop(0);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import io.execkpi.jobs.JobLifecycle;
 import io.execkpi.jobs.JobRequest;
 import io.execkpi.jobs.JobRunner;
-import io.execkpi.support.PostgresStoreForTests;
+import io.execkpi.support.ChildJvm;
 import io.execkpi.support.TestApps;
 import io.execkpi.support.TestData;
 
@@ -47,12 +47,7 @@ class MlPublishKillTest {
     void mlJobKilledRightAfterThePublishMoveCompletesOnRestart() throws Exception {
         Path dir = TestData.newDataDir("ml-kill");
         Path runs = dir.resolve("artifacts").resolve("ml").resolve("runs");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(PostgresStoreForTests.childJvmArguments(dir));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MlJobChild.class.getName(),
-                dir.toString(), D.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process child = ChildJvm.start(dir, MlJobChild.class, List.of(dir.toString(), D.toString()));
         List<String> said = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
