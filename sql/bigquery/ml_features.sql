@@ -4,6 +4,8 @@
 --
 -- Features use only rows dated strictly before the cutoff; the label only orders in (cutoff, label_end].
 -- active: an event or a non-cancelled order in the @active_days days before the cutoff (the scoring population).
+-- @active_only TRUE keeps only the active rows; @max_rows bounds the rows: the users first by
+-- FARM_FINGERPRINT(user id) (a deterministic uniform sample when the population is larger), then by user_id.
 WITH params AS (
     SELECT CAST(@cutoff AS TIMESTAMP) AS cutoff, CAST(@label_end AS TIMESTAMP) AS label_end,
            CAST(@active_days AS INT64) AS active_days
@@ -69,7 +71,8 @@ labels AS (
     WHERE o.created_at > p.cutoff
       AND o.created_at <= p.label_end
       AND o.status <> 'Cancelled'
-)
+),
+features AS (
 SELECT u.user_id,
        IF(l.user_id IS NULL, 0, 1) AS label,
        IF(COALESCE(o.orders_active, 0) > 0 OR COALESCE(e.events_active, 0) > 0, 1, 0) AS active,
@@ -105,4 +108,13 @@ LEFT JOIN order_features AS o ON o.user_id = u.user_id
 LEFT JOIN item_features AS i ON i.user_id = u.user_id
 LEFT JOIN event_features AS e ON e.user_id = u.user_id
 LEFT JOIN labels AS l ON l.user_id = u.user_id
-ORDER BY u.user_id
+),
+sampled AS (
+    SELECT f.*
+    FROM features AS f
+    WHERE f.active = 1 OR NOT CAST(@active_only AS BOOL)
+    ORDER BY FARM_FINGERPRINT(CAST(f.user_id AS STRING)), f.user_id
+    LIMIT @max_rows
+)
+SELECT * FROM sampled
+ORDER BY user_id

@@ -20,8 +20,13 @@
 -- active     1 when the user has an event or a non-cancelled order in the :active_days days before the cutoff
 --            (the scoring population); with :label_end = :cutoff the label window is empty (scoring)
 --
+-- :active_only  TRUE keeps only the active rows (scoring reads nothing else)
+-- :max_rows     at most this many rows: the users first by hash(user_id) (a deterministic uniform sample when the
+--               population is larger; the training bound of ml.yml), then ordered by user_id
+--
 -- Shape: one UNION ALL of per-row contributions (users, orders, order_items by order, events by created_at), grouped
 -- once by user; no join between derived tables.
+SELECT * FROM (
 SELECT x.user_id,
        MAX(x.label) AS label,
        MAX(x.active) AS active,
@@ -140,4 +145,8 @@ FROM (
 ) x
 GROUP BY x.user_id
 HAVING MAX(x.is_user) = 1
-ORDER BY x.user_id
+   AND (MAX(x.active) = 1 OR NOT CAST(:active_only AS BOOLEAN))
+ORDER BY hash(x.user_id), x.user_id
+LIMIT CAST(:max_rows AS BIGINT)
+) sampled
+ORDER BY sampled.user_id

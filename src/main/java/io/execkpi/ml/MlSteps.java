@@ -106,7 +106,8 @@ class MlSteps {
         Files.createDirectories(staging);
         LocalDateTime cutoff = MlFeatures.cutoff(date.minusDays(settings.horizonDays()));
         LocalDateTime labelEnd = cutoff.plusDays(settings.horizonDays());
-        FeatureTable table = MlFeatures.extract(warehouse, cutoff, labelEnd, settings.scoring().activeDays());
+        FeatureTable table = MlFeatures.extract(warehouse, cutoff, labelEnd, settings.scoring().activeDays(), false,
+                settings.training().maxRows());
         long positives = table.positives();
         long negatives = table.size() - positives;
         if (positives < MIN_CLASS_ROWS || negatives < MIN_CLASS_ROWS) {
@@ -304,7 +305,8 @@ class MlSteps {
                 "The published model of run " + runId + " is missing under " + store.runDir(runId)));
         Model<Label> model = Candidates.load(modelFile);
         LocalDateTime cutoff = MlFeatures.cutoff(date);
-        FeatureTable table = MlFeatures.extract(warehouse, cutoff, cutoff, settings.scoring().activeDays());
+        FeatureTable table = MlFeatures.extract(warehouse, cutoff, cutoff, settings.scoring().activeDays(), true,
+                Long.MAX_VALUE);
         int[] rows = table.activeRows();
         double[] p = Candidates.positiveProbabilities(model, Candidates.examples(table, rows));
         List<MlScoresRepository.Score> scored = deciles(table, rows, p);

@@ -108,10 +108,11 @@ class MlArtifactStoreTest {
                 new Edit("(?m)^  test-fraction: [0-9.]+$", "  test-fraction: 1", "split.test-fraction must be"),
                 new Edit("(?m)^  eta: [0-9.]+$", "  eta: 0", "xgboost.eta must be"),
                 new Edit("(?m)^  tree-method: \\w+", "  tree-method: gpu", "xgboost.tree-method must be"),
-                new Edit("(?m)^  max-rows: \\d+$", "  max-rows: 0", "explain.max-rows must be"),
+                new Edit("(?m)^explain:\\n  max-rows: \\d+$", "explain:\n  max-rows: 0", "explain.max-rows must be"),
+                new Edit("(?m)^training:\\n  max-rows: \\d+$", "training:\n  max-rows: 999", "training.max-rows must be >= 1000"),
                 new Edit("(?m)^  active-days: \\d+$", "  active-days: 91", "scoring.active-days must be"),
                 new Edit("(?m)^  active-days: \\d+$", "", "scoring.active-days must be"),
-                new Edit("(?m)^  max-rows: (\\d+)$", "  max-rows: $1\n  max-rowz: 10", "unknown setting explain.max-rowz"),
+                new Edit("(?m)^explain:\\n  max-rows: (\\d+)$", "explain:\n  max-rows: $1\n  max-rowz: 10", "unknown setting explain.max-rowz"),
                 new Edit("(?m)^horizon-days: \\d+$", "horizon-days: fourteen", "horizon-days must be of type int (value fourteen"),
                 new Edit("(?m)^  threads: \\d+$", "  threads: 0", "xgboost.threads must be >= 1 (value 0"),
                 new Edit("(?m)^explain:\\n  max-rows: \\d+\\n", "", "explain must be set"))) {

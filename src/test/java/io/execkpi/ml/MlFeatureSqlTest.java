@@ -196,6 +196,38 @@ class MlFeatureSqlTest {
                 .containsExactly(1L, 2L);
     }
 
+    @Test
+    void scoringReadsOnlyTheActiveUsers() throws Exception {
+        LocalDateTime cutoff = MlFeatures.cutoff(LocalDate.of(2025, 3, 20));
+        FeatureTable all = MlFeatures.extract(warehouse(), cutoff, cutoff, 30);
+        FeatureTable active = MlFeatures.extract(warehouse(), cutoff, cutoff, 30, true, Long.MAX_VALUE);
+        // the active users of the test above (u1, u2), with the same features as in the unfiltered extraction
+        assertThat(active.userIds()).containsExactly(1L, 2L);
+        assertThat(active.active()).containsOnly(true);
+        for (long user : active.userIds()) {
+            assertThat(row(active, user)).isEqualTo(row(all, user));
+        }
+    }
+
+    @Test
+    void aBoundedPopulationIsADeterministicSampleOfIt() throws Exception {
+        FeatureTable all = extract();
+        assertThat(all.size()).as("the fixture's population").isGreaterThan(3);
+        FeatureTable sample = MlFeatures.extract(warehouse(), T, LABEL_END, 30, false, 3);
+        FeatureTable again = MlFeatures.extract(warehouse(), T, LABEL_END, 30, false, 3);
+        assertThat(sample.size()).isEqualTo(3);
+        assertThat(again.userIds()).containsExactly(sample.userIds());
+        // ordered by user id, each row as in the whole population (features and label)
+        assertThat(sample.userIds()).isSorted();
+        for (long user : sample.userIds()) {
+            assertThat(row(sample, user)).isEqualTo(row(all, user));
+            assertThat(label(sample, user)).isEqualTo(label(all, user));
+        }
+        // a bound at or above the population keeps everyone
+        assertThat(MlFeatures.extract(warehouse(), T, LABEL_END, 30, false, all.size()).userIds())
+                .containsExactly(all.userIds());
+    }
+
     // ---- fixture helpers --------------------------------------------------------------------------------------
 
     private FeatureTable extract() throws Exception {

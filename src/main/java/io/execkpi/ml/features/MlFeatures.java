@@ -48,18 +48,34 @@ public final class MlFeatures {
     }
 
     /**
+     * Runs the feature query over every user who signed up before the cutoff ({@link #extract(Warehouse,
+     * LocalDateTime, LocalDateTime, int, boolean, long)} with no filter and no bound).
+     */
+    public static FeatureTable extract(Warehouse warehouse, LocalDateTime cutoff, LocalDateTime labelEnd,
+                                       int activeDays) {
+        return extract(warehouse, cutoff, labelEnd, activeDays, false, Long.MAX_VALUE);
+    }
+
+    /**
      * Runs the feature query.
      *
      * @param cutoff     features use rows strictly before this instant (UTC)
      * @param labelEnd   the label is a non-cancelled order in (cutoff, labelEnd]; equal to cutoff for no label
      * @param activeDays a row is "active" with an event or non-cancelled order in the activeDays before the cutoff
+     * @param activeOnly only the active rows (the scoring population), filtered in the warehouse
+     * @param maxRows    at most this many rows: when the population is larger, the warehouse keeps a deterministic
+     *                   uniform sample (the users first by a hash of their id: DuckDB {@code hash}, BigQuery
+     *                   {@code FARM_FINGERPRINT}); same data, same sample
+     * @return the rows ordered by user id
      */
     public static FeatureTable extract(Warehouse warehouse, LocalDateTime cutoff, LocalDateTime labelEnd,
-                                       int activeDays) {
+                                       int activeDays, boolean activeOnly, long maxRows) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("cutoff", cutoff);
         parameters.put("label_end", labelEnd);
         parameters.put("active_days", activeDays);
+        parameters.put("active_only", activeOnly);
+        parameters.put("max_rows", maxRows);
         List<Long> ids = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<Boolean> active = new ArrayList<>();

@@ -23,6 +23,7 @@ import org.springframework.core.io.Resource;
  */
 public record MlSettings(@Min(value = 1, message = "must be in 1..90") @Max(value = 90, message = "must be in 1..90")
                          int horizonDays,
+                         @NotNull(message = "must be set") @Valid Training training,
                          @NotNull(message = "must be set") @Valid Split split,
                          @NotNull(message = "must be set") @Valid Xgboost xgboost,
                          @NotNull(message = "must be set") @Valid Logistic logistic,
@@ -56,6 +57,13 @@ public record MlSettings(@Min(value = 1, message = "must be in 1..90") @Max(valu
     public record Logistic(@Min(value = 1, message = "must be >= 1") int epochs,
                            @DecimalMin(value = "0", inclusive = false, message = "must be > 0") double learningRate,
                            long seed) {
+    }
+
+    /**
+     * Training population bound: at most {@code maxRows} users (a deterministic uniform sample drawn by the feature
+     * query in the warehouse, so the JVM never holds more) are split into train and test sets.
+     */
+    public record Training(@Min(value = 1000, message = "must be >= 1000") int maxRows) {
     }
 
     /** SHAP: explain at most this many test rows. */
