@@ -79,6 +79,10 @@ public class WarehouseConfiguration {
                 if (properties.duckDb()) {
                     DuckDbFile.path(properties.jdbcUrl()).ifPresent(file -> inheritedStart = DuckDbFile.prepare(file));
                     config.addDataSourceProperty("jdbc_stream_results", "true");
+                    if (properties.memoryLimit() != null && !properties.memoryLimit().isBlank()) {
+                        // a global setting of the shared database instance, (re)applied by every new pool connection
+                        config.setConnectionInitSql("SET memory_limit = '" + properties.memoryLimit().strip() + "'");
+                    }
                 }
                 config.setJdbcUrl(properties.jdbcUrl());
                 config.setUsername(properties.username());

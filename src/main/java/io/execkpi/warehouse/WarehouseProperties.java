@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param importDir folder of a thelook export (one file or shard folder per table, see {@link WarehouseImporter}) to
  *                  load into the embedded DuckDB warehouse instead of generating it; re-imported when its files
  *                  change (names, sizes, modification times); unset (default): generate
+ * @param memoryLimit the embedded DuckDB warehouse's memory limit ({@code SET memory_limit}), a number and a unit such
+ *                    as {@code 1GB} or {@code 512MiB} (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024);
+ *                    DuckDB spills larger sorts, joins and aggregates to {@code <file>.tmp} beside the file. Unset
+ *                    (default): DuckDB's own default, 80 % of the memory of the machine or container, which in a
+ *                    container shared with the JVM's heap must be lowered (see k8s/); {@code jdbc} DuckDB only
  */
 @ConfigurationProperties("execkpi.warehouse")
 public record WarehouseProperties(
@@ -29,7 +34,8 @@ public record WarehouseProperties(
         String dialect,
         @DefaultValue("classpath:sql/") String sqlLocation,
         @DefaultValue("5000") int fetchSize,
-        java.nio.file.Path importDir) {
+        java.nio.file.Path importDir,
+        String memoryLimit) {
 
     public static final String JDBC = "jdbc";
     public static final String BIGQUERY = "bigquery";
@@ -39,12 +45,18 @@ public record WarehouseProperties(
     /**
      * Checks and completes the settings.
      *
-     * @throws IllegalArgumentException for an unknown type, or a dialect other than {@code bigquery} on BigQuery
+     * @throws IllegalArgumentException for an unknown type, a dialect other than {@code bigquery} on BigQuery, or a
+     *                                  memory limit that is not a size
      */
     public WarehouseProperties {
         if (!JDBC.equals(type) && !BIGQUERY.equals(type)) {
             throw new IllegalArgumentException("execkpi.warehouse.type: unsupported '" + type
                     + "': expected jdbc or bigquery");
+        }
+        if (memoryLimit != null && !memoryLimit.isBlank()
+                && !memoryLimit.strip().matches("\\d+(\\.\\d+)?\\s*([KMGT]i?B)")) {
+            throw new IllegalArgumentException("execkpi.warehouse.memory-limit: '" + memoryLimit + "' is not a size:"
+                    + " expected a number and KB, MB, GB, TB, KiB, MiB, GiB or TiB, e.g. 1GB");
         }
         if (dialect == null || dialect.isBlank()) {
             dialect = BIGQUERY.equals(type) ? "bigquery" : DUCKDB;

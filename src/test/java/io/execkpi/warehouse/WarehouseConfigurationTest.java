@@ -24,7 +24,7 @@ class WarehouseConfigurationTest {
     @Test
     void jdbcIsTheDefaultAndUsesTheDuckDbDialect() {
         assertThat(new WarehouseProperties("jdbc", "jdbc:duckdb:./data/warehouse.duckdb", "sa", "", null,
-                "classpath:sql/", 5000, null).dialect()).isEqualTo("duckdb");
+                "classpath:sql/", 5000, null, null).dialect()).isEqualTo("duckdb");
         runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:duckdb:memory:warehouse-config-test")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
@@ -32,6 +32,28 @@ class WarehouseConfigurationTest {
                     assertThat(context.getBean(Warehouse.class).dialect()).isEqualTo("duckdb");
                     assertThat(context.getBean(WarehouseConfiguration.WarehouseConnection.class).started()).isTrue();
                 });
+    }
+
+    @Test
+    void theDuckDbMemoryLimitIsSetOnTheWarehouse() {
+        runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:duckdb:memory:warehouse-memory-test",
+                        "execkpi.warehouse.memory-limit=256MB")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    javax.sql.DataSource pool = context.getBean(WarehouseConfiguration.WarehouseConnection.class)
+                            .dataSource();
+                    try (java.sql.Connection c = pool.getConnection();
+                         java.sql.ResultSet rs = c.createStatement().executeQuery(
+                                 "SELECT current_setting('memory_limit')")) {
+                        rs.next();
+                        // 256 MB = 256,000,000 bytes = 244.14 MiB, as DuckDB reports it
+                        assertThat(rs.getString(1)).isEqualTo("244.1 MiB");
+                    }
+                });
+        runner.withPropertyValues("execkpi.warehouse.jdbc-url=jdbc:duckdb:memory:warehouse-memory-test-2",
+                        "execkpi.warehouse.memory-limit=lots")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageStartingWith("execkpi.warehouse.memory-limit: 'lots' is not a size"));
     }
 
     @Test

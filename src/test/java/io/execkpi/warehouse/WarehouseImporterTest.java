@@ -161,7 +161,7 @@ class WarehouseImporterTest {
         Path dir = export("import-dir", ORDERS);
         Path data = Files.createDirectories(tmp.resolve("data"));
         WarehouseProperties properties = new WarehouseProperties("jdbc", "jdbc:duckdb:" + data.resolve("w.duckdb"),
-                "sa", "", null, "classpath:sql/", 5000, dir);
+                "sa", "", null, "classpath:sql/", 5000, dir, null);
         try (WarehouseConfiguration.WarehouseConnection connection =
                      new WarehouseConfiguration.WarehouseConnection(properties)) {
             EmbeddedWarehouse embedded = new EmbeddedWarehouse(connection, properties,

@@ -461,9 +461,30 @@ class K8sManifestsTest {
         assertThat(JobRequest.parse(parameters(arguments)).date()).isNotNull();
 
         Map<String, Object> backfill = object(BASE.resolve("backfill-job.example.yaml"), "Job");
+        // the heap (a share of the limit) and DuckDB's memory limit fit in the container's memory limit with room
+        // for the JVM's memory outside the heap; without EXECKPI_WAREHOUSE_MEMORY_LIMIT DuckDB takes 80 % of it
+        for (Map<String, Object> job : List.of(cronJob, backfill)) {
+            Map<String, String> jobEnv = environment(container(job), baseConfig());
+            double limit = bytes(at(container(job), "resources", "limits", "memory"));
+            Matcher percent = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
+                    .matcher(jobEnv.getOrDefault("JAVA_TOOL_OPTIONS", ""));
+            double heap = (percent.find() ? Double.parseDouble(percent.group(1)) : 75) / 100 * limit;
+            String duckDb = binder(jobEnv).bind("execkpi.warehouse.memory-limit", String.class).orElse(null);
+            assertThat(duckDb).as("execkpi.warehouse.memory-limit of " + at(job, "metadata", "name")).isNotNull();
+            assertThat(heap + bytes(duckDb) + 512.0 * 1024 * 1024).as("heap + DuckDB + 512 MiB")
+                    .isLessThanOrEqualTo(limit);
+        }
         List<String> backfillArguments = runWithStandInJava(at(container(backfill), "command"), env);
         assertCommandLine(backfillArguments, "kpiJob");
         assertThat(JobRequest.parse(parameters(backfillArguments)).from()).isNotNull();
+    }
+
+    /** Bytes of a Kubernetes quantity ("3Gi", "512Mi") or a DuckDB size ("1GB", "512MiB"). */
+    private static double bytes(String size) {
+        Matcher m = Pattern.compile("([0-9.]+)\\s*([KMGT])(i?)B?").matcher(size.strip());
+        assertThat(m.matches()).as(size).isTrue();
+        double base = m.group(3).isEmpty() ? 1000 : 1024;
+        return Double.parseDouble(m.group(1)) * Math.pow(base, "KMGT".indexOf(m.group(2)) + 1);
     }
 
     private static void assertCommandLine(List<String> arguments, String job) throws IOException {
