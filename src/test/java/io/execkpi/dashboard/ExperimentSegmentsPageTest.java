@@ -113,7 +113,8 @@ class ExperimentSegmentsPageTest extends AppTestBase {
             HttpResponse<String> dated = get("/experiments/homepage_aa?segment=browser&date=" + YESTERDAY);
             assertThat(dated.statusCode()).isEqualTo(200);
             assertThat(section(dated.body(), "id=\"segments\"")).contains("id=\"segments-missing\"",
-                    "no browser segment results for " + YESTERDAY).doesNotContain("data-segment-value=");
+                    "no browser segment results for " + YESTERDAY, "/experiments/homepage_aa?segment=browser#segments")
+                    .doesNotContain("data-segment-value=");
         } finally {
             jdbc.update("DELETE FROM kpi_ab_segments WHERE experiment_id = 'homepage_aa' AND as_of_date = ?",
                     YESTERDAY);
