@@ -28,8 +28,8 @@ import org.springframework.core.io.Resource;
 /**
  * How experiments are judged ({@code jobs/experiments.yml}, kebab-case keys): defaults plus per-experiment overrides.
  * Any field left out of an override falls back to the defaults, then to the built-in values (alpha 0.05, SRM 0.001,
- * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping, every segment attribute), then to the warehouse (control arm,
- * intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
+ * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping, every segment attribute), then to the
+ * warehouse (control arm, intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
  * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check. The binder runs the
  * Bean Validation constraints through Spring Boot's {@code ValidationBindHandler}, as it does for a {@code @Validated}
  * {@code @ConfigurationProperties} class; the record itself carries no {@code @Validated}: it is a bean, and that

@@ -64,8 +64,11 @@ class ExperimentSegmentsPageTest extends AppTestBase {
         }
         assertThat(lifts).isPositive();
 
-        // another attribute: its link is the current one, its values the API's
-        String browser = section(get("/experiments/pricing_three_arm?segment=browser").body(), "id=\"segments\"");
+        // another attribute: its link is the current one, its values the API's; the date form keeps it
+        String browserPage = get("/experiments/pricing_three_arm?segment=browser").body();
+        assertThat(browserPage).contains("<input type=\"hidden\" name=\"segment\" value=\"browser\">");
+        assertThat(response.body()).doesNotContain("name=\"segment\"");
+        String browser = section(browserPage, "id=\"segments\"");
         assertThat(browser).containsPattern("class=\"current\"[^>]*>browser</a>");
         JsonNode browsers = json.readTree(get("/api/experiments/pricing_three_arm?segment=browser").body());
         browsers.get("segments").forEach(v -> assertThat(browser)
