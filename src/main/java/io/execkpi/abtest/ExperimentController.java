@@ -30,10 +30,13 @@ public class ExperimentController {
 
     private final AbResultsRepository results;
     private final ExperimentSegments segments;
+    private final ExperimentSettings settings;
 
-    public ExperimentController(AbResultsRepository results, ExperimentSegments segments) {
+    public ExperimentController(AbResultsRepository results, ExperimentSegments segments,
+                                ExperimentSettings settings) {
         this.results = results;
         this.segments = segments;
+        this.settings = settings;
     }
 
     public record ExperimentSummary(String experiment, List<String> arms, String control, LocalDate latestEvaluationDate,
@@ -63,7 +66,7 @@ public class ExperimentController {
      * Results by segment.
      *
      * @param experiment experiment key
-     * @param date       as-of business date (UTC)
+     * @param date       as-of business date (UTC) of the ab_segments rows evaluated
      * @param segment    the user attribute
      * @param note       that segment results are exploratory (no correction across segment values)
      * @param segments   one entry per segment value, in name order
@@ -72,7 +75,7 @@ public class ExperimentController {
                                       List<ExperimentSegments.SegmentResult> segments) {
     }
 
-    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. With segment=traffic_source|country|browser: the results per value of that user attribute instead (from the ab_segments KPI of the date; conversion and revenue per user without CUPED, capping or guardrails; exploratory: no correction across segment values unless correction=holm|bh asks for one). 404 for an unknown experiment or date, or no segment results for the date; 400 for an unknown segment.",
+    @Operation(summary = "One experiment evaluation", description = "The stored evaluation of the date (latest by default): alpha, SRM and per metric one row per arm with every statistic. With segment=<attribute>, one of the experiment's segments in jobs/experiments.yml (default traffic_source, country, browser): the results per value of that user attribute instead (from the ab_segments KPI of the date, by default the experiment's latest as-of date with segment rows: they are kept for the last 7 business dates; conversion and revenue per user without CUPED, capping or guardrails; exploratory: no correction across segment values unless correction=holm|bh asks for one). 404 for an unknown experiment or date, or no segment results for the date; 400 for a segment not configured for the experiment.",
             responses = @ApiResponse(responseCode = "200", content = @Content(mediaType = "application/json",
                     schema = @Schema(oneOf = {Evaluation.class, SegmentedEvaluation.class}))))
     @GetMapping("/{key}")
@@ -89,19 +92,25 @@ public class ExperimentController {
     }
 
     /**
-     * The results of one experiment by segment: the evaluation date's (latest by default) ab_segments sums evaluated
-     * per value of the attribute.
+     * The results of one experiment by segment: ab_segments sums evaluated per value of the attribute, as of the
+     * given evaluation date or, without one, the experiment's latest as-of date with segment rows
+     * ({@link ExperimentSegments#latest}; kpiJob keeps them for the last 7 business dates).
      *
+     * @param key        experiment key
+     * @param date       as-of date YYYY-MM-DD (an evaluation date of the experiment), or null for the latest with
+     *                   segment rows
+     * @param segment    the attribute: one of the experiment's {@code segments} in {@code jobs/experiments.yml}
      * @param correction holm | bh | none (default none): correction across every segment value's treatment p-values
-     * @throws ApiException 400 naming {@code segment} for an attribute not in {@link ExperimentSegments#ATTRIBUTES} or
+     * @throws ApiException 400 naming {@code segment} for an attribute not in the experiment's {@code segments} or
      *                      {@code correction} for an unknown correction; 404 for an unknown experiment or date, or
-     *                      when ab_segments has no row for them
+     *                      when ab_segments has no row for them (the message names the latest date that has some)
      */
     public SegmentedEvaluation bySegment(String key, String date, String segment, String correction) {
         String attribute = segment.strip();
-        if (!ExperimentSegments.ATTRIBUTES.contains(attribute)) {
-            throw ApiException.badRequest("Query parameter 'segment' must be one of " + ExperimentSegments.ATTRIBUTES
-                    + ", got '" + segment + "'");
+        List<String> configured = settings.forExperiment(key).segmentList();
+        if (!configured.contains(attribute)) {
+            throw ApiException.badRequest("Query parameter 'segment' must be one of the segments of experiment '"
+                    + key + "' " + configured + " (jobs/experiments.yml), got '" + segment + "'");
         }
         Correction across;
         try {
@@ -110,15 +119,30 @@ public class ExperimentController {
             throw ApiException.badRequest("Query parameter 'correction' must be holm, bh or none, got '" + correction
                     + "'");
         }
-        Evaluation evaluation = get(key, date);
-        List<ExperimentSegments.SegmentResult> values = segments.evaluate(key, evaluation.date(), attribute, across);
-        if (values.isEmpty()) {
-            throw ApiException.notFound("Experiment '" + key + "' has no segment results for " + evaluation.date()
-                    + " (kpiJob materializes them in the " + ExperimentSegments.KPI + " KPI)");
+        ExperimentSegments.Dated dated;
+        if (date == null) {
+            results.latestDate(key).orElseThrow(() -> ApiException.notFound("Unknown experiment '" + key
+                    + "' (no evaluation stored; known: " + results.experimentIds() + ")"));
+            dated = segments.latest(key, attribute, across).orElseThrow(() -> ApiException.notFound("Experiment '"
+                    + key + "' has no " + attribute + " segment results on the latest "
+                    + ExperimentSegments.LATEST_SEARCH_DATES + " as-of dates of the " + ExperimentSegments.KPI
+                    + " KPI (kpiJob keeps them for the last 7 business dates)"));
+        } else {
+            LocalDate day = get(key, date).date();
+            List<ExperimentSegments.SegmentResult> values = segments.evaluate(key, day, attribute, across);
+            if (values.isEmpty()) {
+                throw ApiException.notFound("Experiment '" + key + "' has no " + attribute + " segment results for "
+                        + day + " (kpiJob keeps them in the " + ExperimentSegments.KPI
+                        + " KPI for the last 7 business dates); "
+                        + segments.latest(key, attribute, Correction.NONE).map(d -> "the latest is " + d.date()
+                                + ": leave out date for it").orElse("it has none on the latest dates"));
+            }
+            dated = new ExperimentSegments.Dated(day, values);
         }
-        return new SegmentedEvaluation(key, evaluation.date(), attribute, across == Correction.NONE
+        return new SegmentedEvaluation(key, dated.date(), attribute, across == Correction.NONE
                 ? ExperimentSegments.NOTE
-                : ExperimentSegments.CORRECTED_NOTE.formatted(across.name().toLowerCase(java.util.Locale.ROOT)), values);
+                : ExperimentSegments.CORRECTED_NOTE.formatted(across.name().toLowerCase(java.util.Locale.ROOT)),
+                dated.values());
     }
 
     /**

@@ -21,8 +21,10 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Dashboard pages of the stored experiment evaluations, in the style of GrowthBook's results table:
  * {@code /experiments} lists them with their SRM and primary-metric verdicts, {@code /experiments/{key}} shows one
  * evaluation per metric (arms, counts, rates or means, relative lift as an interval bar around zero, p-values,
- * chance to beat control, a verdict in words) and the lift over the stored evaluation dates. Everything is read
- * through {@link ExperimentController} (the JSON API's path); the intended arm weights come from the
+ * chance to beat control, a verdict in words), the results by segment of one of the experiment's segment attributes
+ * ({@code ?segment=}, default the first of its {@code segments} in {@code jobs/experiments.yml}) and the lift over
+ * the stored evaluation dates. Everything is read through {@link ExperimentController} (the JSON API's path, the
+ * segments through {@link ExperimentController#bySegment}); the intended arm weights come from the
  * {@code ab_metrics} KPI the evaluation was computed from.
  */
 @Controller
@@ -32,13 +34,15 @@ public class ExperimentPageController {
     private final ExperimentController api;
     private final AbResultsRepository results;
     private final KpiController kpis;
+    private final ExperimentSettings settings;
     private final Formats fmt;
 
     public ExperimentPageController(ExperimentController api, AbResultsRepository results, KpiController kpis,
-                                    Formats fmt) {
+                                    ExperimentSettings settings, Formats fmt) {
         this.api = api;
         this.results = results;
         this.kpis = kpis;
+        this.settings = settings;
         this.fmt = fmt;
     }
 
@@ -47,7 +51,7 @@ public class ExperimentPageController {
      * violated at the latest evaluation (one sentence per arm and guardrail metric).
      */
     public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts,
-                           List<String> guardrails) {
+                           List<String> guardrails, boolean guardrailUnderSrm) {
     }
 
     @GetMapping("/experiments")
@@ -60,14 +64,16 @@ public class ExperimentPageController {
             ExperimentController.Evaluation e = api.get(s.experiment(), null);
             String status = s.latestEvaluationDate().equals(newest) ? "Running"
                     : "Not evaluated since " + s.latestEvaluationDate();
-            // a sample-ratio mismatch supersedes every verdict, the guardrails' too (as on the overview)
-            List<String> guardrails = Boolean.TRUE.equals(s.srmMismatch()) ? List.of()
-                    : ExperimentEvaluator.guardrailViolations(
+            // a sample-ratio mismatch supersedes every verdict, the guardrails' too (as on the overview): their
+            // violations are not listed, only qualified as untrustworthy
+            List<String> violations = ExperimentEvaluator.guardrailViolations(
                     e.metrics().values().stream().flatMap(List::stream).toList()).stream()
                     .map(v -> v.variant() + " violates guardrail " + v.metric().replace('_', ' ') + ": "
                             + fmt.signedPercent(v.relLift(), 1) + " vs control (p " + fmt.pValue(v.pValue()) + ")")
                     .toList();
-            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric()), guardrails));
+            boolean srm = Boolean.TRUE.equals(s.srmMismatch());
+            items.add(new ListItem(s, status, verdicts(e, e.primaryMetric()), srm ? List.of() : violations,
+                    srm && !violations.isEmpty()));
         }
         model.addAttribute("experiments", items);
         return "abtest/list";
@@ -75,8 +81,10 @@ public class ExperimentPageController {
 
     @GetMapping("/experiments/{key}")
     public String experiment(@PathVariable String key, @RequestParam(required = false) String date,
-                             @RequestParam(required = false) String metric, Model model) {
+                             @RequestParam(required = false) String metric,
+                             @RequestParam(required = false) String segment, Model model) {
         ExperimentController.Evaluation evaluation = api.get(key, date);
+        model.addAttribute("segments", segments(evaluation, date, metric, segment));
         String historyMetric = metric == null || metric.isBlank() ? evaluation.primaryMetric() : metric;
         ExperimentController.History history = api.history(key, historyMetric);
         List<MetricTable> tables = new ArrayList<>();
@@ -89,6 +97,59 @@ public class ExperimentPageController {
         model.addAttribute("dates", results.evaluationDates(key));
         model.addAttribute("jobExecutionId", results.jobExecutionId(key, evaluation.date()).orElse(null));
         return "abtest/experiment";
+    }
+
+    /** A link of the segment selector: the attribute, the page's address with it, whether it is the one shown. */
+    public record SegmentLink(String attribute, String href, boolean current) {
+    }
+
+    /**
+     * The "By segment" section: the selector of the experiment's segment attributes and, for the chosen one, the
+     * API's evaluation ({@link ExperimentController#bySegment}) or why there is none.
+     *
+     * @param links     one per attribute of the experiment's {@code segments} (none: no section)
+     * @param attribute the chosen attribute, or null when the experiment has no segment attribute
+     * @param metric    the metric of the tables: the primary metric, conversion when a segment value lacks it
+     * @param result    the evaluation, or null when there is none (then {@code missing} says why)
+     * @param missing   the API's 404 message when ab_segments has no row for the date, else null
+     */
+    public record SegmentSection(List<SegmentLink> links, String attribute, String metric,
+                                 ExperimentController.SegmentedEvaluation result, String missing) {
+    }
+
+    /**
+     * The segment section of the page: the chosen attribute ({@code segment}, default the experiment's first) evaluated
+     * as of the page's date when one is asked for, else as of the experiment's latest as-of date with segment rows.
+     *
+     * @throws io.execkpi.web.ApiException 400 for a segment not configured for the experiment (the API's message)
+     */
+    SegmentSection segments(ExperimentController.Evaluation evaluation, String date, String metric, String segment) {
+        List<String> attributes = settings.forExperiment(evaluation.experiment()).segmentList();
+        String chosen = segment != null && !segment.isBlank() ? segment.strip()
+                : attributes.isEmpty() ? null : attributes.get(0);
+        List<SegmentLink> links = attributes.stream().map(a -> new SegmentLink(a,
+                org.springframework.web.util.UriComponentsBuilder.fromPath("/experiments/{key}")
+                        .queryParamIfPresent("date", java.util.Optional.ofNullable(date))
+                        .queryParamIfPresent("metric", java.util.Optional.ofNullable(metric))
+                        .queryParam("segment", a).fragment("segments")
+                        .buildAndExpand(evaluation.experiment()).encode().toUriString(),
+                a.equals(chosen))).toList();
+        if (chosen == null) {
+            return new SegmentSection(links, null, evaluation.primaryMetric(), null, null);
+        }
+        try {
+            ExperimentController.SegmentedEvaluation result = api.bySegment(evaluation.experiment(), date, chosen,
+                    null);
+            String shown = evaluation.primaryMetric() != null && result.segments().stream()
+                    .allMatch(v -> v.metrics().containsKey(evaluation.primaryMetric()))
+                    ? evaluation.primaryMetric() : ExperimentSettings.CONVERSION;
+            return new SegmentSection(links, chosen, shown, result, null);
+        } catch (io.execkpi.web.ApiException e) {
+            if (e.status() != org.springframework.http.HttpStatus.NOT_FOUND) {
+                throw e;
+            }
+            return new SegmentSection(links, chosen, evaluation.primaryMetric(), null, e.getMessage());
+        }
     }
 
     /** One arm of a results table with the geometry of its interval bar (percent of the bar's width). */

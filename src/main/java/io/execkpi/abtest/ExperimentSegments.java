@@ -26,8 +26,14 @@ public class ExperimentSegments {
 
     /** The name of the KPI holding the segmented sums. */
     public static final String KPI = "ab_segments";
-    /** The user attributes ab_segments splits by. */
-    public static final List<String> ATTRIBUTES = List.of("traffic_source", "country", "browser");
+    /** The user attributes ab_segments splits by ({@link ExperimentSettings#SEGMENT_ATTRIBUTES}). */
+    public static final List<String> ATTRIBUTES = ExperimentSettings.SEGMENT_ATTRIBUTES;
+    /**
+     * How many of ab_segments' newest materialized as-of dates {@link #latest} looks through for an experiment's rows:
+     * kpiJob keeps segment rows for the last 7 business dates only, so an experiment without a row in the newest
+     * ones has none (twice that, for a ledger with a gap).
+     */
+    public static final int LATEST_SEARCH_DATES = 14;
     /** The note of a segmented answer without a correction across segments. */
     public static final String NOTE = "Segment results are exploratory: each segment value is evaluated on its own "
             + "(conversion and revenue per user, without CUPED, capping or guardrails) and no correction is applied "
@@ -65,6 +71,49 @@ public class ExperimentSegments {
     }
 
     /**
+     * Segment results of one as-of date.
+     *
+     * @param date   the as-of business date (UTC) of the ab_segments rows evaluated
+     * @param values the values in name order (never empty)
+     */
+    public record Dated(LocalDate date, List<SegmentResult> values) {
+    }
+
+    /**
+     * The evaluation of every value of one attribute as of the experiment's latest as-of date with ab_segments rows:
+     * the newest of the KPI's {@value #LATEST_SEARCH_DATES} newest materialized dates (kpiResults' ledger) on which
+     * the experiment has rows for the attribute. One read of one date when the newest has them.
+     *
+     * @param experiment experiment key
+     * @param attribute  one of {@link #ATTRIBUTES}
+     * @param across     as in {@link #evaluate}
+     * @return that date and its values, or empty when ab_segments has no row for the experiment and attribute on those
+     *         dates (or is not in the catalog, or was never materialized)
+     * @throws IllegalArgumentException for an attribute not in {@link #ATTRIBUTES}
+     */
+    public java.util.Optional<Dated> latest(String experiment, String attribute, Correction across) {
+        if (!ATTRIBUTES.contains(attribute)) {
+            throw new IllegalArgumentException("unknown segment attribute " + attribute);
+        }
+        var kpi = catalog.find(KPI);
+        var newest = kpi.isEmpty() ? java.util.Optional.<LocalDate>empty() : kpiResults.latestDate(KPI);
+        if (newest.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        List<KpiResultsRepository.Lineage> ledger = kpiResults.lineage(KPI,
+                newest.get().minusDays(2L * LATEST_SEARCH_DATES), newest.get());
+        for (int i = ledger.size() - 1; i >= 0 && i >= ledger.size() - LATEST_SEARCH_DATES; i--) {
+            LocalDate date = ledger.get(i).businessDate();
+            List<SegmentResult> values = evaluate(experiment, attribute, across,
+                    kpiResults.read(kpi.get(), date, date));
+            if (!values.isEmpty()) {
+                return java.util.Optional.of(new Dated(date, values));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The evaluation of every value of one attribute as of one date.
      *
      * @param experiment experiment key
@@ -84,8 +133,14 @@ public class ExperimentSegments {
         if (kpi.isEmpty()) {
             return List.of();
         }
+        return evaluate(experiment, attribute, across, kpiResults.read(kpi.get(), date, date));
+    }
+
+    /** The evaluation of one attribute's values from ab_segments rows of one date (every experiment's). */
+    private List<SegmentResult> evaluate(String experiment, String attribute, Correction across,
+                                         List<Map<String, Object>> rows) {
         Map<String, List<ExperimentEvaluator.ArmMetrics>> byValue = new TreeMap<>();
-        for (Map<String, Object> r : kpiResults.read(kpi.get(), date, date)) {
+        for (Map<String, Object> r : rows) {
             if (experiment.equals(r.get("experiment_id")) && attribute.equals(r.get("segment"))) {
                 byValue.computeIfAbsent((String) r.get("segment_value"), v -> new ArrayList<>())
                         .add(new ExperimentEvaluator.ArmMetrics(experiment, (String) r.get("variant"),
@@ -134,6 +189,6 @@ public class ExperimentSegments {
         return new ExperimentSettings.Settings(s.alpha(), s.srmThreshold(), s.primaryMetric(), s.control(), s.weights(),
                 new ExperimentSettings.Cuped(false, ExperimentSettings.MATERIALIZED_CUPED_WINDOW_DAYS), s.correction(),
                 s.sequential(), List.of(), new ExperimentSettings.Capping(false,
-                        ExperimentSettings.MATERIALIZED_CAP_PERCENTILE, false));
+                        ExperimentSettings.MATERIALIZED_CAP_PERCENTILE, false), s.segments());
     }
 }

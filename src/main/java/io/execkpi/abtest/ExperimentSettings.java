@@ -28,8 +28,8 @@ import org.springframework.core.io.Resource;
 /**
  * How experiments are judged ({@code jobs/experiments.yml}, kebab-case keys): defaults plus per-experiment overrides.
  * Any field left out of an override falls back to the defaults, then to the built-in values (alpha 0.05, SRM 0.001,
- * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping), then to the warehouse (control arm,
- * intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
+ * conversion primary, no CUPED, Holm, fixed horizon, no guardrails, no capping, every segment attribute), then to the
+ * warehouse (control arm, intended weights). Bound by Spring Boot's configuration-properties binder and checked by Bean Validation from the
  * file alone (see {@link #load(Resource)}); an unset field is {@code null} and passes every check. The binder runs the
  * Bean Validation constraints through Spring Boot's {@code ValidationBindHandler}, as it does for a {@code @Validated}
  * {@code @ConfigurationProperties} class; the record itself carries no {@code @Validated}: it is a bean, and that
@@ -46,6 +46,18 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
     public static final String AOV = "aov";
     /** Guardrails abJob can evaluate (ab_metrics materializes their counts). */
     public static final List<String> GUARDRAILS = List.of(CANCEL_RETURN_RATE, AOV);
+
+    /** The segment attribute "users.traffic_source". */
+    public static final String TRAFFIC_SOURCE = "traffic_source";
+    /** The segment attribute "users.country" (top 20 countries of the experiment, the rest as {@code other}). */
+    public static final String COUNTRY = "country";
+    /** The segment attribute "browser of the user's first event". */
+    public static final String BROWSER = "browser";
+    /**
+     * The segment attributes the ab_segments KPI materializes (sql/&lt;dialect&gt;/ab_segments.sql), in the order of the
+     * built-in default of {@code segments}.
+     */
+    public static final List<String> SEGMENT_ATTRIBUTES = List.of(TRAFFIC_SOURCE, COUNTRY, BROWSER);
     /** The pre-assignment window of ab_metrics' covariate sums, in days (sql/&lt;dialect&gt;/ab_metrics.sql). */
     public static final int MATERIALIZED_CUPED_WINDOW_DAYS = 14;
 
@@ -119,6 +131,8 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
      * @param sequential    sequential testing for every metric and guardrail
      * @param guardrails    guardrail metrics, each one of {@link #GUARDRAILS}
      * @param capping       capping of revenue per user
+     * @param segments      the segment attributes the experiment is read by (API {@code ?segment=} and the experiment
+     *                      page), each one of {@link #SEGMENT_ATTRIBUTES}; an empty list: none
      */
     public record Settings(@DecimalMin(value = "0", inclusive = false, message = "must be in (0, 0.5]")
                            @DecimalMax(value = "0.5", message = "must be in (0, 0.5]") Double alpha,
@@ -134,11 +148,23 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
                            List<@Pattern(regexp = CANCEL_RETURN_RATE + "|" + AOV,
                                    message = "is an unknown guardrail; known: " + CANCEL_RETURN_RATE + ", " + AOV)
                                    String> guardrails,
-                           @Valid Capping capping) {
+                           @Valid Capping capping,
+                           List<@Pattern(regexp = TRAFFIC_SOURCE + "|" + COUNTRY + "|" + BROWSER,
+                                   message = "is an unknown segment attribute; known: " + TRAFFIC_SOURCE + ", "
+                                           + COUNTRY + ", " + BROWSER + " (what ab_segments materializes)")
+                                   String> segments) {
 
         /** The constructor the binder uses (the record has shorter ones for code). */
         @ConstructorBinding
         public Settings {
+        }
+
+        /** Settings without segments (they fall back to the defaults). */
+        public Settings(Double alpha, Double srmThreshold, String primaryMetric, String control,
+                        Map<String, Double> weights, Cuped cuped, String correction, Sequential sequential,
+                        List<String> guardrails, Capping capping) {
+            this(alpha, srmThreshold, primaryMetric, control, weights, cuped, correction, sequential, guardrails,
+                    capping, null);
         }
 
         /** Settings without capping. */
@@ -159,7 +185,8 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
                     primaryMetric != null ? primaryMetric : base.primaryMetric, control != null ? control : base.control,
                     weights != null ? weights : base.weights, cuped != null ? cuped : base.cuped,
                     correction != null ? correction : base.correction, sequential != null ? sequential : base.sequential,
-                    guardrails != null ? guardrails : base.guardrails, capping != null ? capping : base.capping);
+                    guardrails != null ? guardrails : base.guardrails, capping != null ? capping : base.capping,
+                    segments != null ? segments : base.segments);
         }
 
         /** The effect options of revenue per user and guardrails: alpha, the given difference, correction, sequential. */
@@ -183,11 +210,16 @@ public record ExperimentSettings(@Valid Settings defaults, Map<String, @Valid Se
         public List<String> guardrailList() {
             return guardrails == null ? List.of() : guardrails;
         }
+
+        /** The segment attributes the experiment is read by, in the file's order without repeats; never null. */
+        public List<String> segmentList() {
+            return segments == null ? List.of() : segments.stream().distinct().toList();
+        }
     }
 
     private static final Settings BUILT_IN = new Settings(0.05, AbStatistics.DEFAULT_SRM_THRESHOLD, CONVERSION, null,
             null, new Cuped(false, MATERIALIZED_CUPED_WINDOW_DAYS), "holm", new Sequential(false, null), List.of(),
-            new Capping(false, MATERIALIZED_CAP_PERCENTILE, false));
+            new Capping(false, MATERIALIZED_CAP_PERCENTILE, false), SEGMENT_ATTRIBUTES);
 
     public ExperimentSettings {
         defaults = defaults == null ? BUILT_IN : defaults.over(BUILT_IN);

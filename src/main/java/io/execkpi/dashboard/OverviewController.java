@@ -163,21 +163,25 @@ public class OverviewController {
     }
 
     /**
-     * Experiments with a sample-ratio mismatch at their latest evaluation, with a violated guardrail there (one entry
-     * per arm and guardrail metric), or whose primary metric has an arm that is significant now and was not at the
+     * Experiments with a sample-ratio mismatch at their latest evaluation (one entry, which says that a guardrail
+     * violation there is untrustworthy too), with a violated guardrail there and no mismatch (one entry per arm and
+     * guardrail metric), or whose primary metric has an arm that is significant now and was not at the
      * evaluation before.
      */
     List<Attention> attention() {
         List<Attention> out = new ArrayList<>();
         for (ExperimentController.ExperimentSummary s : experiments.list()) {
+            List<ExperimentEvaluator.GuardrailViolation> violations = ExperimentEvaluator.guardrailViolations(
+                    abResults.find(s.experiment(), s.latestEvaluationDate()));
             if (Boolean.TRUE.equals(s.srmMismatch())) {
+                // the mismatch supersedes every verdict: a guardrail violation is only qualified, not a decision
                 out.add(new Attention(s.experiment(), s.latestEvaluationDate(),
                         "Sample ratio mismatch (p " + fmt.pValue(s.srmPValue())
-                                + "): the traffic split is broken; its results cannot be trusted", true));
+                                + "): the traffic split is broken; its results cannot be trusted"
+                                + (violations.isEmpty() ? "" : "; guardrail violated (untrustworthy: SRM)"), true));
                 continue;
             }
-            for (ExperimentEvaluator.GuardrailViolation v : ExperimentEvaluator.guardrailViolations(
-                    abResults.find(s.experiment(), s.latestEvaluationDate()))) {
+            for (ExperimentEvaluator.GuardrailViolation v : violations) {
                 out.add(new Attention(s.experiment(), s.latestEvaluationDate(), "Guardrail violated: "
                         + v.variant() + " is significantly worse than control on " + v.metric().replace('_', ' ')
                         + " (" + fmt.signedPercent(v.relLift(), 1) + ", p " + fmt.pValue(v.pValue()) + ")", true));

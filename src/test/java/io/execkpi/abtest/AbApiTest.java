@@ -26,6 +26,8 @@ class AbApiTest extends AppTestBase {
 
     @Autowired
     WarehouseConfiguration.WarehouseConnection warehouse;
+    @Autowired
+    ExperimentSettings settings;
 
     @Test
     void adHocTestAnswersThePublishedValues() throws Exception {
@@ -366,6 +368,22 @@ class AbApiTest extends AppTestBase {
         // countries: at most the top 20 and 'other'
         JsonNode countries = json.readTree(get("/api/experiments/pricing_three_arm?segment=country").body());
         assertThat(countries.get("segments").size()).isBetween(1, 21);
+    }
+
+    /**
+     * segments in jobs/experiments.yml: the shipped file reads homepage_aa by traffic_source and browser only, so
+     * country is a 400 problem detail naming the parameter, the experiment and its segments there, and not elsewhere.
+     */
+    @Test
+    void aSegmentNotConfiguredForTheExperimentIsA400() throws Exception {
+        assertThat(settings.forExperiment("homepage_aa").segmentList()).containsExactly("traffic_source", "browser");
+        HttpResponse<String> response = get("/api/experiments/homepage_aa?segment=country");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(json.readTree(response.body()).get("detail").asString())
+                .contains("'segment'", "'homepage_aa'", "[traffic_source, browser]", "'country'");
+        assertThat(get("/api/experiments/homepage_aa?segment=browser").statusCode()).isEqualTo(200);
+        assertThat(get("/api/experiments/checkout_redesign?segment=country").statusCode()).isEqualTo(200);
     }
 
     /**

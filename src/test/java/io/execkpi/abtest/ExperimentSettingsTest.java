@@ -43,6 +43,10 @@ class ExperimentSettingsTest {
             "defaults: {guardrails: [aov, revenue_per_order]}|defaults.guardrails[1] is an unknown guardrail"
                     + "|revenue_per_order",
             "experiments: {x: {weights: {A: 1, variant_b: -1}}}|experiments[x].weights[variant_b] must be > 0|-1",
+            "experiments: {pricing_three_arm: {segments: [traffic_source, device]}}"
+                    + "|experiments[pricing_three_arm].segments[1] is an unknown segment attribute; known: "
+                    + "traffic_source, country, browser|device",
+            "defaults: {segments: [Country]}|defaults.segments[0] is an unknown segment attribute|Country",
     })
     void badValueIsNamedByItsKey(String yaml, String message, String value) {
         assertThatIllegalStateException().isThrownBy(() -> load(yaml))
@@ -59,6 +63,32 @@ class ExperimentSettingsTest {
                 .withMessageContaining("unknown setting experiments[x].cuped.window");
         assertThatIllegalStateException().isThrownBy(() -> load("segmentz: [country]"))
                 .withMessageContaining("unknown setting segmentz");
+    }
+
+    /**
+     * segments: every attribute ab_segments materializes by default (the built-in value), the defaults' list for an
+     * experiment without its own, the experiment's own list (in its order) otherwise, and an empty list for none.
+     */
+    @Test
+    void segmentsDefaultToEveryAttributeAndAreOverriddenPerExperiment() {
+        assertThat(load("defaults: {alpha: 0.05}").forExperiment("any").segmentList())
+                .containsExactly("traffic_source", "country", "browser");
+        ExperimentSettings s = load("""
+                defaults: {segments: [country, traffic_source]}
+                experiments:
+                  home_page_AA: {segments: [browser, traffic_source, browser]}
+                  no_segments: {segments: []}
+                  other_setting: {alpha: 0.1}
+                """);
+        assertThat(s.forExperiment("home_page_AA").segmentList()).containsExactly("browser", "traffic_source");
+        assertThat(s.forExperiment("no_segments").segmentList()).isEmpty();
+        assertThat(s.forExperiment("other_setting").segmentList()).containsExactly("country", "traffic_source");
+        assertThat(s.forExperiment("unlisted").segmentList()).containsExactly("country", "traffic_source");
+        // the shipped file: the defaults list all three; homepage_aa leaves country out
+        ExperimentSettings shipped = ExperimentSettings.load(new FileSystemResource("jobs/experiments.yml"));
+        assertThat(shipped.forExperiment("checkout_redesign").segmentList())
+                .containsExactly("traffic_source", "country", "browser");
+        assertThat(shipped.forExperiment("homepage_aa").segmentList()).containsExactly("traffic_source", "browser");
     }
 
     @Test

@@ -24,7 +24,7 @@ class ExperimentVerdictTest {
     private static final String NONE = ExperimentEvaluator.RATIO_METHOD + "; "
             + ExperimentEvaluator.GUARDRAIL_NO_CORRECTION + "; risk";
 
-    private final ExperimentPageController page = new ExperimentPageController(null, null, null, new Formats());
+    private final ExperimentPageController page = new ExperimentPageController(null, null, null, null, new Formats());
 
     /** A treatment row with the given lift, raw and adjusted intervals (shares) and adjusted p-value. */
     private static AbResult row(String variant, String metric, double lift, double low, double high, double p,

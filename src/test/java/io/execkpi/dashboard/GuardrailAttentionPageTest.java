@@ -16,7 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A stored evaluation whose arm B violates the aov guardrail shows up, with the arm and the metric, in the overview's
- * "experiments needing attention" and on the {@code /experiments} list, over real HTTP against the real store.
+ * "experiments needing attention", on the {@code /experiments} list and on its experiment page, over real HTTP against
+ * the real store; under a sample-ratio mismatch the same violation is no decision: SRM is shown first and the
+ * guardrail tag only as "guardrail violated (untrustworthy: SRM)".
  */
 class GuardrailAttentionPageTest extends AppTestBase {
 
@@ -71,7 +73,9 @@ class GuardrailAttentionPageTest extends AppTestBase {
                     .contains("Guardrail violated: B is significantly worse than control on aov (−5.0 %, p 0.0100)")
                     .doesNotContain("cancel return rate").doesNotContain("No experiment needs attention");
             assertThat(attention.split("Guardrail violated", -1)).as("only the experiment without SRM").hasSize(2);
-            assertThat(attention).contains(SRM_EXPERIMENT + "</a>");
+            String srmEntry = attention.substring(attention.indexOf(SRM_EXPERIMENT + "</a>"));
+            assertThat(srmEntry.substring(0, srmEntry.indexOf("</li>")))
+                    .contains("Sample ratio mismatch (p &lt; 0.0001)", "guardrail violated (untrustworthy: SRM)");
 
             HttpResponse<String> list = get("/experiments");
             assertThat(list.statusCode()).isEqualTo(200);
@@ -79,8 +83,26 @@ class GuardrailAttentionPageTest extends AppTestBase {
             assertThat(item).contains("guardrail violated")
                     .contains("B violates guardrail aov: −5.0 % vs control (p 0.0100)")
                     .doesNotContain("violates guardrail cancel return rate");
-            assertThat(section(list.body(), "data-experiment=\"" + SRM_EXPERIMENT + "\""))
-                    .contains("mismatch").doesNotContain("violates guardrail");
+            assertThat(item).doesNotContain("untrustworthy").doesNotContain("sample ratio mismatch");
+            String srmItem = section(list.body(), "data-experiment=\"" + SRM_EXPERIMENT + "\"");
+            assertThat(srmItem).contains("mismatch").doesNotContain("violates guardrail")
+                    .doesNotContain(">guardrail violated<").contains(">guardrail violated (untrustworthy: SRM)<");
+            // SRM first: the status column names the mismatch before the qualified guardrail tag
+            assertThat(srmItem.indexOf(">sample ratio mismatch<")).isNotNegative()
+                    .isLessThan(srmItem.indexOf("untrustworthy: SRM"));
+
+            // the experiment page: B's guardrail rows carry the plain tag without SRM, the qualified one under SRM
+            String page = get("/experiments/" + EXPERIMENT).body();
+            assertThat(page).contains(">guardrail violated<").doesNotContain("untrustworthy");
+            HttpResponse<String> srmPage = get("/experiments/" + SRM_EXPERIMENT);
+            assertThat(srmPage.statusCode()).isEqualTo(200);
+            assertThat(srmPage.body()).doesNotContain(">guardrail violated<")
+                    .contains(">guardrail violated (untrustworthy: SRM)<");
+            assertThat(srmPage.body().indexOf("id=\"srm-warning\"")).isNotNegative()
+                    .isLessThan(srmPage.body().indexOf("untrustworthy: SRM"));
+            // no ab_segments row for these made-up experiments: the segment section says so instead of failing
+            assertThat(section(srmPage.body(), "id=\"segments\"")).contains("id=\"segments-missing\"",
+                    "has no traffic_source segment results");
         } finally {
             jdbc.update("DELETE FROM ab_results WHERE experiment_id IN (?, ?)", EXPERIMENT, SRM_EXPERIMENT);
         }
