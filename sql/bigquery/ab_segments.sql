@@ -1,9 +1,12 @@
--- ab_segments (BigQuery): ab_metrics by segment. For every as-of business date in [@from, @to], per experiment,
--- segment attribute, segment value and variant: users assigned by the end of that date, converters (assigned users
--- with a completed order created at or after their assignment and by the end of that date), and the sum and sum of
--- squares over users of that post-assignment completed revenue. Same columns and meaning as
--- sql/duckdb/ab_segments.sql: the definitions of ab_metrics restricted to the users of the segment value. Segment
--- attributes:
+-- ab_segments (BigQuery): ab_metrics by segment, for the recent as-of dates only. For every as-of business date in
+-- [@from, @to] from @capped_from on (the job passes the last 7 business dates up to yesterday, whatever the run's
+-- range, so any run, rerun or backfill writes the same rows for a date; earlier dates get no row: segment results
+-- are read as of a recent date, and a daily snapshot of every date since the first experiment would cost every
+-- backfill its writes), per experiment, segment attribute, segment value and variant: users assigned by the end of
+-- that date, converters (assigned users with a completed order created at or after their assignment and by the end
+-- of that date), and the sum and sum of squares over users of that post-assignment completed revenue. Same columns
+-- and meaning as sql/duckdb/ab_segments.sql: the definitions of ab_metrics restricted to the users of the segment
+-- value. Segment attributes:
 --   traffic_source  users.traffic_source
 --   country         users.country; the 20 countries with the most users assigned to the experiment by the end of
 --                   the as-of date (all arms together; ties by country name) keep their name, the others are summed
@@ -13,6 +16,12 @@
 -- A missing attribute is '(unknown)'. A segment value appears on a date once one of its users is assigned (any arm);
 -- from then on every arm has a row (an arm without users in it: zeros). Pre-period, capped and guardrail sums are
 -- not segmented. The experiment tables come from the same two blocks as ab_metrics.sql (see there).
+--
+-- Computed as the DuckDB version computes it: changes dated before the first kept date summed into it (a user's
+-- squares telescope: Σ over days of cum² - (cum - rev)² = cum²); revenue per completed order summed from its items
+-- once and joined to the assignments once; each user's changes counted once per combination of their three
+-- attributes and only then split by segment; revenue summed as NUMERIC (sale_price rounded to 9 decimals): exact, so
+-- the sums do not depend on the order of addition or on how days are grouped.
 WITH
 -- {{#experiments}}
 experiments AS (
@@ -51,84 +60,122 @@ arms AS (
     JOIN experiments AS e ON e.experiment_id = v.experiment_id
     WHERE e.start_date <= @to
 ),
+bounds AS (
+    -- first: the first as-of date kept; changes before it are summed into it
+    SELECT GREATEST(@from, @capped_from) AS first, TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY)) AS end_ts
+),
 calendar AS (
     SELECT d
-    FROM (SELECT MIN(start_date) AS first_start FROM experiments) AS bounds
-    CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(bounds.first_start, @to)) AS d
+    FROM bounds AS b
+    CROSS JOIN (SELECT MIN(start_date) AS first_start FROM experiments) AS s
+    CROSS JOIN UNNEST(GENERATE_DATE_ARRAY(GREATEST(b.first, s.first_start), @to)) AS d
 ),
 first_browser AS (
-    SELECT user_id, browser
-    FROM (SELECT user_id, browser, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY created_at, id) AS r
-          FROM `{{source}}.events`
-          WHERE user_id IS NOT NULL AND created_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))) AS f
-    WHERE r = 1
+    -- the browser of each user's first event: the smallest (created_at, id)
+    SELECT e.user_id,
+           ARRAY_AGG(IFNULL(e.browser, '(unknown)') ORDER BY e.created_at, e.id LIMIT 1)[OFFSET(0)] AS browser
+    FROM `{{source}}.events` AS e
+    CROSS JOIN bounds AS b
+    WHERE e.user_id IS NOT NULL AND e.created_at < b.end_ts
+    GROUP BY e.user_id
+),
+order_revenue AS (
+    -- completed orders created by the end of @to with their revenue (the sum of their items)
+    SELECT o.user_id, o.created_at, SUM(CAST(oi.sale_price AS NUMERIC)) AS rev
+    FROM `{{source}}.orders` AS o
+    JOIN `{{source}}.order_items` AS oi ON oi.order_id = o.order_id
+    CROSS JOIN bounds AS b
+    WHERE o.status = 'Complete' AND o.created_at < b.end_ts
+    GROUP BY o.order_id, o.user_id, o.created_at
 ),
 assigned AS (
-    SELECT a.experiment_id, a.variant, a.user_id, a.assigned_at, segment,
-           COALESCE(CASE segment WHEN 'traffic_source' THEN u.traffic_source WHEN 'country' THEN u.country
-                                 ELSE b.browser END, '(unknown)') AS segment_value
+    -- assignments by the end of @to (none when the first kept date is after @to)
+    SELECT a.experiment_id, a.variant, a.user_id, a.assigned_at
     FROM assignments AS a
-    CROSS JOIN UNNEST(['traffic_source', 'country', 'browser']) AS segment
-    LEFT JOIN `{{source}}.users` AS u ON u.id = a.user_id
-    LEFT JOIN first_browser AS b ON b.user_id = a.user_id
-    WHERE a.assigned_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
-),
-segment_values AS (
-    SELECT DISTINCT experiment_id, segment, segment_value FROM assigned
+    CROSS JOIN bounds AS b
+    WHERE a.assigned_at < b.end_ts AND b.first <= @to
 ),
 user_day AS (
-    SELECT a.experiment_id, a.variant, a.segment, a.segment_value, a.user_id, DATE(o.created_at) AS d,
-           SUM(oi.sale_price) AS rev
+    -- post-assignment completed revenue per user and day (days before the first kept date summed into it; present:
+    -- the day itself has an order)
+    SELECT a.experiment_id, a.variant, a.user_id, GREATEST(DATE(o.created_at), b.first) AS d,
+           MAX(DATE(o.created_at)) >= b.first AS present, SUM(o.rev) AS rev
     FROM assigned AS a
-    JOIN `{{source}}.orders` AS o ON o.user_id = a.user_id
-    JOIN `{{source}}.order_items` AS oi ON oi.order_id = o.order_id
-    WHERE o.status = 'Complete'
-      AND o.created_at >= a.assigned_at
-      AND o.created_at < TIMESTAMP(DATE_ADD(@to, INTERVAL 1 DAY))
-    GROUP BY a.experiment_id, a.variant, a.segment, a.segment_value, a.user_id, d
+    CROSS JOIN bounds AS b
+    JOIN order_revenue AS o ON o.user_id = a.user_id AND o.created_at >= a.assigned_at
+    GROUP BY a.experiment_id, a.variant, a.user_id, d, b.first
 ),
-user_running AS (
-    SELECT experiment_id, variant, segment, segment_value, d, rev,
-           SUM(rev) OVER (PARTITION BY experiment_id, segment, user_id ORDER BY d) AS cum,
-           ROW_NUMBER() OVER (PARTITION BY experiment_id, segment, user_id ORDER BY d) AS k
-    FROM user_day
+user_changes AS (
+    -- each user's changes: the assignment, then per day with revenue the conversion (the first such day), the
+    -- revenue and the growth of its square
+    SELECT a.experiment_id, a.variant, a.user_id, GREATEST(DATE(a.assigned_at), b.first) AS d,
+           DATE(a.assigned_at) >= b.first AS present,
+           1 AS users, 0 AS converters, CAST(0 AS NUMERIC) AS rev, CAST(0 AS NUMERIC) AS sq
+    FROM assigned AS a
+    CROSS JOIN bounds AS b
+    UNION ALL
+    SELECT experiment_id, variant, user_id, d, present, 0, IF(k = 1, 1, 0), rev, cum * cum - (cum - rev) * (cum - rev)
+    FROM (SELECT experiment_id, variant, user_id, d, present, rev,
+                 SUM(rev) OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS cum,
+                 ROW_NUMBER() OVER (PARTITION BY experiment_id, user_id ORDER BY d) AS k
+          FROM user_day) AS r
+),
+combination_day AS (
+    -- the changes per arm, day and combination of the user's three attributes
+    SELECT c.experiment_id, c.variant, IFNULL(u.traffic_source, '(unknown)') AS traffic_source,
+           IFNULL(u.country, '(unknown)') AS country, IFNULL(f.browser, '(unknown)') AS browser, c.d,
+           LOGICAL_OR(c.present) AS present, SUM(c.users) AS users, SUM(c.converters) AS converters,
+           SUM(c.rev) AS rev, SUM(c.sq) AS sq
+    FROM user_changes AS c
+    LEFT JOIN `{{source}}.users` AS u ON u.id = c.user_id
+    LEFT JOIN first_browser AS f ON f.user_id = c.user_id
+    GROUP BY c.experiment_id, c.variant, traffic_source, country, browser, c.d
+),
+segment_day AS (
+    SELECT experiment_id, variant, 'traffic_source' AS segment, traffic_source AS segment_value, d, present, users,
+           converters, rev, sq
+    FROM combination_day
+    UNION ALL
+    SELECT experiment_id, variant, 'country', country, d, present, users, converters, rev, sq FROM combination_day
+    UNION ALL
+    SELECT experiment_id, variant, 'browser', browser, d, present, users, converters, rev, sq FROM combination_day
+),
+segment_values AS (
+    SELECT DISTINCT experiment_id, segment, segment_value FROM segment_day
 ),
 changes AS (
-    SELECT a.experiment_id, a.variant, v.segment, v.segment_value, c.d, a.is_control, a.weight,
-           0 AS users, 0 AS converters, CAST(0 AS FLOAT64) AS rev, CAST(0 AS FLOAT64) AS sq
+    -- present: the row's own date has a change or a calendar row (a date whose only changes were summed into it
+    -- from earlier dates gets no row, as it would not without that summing)
+    SELECT a.experiment_id, a.variant, v.segment, v.segment_value, c.d, TRUE AS present,
+           0 AS users, 0 AS converters, CAST(0 AS NUMERIC) AS rev, CAST(0 AS NUMERIC) AS sq
     FROM arms AS a
     JOIN segment_values AS v ON v.experiment_id = a.experiment_id
     JOIN calendar AS c ON c.d >= a.start_date
     UNION ALL
-    SELECT experiment_id, variant, segment, segment_value, DATE(assigned_at), CAST(NULL AS BOOL),
-           CAST(NULL AS FLOAT64), 1, 0, CAST(0 AS FLOAT64), CAST(0 AS FLOAT64)
-    FROM assigned
-    UNION ALL
-    SELECT experiment_id, variant, segment, segment_value, d, CAST(NULL AS BOOL), CAST(NULL AS FLOAT64), 0,
-           IF(k = 1, 1, 0), CAST(rev AS FLOAT64), CAST(cum * cum - (cum - rev) * (cum - rev) AS FLOAT64)
-    FROM user_running
+    SELECT experiment_id, variant, segment, segment_value, d, present, users, converters, rev, sq
+    FROM segment_day
 ),
 per_day AS (
-    SELECT experiment_id, variant, segment, segment_value, d, LOGICAL_OR(is_control) AS is_control_any,
-           MAX(weight) AS weight_max, SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev,
-           SUM(sq) AS sq
+    SELECT experiment_id, variant, segment, segment_value, d, LOGICAL_OR(present) AS present,
+           SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq
     FROM changes
     GROUP BY experiment_id, variant, segment, segment_value, d
 ),
 running AS (
-    SELECT experiment_id, variant, segment, segment_value, d,
-           LOGICAL_OR(is_control_any) OVER (PARTITION BY experiment_id, variant) AS is_control,
-           MAX(weight_max) OVER (PARTITION BY experiment_id, variant) AS weight,
+    SELECT experiment_id, variant, segment, segment_value, d, present,
            SUM(users) OVER (PARTITION BY experiment_id, segment, segment_value, variant ORDER BY d) AS users,
            SUM(converters) OVER (PARTITION BY experiment_id, segment, segment_value, variant ORDER BY d) AS converters,
            SUM(rev) OVER (PARTITION BY experiment_id, segment, segment_value, variant ORDER BY d) AS revenue_sum,
-           SUM(sq) OVER (PARTITION BY experiment_id, segment, segment_value, variant ORDER BY d) AS revenue_sum_squares
+           SUM(sq) OVER (PARTITION BY experiment_id, segment, segment_value, variant ORDER BY d)
+               AS revenue_sum_squares
     FROM per_day
 ),
 valued AS (
-    SELECT r.*, SUM(users) OVER (PARTITION BY experiment_id, segment, segment_value, d) AS value_users
+    SELECT r.*, a.is_control, a.weight,
+           SUM(r.users) OVER (PARTITION BY r.experiment_id, r.segment, r.segment_value, r.d) AS value_users
     FROM running AS r
-    WHERE d >= @from AND d <= @to AND is_control IS NOT NULL
+    JOIN arms AS a ON a.experiment_id = r.experiment_id AND a.variant = r.variant
+    WHERE r.present
 ),
 ranked AS (
     SELECT v.*,
@@ -141,7 +188,8 @@ ranked AS (
 SELECT d AS as_of_date, experiment_id, segment, bucket AS segment_value, variant,
        LOGICAL_OR(is_control) AS is_control, MAX(weight) AS weight,
        SUM(users) AS users, SUM(converters) AS converters,
-       ROUND(SUM(revenue_sum), 6) AS revenue_sum, ROUND(SUM(revenue_sum_squares), 6) AS revenue_sum_squares
+       CAST(ROUND(SUM(revenue_sum), 6) AS FLOAT64) AS revenue_sum,
+       CAST(ROUND(SUM(revenue_sum_squares), 6) AS FLOAT64) AS revenue_sum_squares
 FROM ranked
 GROUP BY d, experiment_id, segment, bucket, variant
 ORDER BY as_of_date, experiment_id, segment, segment_value, variant

@@ -192,7 +192,7 @@ experiment_users AS (
 ),
 buckets AS (
     -- positive y per experiment, cap date and bucket of 10 (bucket order follows value order)
-    SELECT experiment_id, d, CAST(FLOOR(y / 10) AS BIGINT) AS b, COUNT(*) AS values_in
+    SELECT experiment_id, d, CAST(FLOOR(y / 10) AS BIGINT) AS bucket, COUNT(*) AS values_in
     FROM user_at
     WHERE y > 0
     GROUP BY experiment_id, d, CAST(FLOOR(y / 10) AS BIGINT)
@@ -200,13 +200,13 @@ buckets AS (
 top_bucket AS (
     -- the highest bucket that with the buckets above it holds at least n - i values: the two order statistics are in
     -- it or above, so only those values need sorting (no such bucket when fewer than n - i values are positive)
-    SELECT b.experiment_id, b.d, MAX(b.b) AS b
-    FROM (SELECT experiment_id, d, b,
-                 SUM(values_in) OVER (PARTITION BY experiment_id, d ORDER BY b DESC) AS values_from
-          FROM buckets) b
-    JOIN experiment_users e ON e.experiment_id = b.experiment_id AND e.d = b.d
-    WHERE b.values_from >= e.n - e.i
-    GROUP BY b.experiment_id, b.d
+    SELECT v.experiment_id, v.d, MAX(v.bucket) AS first_bucket
+    FROM (SELECT experiment_id, d, bucket,
+                 SUM(values_in) OVER (PARTITION BY experiment_id, d ORDER BY bucket DESC) AS values_from
+          FROM buckets) v
+    JOIN experiment_users e ON e.experiment_id = v.experiment_id AND e.d = v.d
+    WHERE v.values_from >= e.n - e.i
+    GROUP BY v.experiment_id, v.d
 ),
 top_values AS (
     -- the largest positive y, ranked q = 1, 2, ... from the top
@@ -214,7 +214,7 @@ top_values AS (
            ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.d ORDER BY u.y DESC) AS q
     FROM user_at u
     LEFT JOIN top_bucket t ON t.experiment_id = u.experiment_id AND t.d = u.d
-    WHERE u.y > 0 AND CAST(FLOOR(u.y / 10) AS BIGINT) >= COALESCE(t.b, 0)
+    WHERE u.y > 0 AND CAST(FLOOR(u.y / 10) AS BIGINT) >= COALESCE(t.first_bucket, 0)
 ),
 caps AS (
     -- lo and hi: the order statistics i and i + 1; 0 when they fall among the zeros (or i + 1 = n)

@@ -154,15 +154,20 @@ class KpiSqlTest {
     }
 
     List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to) {
+        // capped_from as the job passes it when yesterday is the run's last date: the last 7 as-of dates
+        return run(kpi, from, to, to.minusDays(6));
+    }
+
+    /** A run whose yesterday is {@code cappedFrom} + 6 days (the job's {@code :capped_from}), not necessarily {@code to}. */
+    List<Map<String, Object>> run(String kpi, LocalDate from, LocalDate to, LocalDate cappedFrom) {
         KpiDefinition.Grain grain = switch (kpi) {
             case "retention_weekly" -> KpiDefinition.Grain.WEEKLY_COHORT;
             case "ab_metrics", "ab_segments" -> KpiDefinition.Grain.SNAPSHOT;
             default -> KpiDefinition.Grain.DAILY;
         };
         List<Map<String, Object>> rows = new ArrayList<>();
-        // capped_from as the job passes it when yesterday is the run's last date: the last 7 as-of dates
         warehouse.query(kpi, Map.of("from", from, "to", to, "partition_from", grain.partitionFrom(from),
-                "partition_to", grain.partitionTo(to), "capped_from", to.minusDays(6)), rows::add);
+                "partition_to", grain.partitionTo(to), "capped_from", cappedFrom), rows::add);
         return rows;
     }
 
@@ -490,9 +495,9 @@ class KpiSqlTest {
                 "2025-01-20 exp2 traffic_source Email b false w1.0 1 1 30.0 900.0",
                 "2025-01-20 exp2 traffic_source Search a true w2.0 1 0 0.0 0.0",
                 "2025-01-20 exp2 traffic_source Search b false w1.0 0 0 0.0 0.0");
-        // 01-08, computed in a run up to 01-20 and alone (the same rows: each date is computed from its own data):
-        // u1 77.50 (6006.25), u2 8.00 (64); u3 (Organic, China, Firefox) not yet assigned, so those values have no
-        // row; exp2 has no user yet (its arms are empty), so no row either
+        // 01-08, computed alone and in a run up to 01-20 whose capped_from is 01-08 (the same rows: each date is
+        // computed from its own data): u1 77.50 (6006.25), u2 8.00 (64); u3 (Organic, China, Firefox) not yet
+        // assigned, so those values have no row; exp2 has no user yet (its arms are empty), so no row either
         List<String> jan8 = List.of(
                 "2025-01-08 exp1 browser Chrome control true w1.0 1 1 77.5 6006.25",
                 "2025-01-08 exp1 browser Chrome treatment false w1.0 0 0 0.0 0.0",
@@ -506,8 +511,33 @@ class KpiSqlTest {
                 "2025-01-08 exp1 traffic_source Search treatment false w1.0 0 0 0.0 0.0");
         assertThat(run("ab_segments", d("2025-01-08"), d("2025-01-08"))).extracting(KpiSqlTest::segmentRow)
                 .containsExactlyElementsOf(jan8);
-        assertThat(run("ab_segments", d("2025-01-08"), d("2025-01-20"))).extracting(KpiSqlTest::segmentRow)
-                .filteredOn(r -> r.startsWith("2025-01-08")).containsExactlyElementsOf(jan8);
+        assertThat(run("ab_segments", d("2025-01-08"), d("2025-01-20"), d("2025-01-08")))
+                .extracting(KpiSqlTest::segmentRow).filteredOn(r -> r.startsWith("2025-01-08"))
+                .containsExactlyElementsOf(jan8);
+    }
+
+    @Test
+    void abSegmentsHaveNoRowBeforeCappedFrom() {
+        // kept for the last 7 business dates only: a run over 01-06..01-20 whose capped_from is 01-14 has rows for
+        // 01-14..01-20 (both experiments have users by then) and none before, though users were assigned from 01-06
+        List<Map<String, Object>> rows = run("ab_segments", d("2025-01-06"), d("2025-01-20"), d("2025-01-14"));
+        assertThat(rows).extracting(r -> r.get("as_of_date").toString()).containsOnly("2025-01-14", "2025-01-15",
+                "2025-01-16", "2025-01-17", "2025-01-18", "2025-01-19", "2025-01-20");
+        // the first kept date carries everything before it: 01-14 exp1 u1 (control, Search) 25.50 (01-06) + 40.00 +
+        // 12.00 (01-08) = 77.50, 77.5^2 = 6006.25; u2 (treatment, Email) 8.00 (01-07; order 9 is on 01-15); u3
+        // (treatment since 01-13, Organic) nothing yet; exp2 u1 (a since 01-09, Search) nothing since its assignment
+        assertThat(rows).extracting(KpiSqlTest::segmentRow).filteredOn(r -> r.startsWith("2025-01-14 exp1 traffic_source")
+                || r.startsWith("2025-01-14 exp2 traffic_source Search")).containsExactly(
+                "2025-01-14 exp1 traffic_source Email control true w1.0 0 0 0.0 0.0",
+                "2025-01-14 exp1 traffic_source Email treatment false w1.0 1 1 8.0 64.0",
+                "2025-01-14 exp1 traffic_source Organic control true w1.0 0 0 0.0 0.0",
+                "2025-01-14 exp1 traffic_source Organic treatment false w1.0 1 0 0.0 0.0",
+                "2025-01-14 exp1 traffic_source Search control true w1.0 1 1 77.5 6006.25",
+                "2025-01-14 exp1 traffic_source Search treatment false w1.0 0 0 0.0 0.0",
+                "2025-01-14 exp2 traffic_source Search a true w2.0 1 0 0.0 0.0",
+                "2025-01-14 exp2 traffic_source Search b false w1.0 0 0 0.0 0.0");
+        // a run entirely before capped_from (a backfill of old dates) writes nothing
+        assertThat(run("ab_segments", d("2025-01-06"), d("2025-01-13"), d("2025-01-14"))).isEmpty();
     }
 
     @Test
@@ -534,7 +564,9 @@ class KpiSqlTest {
                         row("e", "c", 1.0, true), row("e", "t", 1.0, false))
                 .rows("assignments", "user_id, experiment_id, variant, assigned_at", assignments);
         List<Map<String, Object>> rows = new ArrayList<>();
-        warehouseOf(t).query("ab_segments", Map.of("from", d("2025-01-02"), "to", d("2025-01-03")), rows::add);
+        // capped_from 01-02: both dates are among the last 7 (a run whose yesterday is 01-08)
+        warehouseOf(t).query("ab_segments", Map.of("from", d("2025-01-02"), "to", d("2025-01-03"),
+                "capped_from", d("2025-01-02")), rows::add);
         List<String> country = rows.stream().filter(r -> "country".equals(r.get("segment")))
                 .map(KpiSqlTest::segmentRow).toList();
         // 01-02: Z1 (3 users) then C01..C19 by name (1 each) are the top 20; C20 (user 23, c) and C21 (user 24, t)
