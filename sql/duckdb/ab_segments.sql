@@ -29,16 +29,12 @@ WITH arms AS (
     JOIN experiments e ON e.experiment_id = v.experiment_id
     WHERE e.start_date <= CAST(:to AS DATE)
 ),
-bounds AS (
-    -- first: the first as-of date kept; changes before it are summed into it
-    SELECT GREATEST(CAST(:from AS DATE), CAST(:capped_from AS DATE)) AS first,
-           CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY AS end_ts
-),
 calendar AS (
-    SELECT GREATEST(b.first, (SELECT MIN(start_date) FROM experiments)) + CAST(x AS INTEGER) AS d
-    FROM bounds b,
-         range(0, date_diff('day', GREATEST(b.first, (SELECT MIN(start_date) FROM experiments)),
-                                   CAST(:to AS DATE)) + 1) r(x)
+    -- the as-of dates kept: from :capped_from (and :from, and the first experiment's start) to :to
+    SELECT GREATEST(CAST(:from AS DATE), CAST(:capped_from AS DATE), (SELECT MIN(start_date) FROM experiments))
+               + CAST(x AS INTEGER) AS d
+    FROM range(0, date_diff('day', GREATEST(CAST(:from AS DATE), CAST(:capped_from AS DATE),
+                                            (SELECT MIN(start_date) FROM experiments)), CAST(:to AS DATE)) + 1) r(x)
 ),
 first_browser AS (
     -- the browser of each user's first event: the smallest (created_at, id), as one HUGEINT key (epoch microseconds
@@ -47,7 +43,7 @@ first_browser AS (
            arg_min(COALESCE(browser, '(unknown)'), CAST(epoch_us(created_at) AS HUGEINT) * 18446744073709551616 + id)
                AS browser
     FROM events
-    WHERE user_id IS NOT NULL AND created_at < (SELECT end_ts FROM bounds)
+    WHERE user_id IS NOT NULL AND created_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     GROUP BY user_id
 ),
 order_revenue AS (
@@ -55,34 +51,34 @@ order_revenue AS (
     SELECT o.user_id, o.created_at, SUM(CAST(oi.sale_price AS DECIMAL(38, 9))) AS rev
     FROM orders o
     JOIN order_items oi ON oi.order_id = o.order_id
-    WHERE o.status = 'Complete' AND o.created_at < (SELECT end_ts FROM bounds)
+    WHERE o.status = 'Complete' AND o.created_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
     GROUP BY o.order_id, o.user_id, o.created_at
 ),
 assigned AS (
-    -- assignments by the end of :to (none when the first kept date is after :to)
-    SELECT a.experiment_id, a.variant, a.user_id, a.assigned_at
-    FROM assignments a
-    CROSS JOIN bounds b
-    WHERE a.assigned_at < b.end_ts AND b.first <= CAST(:to AS DATE)
+    -- assignments by the end of :to (none when the first kept date is after :to); run_d = the assignment day, or the
+    -- first kept date (the later of :from and :capped_from) if earlier
+    SELECT experiment_id, variant, user_id, assigned_at, CAST(assigned_at AS DATE) AS d,
+           GREATEST(CAST(assigned_at AS DATE), CAST(:from AS DATE), CAST(:capped_from AS DATE)) AS run_d
+    FROM assignments
+    WHERE assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
+      AND GREATEST(CAST(:from AS DATE), CAST(:capped_from AS DATE)) <= CAST(:to AS DATE)
 ),
 user_day AS (
     -- post-assignment completed revenue per user and day (days before the first kept date summed into it; present:
     -- the day itself has an order)
-    SELECT a.experiment_id, a.variant, a.user_id, GREATEST(CAST(o.created_at AS DATE), b.first) AS d,
-           MAX(CAST(o.created_at AS DATE)) >= b.first AS present, SUM(o.rev) AS rev
-    FROM assigned a
-    CROSS JOIN bounds b
-    JOIN order_revenue o ON o.user_id = a.user_id AND o.created_at >= a.assigned_at
-    GROUP BY a.experiment_id, a.variant, a.user_id, GREATEST(CAST(o.created_at AS DATE), b.first), b.first
+    SELECT experiment_id, variant, user_id, run_d AS d, MAX(d) = run_d AS present, SUM(rev) AS rev
+    FROM (SELECT a.experiment_id, a.variant, a.user_id, CAST(o.created_at AS DATE) AS d, o.rev,
+                 GREATEST(CAST(o.created_at AS DATE), CAST(:from AS DATE), CAST(:capped_from AS DATE)) AS run_d
+          FROM assigned a
+          JOIN order_revenue o ON o.user_id = a.user_id AND o.created_at >= a.assigned_at) ao
+    GROUP BY experiment_id, variant, user_id, run_d
 ),
 user_changes AS (
     -- each user's changes: the assignment, then per day with revenue the conversion (the first such day), the
     -- revenue and the growth of its square
-    SELECT a.experiment_id, a.variant, a.user_id, GREATEST(CAST(a.assigned_at AS DATE), b.first) AS d,
-           CAST(a.assigned_at AS DATE) >= b.first AS present,
+    SELECT experiment_id, variant, user_id, run_d AS d, d = run_d AS present,
            1 AS users, 0 AS converters, CAST(0 AS DECIMAL(38, 9)) AS rev, CAST(0 AS DECIMAL(38, 18)) AS sq
-    FROM assigned a
-    CROSS JOIN bounds b
+    FROM assigned
     UNION ALL
     SELECT experiment_id, variant, user_id, d, present, 0, CASE WHEN k = 1 THEN 1 ELSE 0 END, rev,
            cum * cum - (cum - rev) * (cum - rev)
