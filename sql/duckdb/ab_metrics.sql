@@ -33,10 +33,17 @@
 -- cum², so the days before :from count as one), which keeps the per-user and per-day work to the run's dates.
 -- Revenue is summed as DECIMAL(38, 9) (sale_price rounded to 9 decimals): exact, so every sum is independent of the
 -- order of addition and of how days are grouped, and a rerun or a differently sliced backfill gives the same rows.
-WITH arms AS (
-    SELECT v.experiment_id, v.variant, v.is_control, v.weight, e.start_date
+WITH experiment_keys AS (
+    -- a small integer per experiment: the per-user rows are grouped and sorted by it rather than by its name
+    -- (assignments to an experiment not in experiments have no arm, so no row, either way)
+    SELECT experiment_id, CAST(ROW_NUMBER() OVER (ORDER BY experiment_id) AS INTEGER) AS experiment
+    FROM experiments
+),
+arms AS (
+    SELECT v.experiment_id, k.experiment, v.variant, v.is_control, v.weight, e.start_date
     FROM experiment_variants v
     JOIN experiments e ON e.experiment_id = v.experiment_id
+    JOIN experiment_keys k ON k.experiment_id = v.experiment_id
     WHERE e.start_date <= CAST(:to AS DATE)
 ),
 calendar AS (
@@ -56,13 +63,14 @@ order_revenue AS (
 user_orders AS (
     -- the one join: each assignment by the end of :to with its user's orders from 14 days before it; d = the order's
     -- day for an order at or after the assignment, NULL for one in the pre-period; run_d = d, or :from if earlier
-    SELECT a.experiment_id, a.variant, a.user_id, CAST(a.assigned_at AS DATE) AS assigned_day,
+    SELECT k.experiment, a.variant, a.user_id, CAST(a.assigned_at AS DATE) AS assigned_day,
            CASE WHEN o.created_at >= a.assigned_at THEN CAST(o.created_at AS DATE) END AS d,
            CASE WHEN o.created_at < a.assigned_at THEN NULL
                 WHEN o.created_at < CAST(:from AS TIMESTAMP) THEN CAST(:from AS DATE)
                 ELSE CAST(o.created_at AS DATE) END AS run_d,
            o.status, o.rev
     FROM assignments a
+    JOIN experiment_keys k ON k.experiment_id = a.experiment_id
     JOIN order_revenue o ON o.user_id = a.user_id
     WHERE a.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY
       AND o.created_at >= a.assigned_at - INTERVAL 14 DAY
@@ -70,53 +78,54 @@ user_orders AS (
 user_day AS (
     -- per user: one row per day with post-assignment orders (days before :from summed into :from; present: the day
     -- itself has one), and one with d NULL for the completed orders of the pre-period
-    SELECT experiment_id, variant, user_id, assigned_day, run_d AS d, MAX(d) >= CAST(:from AS DATE) AS present,
+    SELECT experiment, variant, user_id, assigned_day, run_d AS d, MAX(d) >= CAST(:from AS DATE) AS present,
            SUM(rev) AS rev, COUNT(rev) AS ords, COUNT(*) AS orders,
            COUNT(CASE WHEN status IN ('Cancelled', 'Returned') THEN 1 END) AS bad
     FROM user_orders
     WHERE d IS NOT NULL OR rev IS NOT NULL
-    GROUP BY experiment_id, variant, user_id, assigned_day, run_d
+    GROUP BY experiment, variant, user_id, assigned_day, run_d
 ),
 user_running AS (
     -- per user, in day order with the pre-period row first: x = pre-period revenue; cum and cum_o =
     -- post-assignment revenue and completed orders by the end of d; next_d = the user's next day with revenue
-    SELECT experiment_id, variant, user_id, assigned_day, d, rev, ords,
+    SELECT experiment, variant, user_id, assigned_day, d, rev, ords,
            COALESCE(SUM(CASE WHEN d IS NULL THEN rev END) OVER w, 0) AS x,
            SUM(CASE WHEN d IS NOT NULL THEN rev END) OVER w AS cum,
            SUM(CASE WHEN d IS NOT NULL THEN ords END) OVER w AS cum_o,
            LEAD(d) OVER w AS next_d
     FROM user_day
     WHERE rev IS NOT NULL
-    WINDOW w AS (PARTITION BY experiment_id, user_id ORDER BY d ASC NULLS FIRST)
+    WINDOW w AS (PARTITION BY experiment, user_id ORDER BY d ASC NULLS FIRST)
 ),
 changes AS (
     -- present: the row's own date has a change or a calendar row (a date whose only changes were summed into it
     -- from before :from gets no row, as it would not without that summing)
-    SELECT a.experiment_id, a.variant, c.d, TRUE AS present,
+    SELECT a.experiment, a.variant, c.d, TRUE AS present,
            0 AS users, 0 AS converters, CAST(0 AS DECIMAL(38, 9)) AS rev, CAST(0 AS DECIMAL(38, 18)) AS sq,
            CAST(0 AS DECIMAL(38, 9)) AS pre, CAST(0 AS DECIMAL(38, 18)) AS pre_sq, CAST(0 AS DECIMAL(38, 18)) AS xy,
            0 AS orders, 0 AS bad, 0 AS bad_users, 0 AS pre_conv, 0 AS pre_post_conv,
            0 AS co, 0 AS co_sq, CAST(0 AS DECIMAL(38, 9)) AS yo
     FROM arms a JOIN calendar c ON c.d >= a.start_date
     UNION ALL
-    SELECT experiment_id, variant, run_d, MAX(d) >= CAST(:from AS DATE), COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    SELECT experiment, variant, run_d, MAX(d) >= CAST(:from AS DATE), COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            0, 0
-    FROM (SELECT experiment_id, variant, CAST(assigned_at AS DATE) AS d,
-                 CASE WHEN assigned_at < CAST(:from AS TIMESTAMP) THEN CAST(:from AS DATE)
-                      ELSE CAST(assigned_at AS DATE) END AS run_d
-          FROM assignments
-          WHERE assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY) asg
-    GROUP BY experiment_id, variant, run_d
+    FROM (SELECT k.experiment, a.variant, CAST(a.assigned_at AS DATE) AS d,
+                 CASE WHEN a.assigned_at < CAST(:from AS TIMESTAMP) THEN CAST(:from AS DATE)
+                      ELSE CAST(a.assigned_at AS DATE) END AS run_d
+          FROM assignments a
+          JOIN experiment_keys k ON k.experiment_id = a.experiment_id
+          WHERE a.assigned_at < CAST(:to AS TIMESTAMP) + INTERVAL 1 DAY) asg
+    GROUP BY experiment, variant, run_d
     UNION ALL
     -- the pre-period, on the (assignment) day of the user's first row
-    SELECT experiment_id, variant,
+    SELECT experiment, variant,
            CASE WHEN assigned_day < CAST(:from AS DATE) THEN CAST(:from AS DATE) ELSE assigned_day END, FALSE,
            0, 0, 0, 0, x, x * x, 0, 0, 0, 0, CASE WHEN x > 0 THEN 1 ELSE 0 END, 0, 0, 0, 0
     FROM user_running
     WHERE d IS NULL
     UNION ALL
     -- post-assignment revenue; the user's first such row is their conversion (cum_o = ords)
-    SELECT experiment_id, variant, d, FALSE, 0, CASE WHEN cum_o = ords THEN 1 ELSE 0 END,
+    SELECT experiment, variant, d, FALSE, 0, CASE WHEN cum_o = ords THEN 1 ELSE 0 END,
            rev, cum * cum - (cum - rev) * (cum - rev), 0, 0, x * rev, 0, 0, 0, 0,
            CASE WHEN cum_o = ords AND x > 0 THEN 1 ELSE 0 END,
            ords, cum_o * cum_o - (cum_o - ords) * (cum_o - ords), cum * cum_o - (cum - rev) * (cum_o - ords)
@@ -124,30 +133,30 @@ changes AS (
     WHERE d IS NOT NULL
     UNION ALL
     -- guardrails: orders of any status from the assignment on
-    SELECT experiment_id, variant, d, BOOL_OR(present), 0, 0, 0, 0, 0, 0, 0, SUM(orders), SUM(bad), 0, 0, 0, 0, 0, 0
+    SELECT experiment, variant, d, BOOL_OR(present), 0, 0, 0, 0, 0, 0, 0, SUM(orders), SUM(bad), 0, 0, 0, 0, 0, 0
     FROM user_day
     WHERE d IS NOT NULL
-    GROUP BY experiment_id, variant, d
+    GROUP BY experiment, variant, d
     UNION ALL
     -- users with a cancelled or returned order, on the day of their first
-    SELECT experiment_id, variant, d, FALSE, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*), 0, 0, 0, 0, 0
-    FROM (SELECT experiment_id, variant, user_id, MIN(d) AS d FROM user_day
+    SELECT experiment, variant, d, FALSE, 0, 0, 0, 0, 0, 0, 0, 0, 0, COUNT(*), 0, 0, 0, 0, 0
+    FROM (SELECT experiment, variant, user_id, MIN(d) AS d FROM user_day
           WHERE d IS NOT NULL AND bad > 0
-          GROUP BY experiment_id, variant, user_id) first_bad
-    GROUP BY experiment_id, variant, d
+          GROUP BY experiment, variant, user_id) first_bad
+    GROUP BY experiment, variant, d
 ),
 per_day AS (
-    SELECT experiment_id, variant, d, BOOL_OR(present) AS present,
+    SELECT experiment, variant, d, BOOL_OR(present) AS present,
            SUM(users) AS users, SUM(converters) AS converters, SUM(rev) AS rev, SUM(sq) AS sq,
            SUM(pre) AS pre, SUM(pre_sq) AS pre_sq, SUM(xy) AS xy,
            SUM(orders) AS orders, SUM(bad) AS bad, SUM(bad_users) AS bad_users,
            SUM(pre_conv) AS pre_conv, SUM(pre_post_conv) AS pre_post_conv,
            SUM(co) AS co, SUM(co_sq) AS co_sq, SUM(yo) AS yo
     FROM changes
-    GROUP BY experiment_id, variant, d
+    GROUP BY experiment, variant, d
 ),
 running_all AS (
-    SELECT experiment_id, variant, d, present,
+    SELECT experiment, variant, d, present,
            CAST(SUM(users) OVER w AS BIGINT) AS users,
            CAST(SUM(converters) OVER w AS BIGINT) AS converters,
            SUM(rev) OVER w AS revenue_sum,
@@ -164,7 +173,7 @@ running_all AS (
            CAST(SUM(co_sq) OVER w AS BIGINT) AS completed_orders_sum_squares,
            SUM(yo) OVER w AS revenue_order_products
     FROM per_day
-    WINDOW w AS (PARTITION BY experiment_id, variant ORDER BY d)
+    WINDOW w AS (PARTITION BY experiment, variant ORDER BY d)
 ),
 running AS (
     SELECT * FROM running_all WHERE present
@@ -176,7 +185,7 @@ user_at AS (
     -- per cap date, the users with pre-period or post-assignment revenue (the others are zeros throughout): y = their
     -- post-assignment revenue by the end of the date, read from the user's row in force that date (from its day to
     -- the day before their next row; the pre-period row from the assignment day)
-    SELECT c.d, u.experiment_id, u.variant, u.x, COALESCE(u.cum, 0) AS y
+    SELECT c.d, u.experiment, u.variant, u.x, COALESCE(u.cum, 0) AS y
     FROM user_running u
     JOIN cap_dates c ON c.d >= COALESCE(u.d, u.assigned_day) AND (u.next_d IS NULL OR c.d < u.next_d)
     WHERE u.d IS NOT NULL OR u.next_d IS NOT NULL OR u.x > 0
@@ -184,65 +193,65 @@ user_at AS (
 experiment_users AS (
     -- n users per experiment and cap date; the cap interpolates between the order statistics i and i + 1 (0-based,
     -- ascending), which are the (n - i)-th and (n - i - 1)-th largest
-    SELECT r.experiment_id, r.d, SUM(r.users) AS n, (99 * (SUM(r.users) - 1)) // 100 AS i,
+    SELECT r.experiment, r.d, SUM(r.users) AS n, (99 * (SUM(r.users) - 1)) // 100 AS i,
            (99 * (SUM(r.users) - 1)) % 100 AS hundredths
     FROM running r JOIN cap_dates c ON c.d = r.d
     WHERE r.users > 0
-    GROUP BY r.experiment_id, r.d
+    GROUP BY r.experiment, r.d
 ),
 buckets AS (
     -- positive y per experiment, cap date and bucket of 10 (bucket order follows value order)
-    SELECT experiment_id, d, CAST(FLOOR(y / 10) AS BIGINT) AS bucket, COUNT(*) AS values_in
+    SELECT experiment, d, CAST(FLOOR(y / 10) AS BIGINT) AS bucket, COUNT(*) AS values_in
     FROM user_at
     WHERE y > 0
-    GROUP BY experiment_id, d, CAST(FLOOR(y / 10) AS BIGINT)
+    GROUP BY experiment, d, CAST(FLOOR(y / 10) AS BIGINT)
 ),
 top_bucket AS (
     -- the highest bucket that with the buckets above it holds at least n - i values: the two order statistics are in
     -- it or above, so only those values need sorting (no such bucket when fewer than n - i values are positive)
-    SELECT v.experiment_id, v.d, MAX(v.bucket) AS first_bucket
-    FROM (SELECT experiment_id, d, bucket,
-                 SUM(values_in) OVER (PARTITION BY experiment_id, d ORDER BY bucket DESC) AS values_from
+    SELECT v.experiment, v.d, MAX(v.bucket) AS first_bucket
+    FROM (SELECT experiment, d, bucket,
+                 SUM(values_in) OVER (PARTITION BY experiment, d ORDER BY bucket DESC) AS values_from
           FROM buckets) v
-    JOIN experiment_users e ON e.experiment_id = v.experiment_id AND e.d = v.d
+    JOIN experiment_users e ON e.experiment = v.experiment AND e.d = v.d
     WHERE v.values_from >= e.n - e.i
-    GROUP BY v.experiment_id, v.d
+    GROUP BY v.experiment, v.d
 ),
 top_values AS (
     -- the largest positive y, ranked q = 1, 2, ... from the top
-    SELECT u.d, u.experiment_id, u.y,
-           ROW_NUMBER() OVER (PARTITION BY u.experiment_id, u.d ORDER BY u.y DESC) AS q
+    SELECT u.d, u.experiment, u.y,
+           ROW_NUMBER() OVER (PARTITION BY u.experiment, u.d ORDER BY u.y DESC) AS q
     FROM user_at u
-    LEFT JOIN top_bucket t ON t.experiment_id = u.experiment_id AND t.d = u.d
+    LEFT JOIN top_bucket t ON t.experiment = u.experiment AND t.d = u.d
     WHERE u.y > 0 AND CAST(FLOOR(u.y / 10) AS BIGINT) >= COALESCE(t.first_bucket, 0)
 ),
 caps AS (
     -- lo and hi: the order statistics i and i + 1; 0 when they fall among the zeros (or i + 1 = n)
-    SELECT e.experiment_id, e.d,
+    SELECT e.experiment, e.d,
            CAST(COALESCE(MAX(CASE WHEN t.q = e.n - e.i THEN t.y END), 0) AS DECIMAL(38, 9)) AS lo,
            CAST(COALESCE(MAX(CASE WHEN t.q = e.n - e.i - 1 THEN t.y END), 0) AS DECIMAL(38, 9)) AS hi,
            e.hundredths
     FROM experiment_users e
-    LEFT JOIN top_values t ON t.experiment_id = e.experiment_id AND t.d = e.d
-    GROUP BY e.experiment_id, e.d, e.i, e.n, e.hundredths
+    LEFT JOIN top_values t ON t.experiment = e.experiment AND t.d = e.d
+    GROUP BY e.experiment, e.d, e.i, e.n, e.hundredths
 ),
 cap_values AS (
-    SELECT experiment_id, d, CAST(lo + hundredths * 0.01 * (hi - lo) AS DECIMAL(38, 9)) AS cap
+    SELECT experiment, d, CAST(lo + hundredths * 0.01 * (hi - lo) AS DECIMAL(38, 9)) AS cap
     FROM caps
 ),
 capped_users AS (
-    SELECT u.d, u.experiment_id, u.variant,
+    SELECT u.d, u.experiment, u.variant,
            LEAST(CAST(u.y AS DECIMAL(38, 9)), c.cap) AS cy, LEAST(CAST(u.x AS DECIMAL(38, 9)), c.cap) AS cx
     FROM user_at u
-    JOIN cap_values c ON c.experiment_id = u.experiment_id AND c.d = u.d
+    JOIN cap_values c ON c.experiment = u.experiment AND c.d = u.d
 ),
 capped AS (
-    SELECT d, experiment_id, variant, SUM(cy) AS ys, SUM(cy * cy) AS yss, SUM(cx) AS xs, SUM(cx * cx) AS xss,
+    SELECT d, experiment, variant, SUM(cy) AS ys, SUM(cy * cy) AS yss, SUM(cx) AS xs, SUM(cx * cx) AS xss,
            SUM(cx * cy) AS xys
     FROM capped_users
-    GROUP BY d, experiment_id, variant
+    GROUP BY d, experiment, variant
 )
-SELECT r.d AS as_of_date, r.experiment_id, r.variant, a.is_control, a.weight, r.users, r.converters,
+SELECT r.d AS as_of_date, a.experiment_id, r.variant, a.is_control, a.weight, r.users, r.converters,
        CAST(ROUND(r.revenue_sum, 6) AS DOUBLE) AS revenue_sum,
        CAST(ROUND(r.revenue_sum_squares, 6) AS DOUBLE) AS revenue_sum_squares,
        CAST(ROUND(r.pre_revenue_sum, 6) AS DOUBLE) AS pre_revenue_sum,
@@ -258,8 +267,8 @@ SELECT r.d AS as_of_date, r.experiment_id, r.variant, a.is_control, a.weight, r.
        CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xss, 0) END, 6) AS DOUBLE) AS capped_pre_revenue_sum_squares,
        CAST(ROUND(CASE WHEN cd.d IS NOT NULL THEN COALESCE(cp.xys, 0) END, 6) AS DOUBLE) AS capped_revenue_pre_products
 FROM running r
-JOIN arms a ON a.experiment_id = r.experiment_id AND a.variant = r.variant
-LEFT JOIN cap_values c ON c.experiment_id = r.experiment_id AND c.d = r.d
+JOIN arms a ON a.experiment = r.experiment AND a.variant = r.variant
+LEFT JOIN cap_values c ON c.experiment = r.experiment AND c.d = r.d
 LEFT JOIN cap_dates cd ON cd.d = r.d
-LEFT JOIN capped cp ON cp.experiment_id = r.experiment_id AND cp.variant = r.variant AND cp.d = r.d
-ORDER BY r.d, r.experiment_id, r.variant
+LEFT JOIN capped cp ON cp.experiment = r.experiment AND cp.variant = r.variant AND cp.d = r.d
+ORDER BY r.d, a.experiment_id, r.variant
