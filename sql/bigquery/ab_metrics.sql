@@ -26,11 +26,12 @@
 -- Guardrail counts: orders of any status created at or after the assignment (by the end of the date), those of them
 -- now Cancelled or Returned (the order's current status, dated by its creation), and the users with at least one.
 --
--- Computed as sql/duckdb/ab_metrics.sql computes it: revenue per completed order summed from its items once; one join
--- of the assignments with their user's orders (from 14 days before the assignment to the end of @to) for the
--- pre-period, the post-assignment revenue and the guardrail counts; changes dated before @from summed into @from
--- (a user's squares telescope: Σ over days of cum² - (cum - rev)² = cum²); revenue summed as NUMERIC (sale_price
--- rounded to 9 decimals): exact, so every sum is independent of the order of addition and of how days are grouped.
+-- Computed as sql/duckdb/ab_metrics.sql computes it (which also groups its per-user rows by an integer per experiment,
+-- a DuckDB speed-up): revenue per completed order summed from its items once; one join of the assignments with their
+-- user's orders (from 14 days before the assignment to the end of @to) for the pre-period, the post-assignment
+-- revenue and the guardrail counts; changes dated before @from summed into @from (a user's squares telescope: Σ over
+-- days of cum² - (cum - rev)² = cum²); revenue summed as NUMERIC (sale_price rounded to 9 decimals): exact, so every
+-- sum is independent of the order of addition and of how days are grouped.
 --
 -- The experiment tables come from one of two blocks (BigQuerySql keeps exactly one):
 --   * execkpi.warehouse.bigquery.experiments-dataset set: its tables experiments (experiment_id STRING,
