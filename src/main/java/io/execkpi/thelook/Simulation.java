@@ -26,12 +26,14 @@ final class Simulation {
     static final double NEW_USERS_PER_DAY = 91.3;
     static final double ANONYMOUS_SESSIONS_PER_DAY = 240;
     static final double UNSOLD_INVENTORY_PER_DAY = 280;
-    /** Base per-session purchase probability (times the user's multiplier and experiment effects). */
-    static final double PURCHASE_BASE = 0.172;
+    /** Base per-session purchase probability (times the user's propensity multiplier and experiment effects). */
+    static final double PURCHASE_BASE = 0.102;
     /** Extra purchase intent in the session in which a user signs up. */
     static final double SIGNUP_SESSION_BOOST = 1.6;
     static final double MAX_PURCHASE_PROBABILITY = 0.9;
     static final double CANCEL_EVENT_SHARE = 0.5;
+    /** Of a settled order that is not Complete: the share Cancelled (the rest Returned), 0.15 / (0.15 + 0.10). */
+    static final double SETTLED_CANCELLED_SHARE = 0.6;
 
     private static final double[] ITEMS_CUM = Rand.cumulative(0.68, 0.22, 0.07, 0.03);
     /** Where a session without a purchase stops: home, department, product, cart. */
@@ -305,7 +307,7 @@ final class Simulation {
 
         double p = PURCHASE_BASE * u.purchaseMultiplier * (signup ? SIGNUP_SESSION_BOOST : 1.0) * multiplier;
         if (r.nextDouble() < Math.min(p, MAX_PURCHASE_PROBABILITY)) {
-            purchaseFunnel(r, s, u.gender);
+            purchaseFunnel(r, s, u);
         } else {
             browse(r, s, u.gender);
         }
@@ -335,7 +337,8 @@ final class Simulation {
     }
 
     /** home → (department → product → cart) per item → purchase [→ cancel]. */
-    private void purchaseFunnel(SplittableRandom r, Session s, char gender) {
+    private void purchaseFunnel(SplittableRandom r, Session s, UserProfile u) {
+        char gender = u.gender;
         int items = 1 + Rand.pick(r, ITEMS_CUM);
         int t = 0;
         s.add(Catalog.EV_HOME, t, 0);
@@ -350,6 +353,13 @@ final class Simulation {
         s.add(Catalog.EV_PURCHASE, t += gap(r), 0);
         Order o = new Order();
         o.status = Rand.pick(r, Catalog.ORDER_STATUS_CUM);
+        if (o.status == Catalog.STATUS_COMPLETE || o.status == Catalog.STATUS_CANCELLED
+            || o.status == Catalog.STATUS_RETURNED) {
+            // a settled order (half of them): Complete with the user's own probability (mean 0.5), else Cancelled or
+            // Returned 3:2, so the mix stays 25/15/10 % on average while some users keep most of what they buy
+            o.status = r.nextDouble() < u.completeShare ? Catalog.STATUS_COMPLETE
+                : r.nextDouble() < SETTLED_CANCELLED_SHARE ? Catalog.STATUS_CANCELLED : Catalog.STATUS_RETURNED;
+        }
         o.createdOffset = t;
         o.productIds = products;
         if (o.status == Catalog.STATUS_COMPLETE || o.status == Catalog.STATUS_RETURNED
