@@ -5,9 +5,9 @@
  * tables and columns are those of {@code /thelook/schema.sql}; all timestamps are UTC.
  *
  * <h2>Volumes</h2>
- * Scale 1.0 over three years ≈ public thelook: 100k users, 123k orders, 178k order items, 2.41M
- * events (671k sessions, 264k of them anonymous), 485k inventory items, 29,120 products, 394k
- * assignments. New users and anonymous traffic grow linearly (0.55× → 1.45× over three years, mean 1),
+ * Scale 1.0 over three years ≈ public thelook: 100k users, 123k orders, 179k order items, 2.28M
+ * events (626k sessions, 263k of them anonymous), 486k inventory items, 29,120 products, 142k
+ * assignments; 24k users have orders. New users and anonymous traffic grow linearly (0.55× → 1.45× over three years, mean 1),
  * with a weekly pattern (Sunday 1.18, Monday 1.10, Tuesday–Thursday ≈ 0.9) and a mild yearly wave
  * peaking in late November. Products: {@code round(29,120 · max(scale, 0.1))}, written once.
  *
