@@ -27,9 +27,12 @@ final class Simulation {
     static final double ANONYMOUS_SESSIONS_PER_DAY = 240;
     static final double UNSOLD_INVENTORY_PER_DAY = 280;
     /** Base per-session purchase probability (times the user's propensity multiplier and experiment effects). */
-    static final double PURCHASE_BASE = 0.102;
-    /** Extra purchase intent in the session in which a user signs up. */
-    static final double SIGNUP_SESSION_BOOST = 1.6;
+    static final double PURCHASE_BASE = 0.08;
+    /**
+     * Extra purchase intent in the session in which a user signs up; that session's probability is
+     * {@code PURCHASE_BASE · SIGNUP_SESSION_BOOST · exp(0.6·eta)}, without the frailty (many sign up to buy once).
+     */
+    static final double SIGNUP_SESSION_BOOST = 3.0;
     static final double MAX_PURCHASE_PROBABILITY = 0.9;
     static final double CANCEL_EVENT_SHARE = 0.5;
     /** Of a settled order that is not Complete: the share Cancelled (the rest Returned), 0.15 / (0.15 + 0.10). */
@@ -305,7 +308,7 @@ final class Simulation {
         }
         u.lastSessionDay = day;
 
-        double p = PURCHASE_BASE * u.purchaseMultiplier * (signup ? SIGNUP_SESSION_BOOST : 1.0) * multiplier;
+        double p = PURCHASE_BASE * (signup ? SIGNUP_SESSION_BOOST * u.signupPurchaseMultiplier : u.purchaseMultiplier) * multiplier;
         if (r.nextDouble() < Math.min(p, MAX_PURCHASE_PROBABILITY)) {
             purchaseFunnel(r, s, u);
         } else {

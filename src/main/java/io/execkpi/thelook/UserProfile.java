@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * <p>Persistent propensity, drawn once per user: a latent score {@code eta = source effect + age effect + 0.7·z},
  * z ~ N(0, 1), and a frailty F ~ Gamma(shape {@value #FRAILTY_SHAPE}, mean 1). The daily return rate is
  * {@code RETURN_RATE · exp(0.9·eta) · F}, the per-session purchase probability is multiplied by
- * {@code exp(0.6·eta) · F^0.7} and the expected lifetime by {@code exp(0.4·eta) · F^0.5}. The gamma frailty is the
+ * {@code exp(0.6·eta) · F^0.7} (by {@code exp(0.6·eta)} alone in the signup session: many sign up to buy once) and the
+ * expected lifetime by {@code exp(0.4·eta) · F^0.5}. The gamma frailty is the
  * heterogeneity of the Pareto/NBD and BG/NBD customer-base models (Schmittlein, Morrison and Colombo 1987; Fader,
  * Hardie and Lee 2005, whose fit to the CDNOW purchase data has a gamma shape of 0.24): most users rarely come back,
  * a few come back often and buy at most visits, for as long as they stay, so past visits and orders predict future
@@ -63,6 +64,8 @@ final class UserProfile {
     final double completeShare;
     final double visitRate;
     final double purchaseMultiplier;
+    /** The purchase multiplier of the signup session: {@code exp(0.6·eta)}, without the frailty. */
+    final double signupPurchaseMultiplier;
     /** Variant index per experiment (index as in {@link Experiments#ALL}); -1 = assignment lost. */
     final int[] variants;
     /**
@@ -97,6 +100,7 @@ final class UserProfile {
         frailty = Rand.gammaMeanOne(r, FRAILTY_SHAPE);
         visitRate = RETURN_RATE * StrictMath.exp(0.9 * eta) * frailty;
         purchaseMultiplier = StrictMath.exp(0.6 * eta) * StrictMath.pow(frailty, FRAILTY_PURCHASE_EXPONENT);
+        signupPurchaseMultiplier = StrictMath.exp(0.6 * eta);
         List<Experiments.Experiment> all = Experiments.ALL;
         variants = new int[all.size()];
         for (int i = 0; i < variants.length; i++) {

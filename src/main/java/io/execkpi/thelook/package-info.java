@@ -5,9 +5,9 @@
  * tables and columns are those of {@code /thelook/schema.sql}; all timestamps are UTC.
  *
  * <h2>Volumes</h2>
- * Scale 1.0 over three years ≈ public thelook: 100k users, 123k orders, 179k order items, 2.28M
- * events (626k sessions, 263k of them anonymous), 486k inventory items, 29,120 products, 142k
- * assignments; 24k users have orders. New users and anonymous traffic grow linearly (0.55× → 1.45× over three years, mean 1),
+ * Scale 1.0 over three years ≈ public thelook: 100k users, 117k orders, 170k order items, 2.26M
+ * events (627k sessions, 265k of them anonymous), 477k inventory items, 29,120 products, 142k
+ * assignments; 39k users have orders. New users and anonymous traffic grow linearly (0.55× → 1.45× over three years, mean 1),
  * with a weekly pattern (Sunday 1.18, Monday 1.10, Tuesday–Thursday ≈ 0.9) and a mild yearly wave
  * peaking in late November. Products: {@code round(29,120 · max(scale, 0.1))}, written once.
  *
@@ -15,15 +15,15 @@
  * <ul>
  *   <li>A user's first session is the signup session ({@code users.created_at} = its first event).
  *       Returning visits (at most one per day) follow a pre-sampled per-user schedule whose rate decays
- *       with days since signup ({@code 0.12 + 0.88·exp(−days/30)}) and stops after an exponential
- *       lifetime; the rate follows the weekly pattern.</li>
+ *       with days since signup ({@code 0.12 + 0.88·exp(−days/30)}) and stops after a gamma-distributed
+ *       (shape 3) lifetime; the rate follows the weekly pattern.</li>
  *   <li>A persistent propensity, drawn once per user, drives visit rate, lifetime and per-session purchase
  *       probability: a latent score ({@code users.traffic_source}: Email/Organic high, Display/Facebook low;
  *       age 25–49 high, under 20 low; plus noise) times a gamma frailty (shape 0.25, mean 1, as in the
- *       Pareto/NBD and BG/NBD customer-base models). Most users rarely come back (about 40 % ever do) and a
- *       tenth of the users bring most of the revenue, so past visits and orders predict future ones: on the
- *       planted experiments the completed revenue in the 14 days before the assignment correlates about 0.3
- *       with the completed revenue after it.</li>
+ *       Pareto/NBD and BG/NBD customer-base models; not in the signup session, where many buy once). Most
+ *       users rarely come back (about 40 % ever do) and a tenth of the users bring most of the revenue, so
+ *       past visits and orders predict future ones: on the planted experiments the completed revenue in the
+ *       14 days before the assignment correlates about 0.3 with the completed revenue after it.</li>
  *   <li>Every session starts with {@code home} (sequence_number 1) and lies within one UTC day. A
  *       purchase session is home, then department → product → cart per item, then {@code purchase};
  *       half of the sessions whose order is Cancelled end with a {@code cancel} event right after the
