@@ -47,6 +47,37 @@ final class Rand {
         return -mean * StrictMath.log(1.0 - r.nextDouble());
     }
 
+    /**
+     * Gamma with the given shape and mean 1 (scale 1 / shape): Marsaglia and Tsang's method (ACM TOMS 26(3), 2000),
+     * with the boost {@code G(k) = G(k + 1) · U^(1/k)} for shapes below 1. Uses a varying number of draws.
+     */
+    static double gammaMeanOne(SplittableRandom r, double shape) {
+        if (!(shape > 0)) {
+            throw new IllegalArgumentException("shape must be > 0: " + shape);
+        }
+        double k = shape < 1 ? shape + 1 : shape;
+        double d = k - 1.0 / 3;
+        double c = 1 / StrictMath.sqrt(9 * d);
+        double g;
+        while (true) {
+            double x = gaussian(r);
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = 1.0 - r.nextDouble(); // (0, 1]
+            if (StrictMath.log(u) < 0.5 * x * x + d - d * v + d * StrictMath.log(v)) {
+                g = d * v;
+                break;
+            }
+        }
+        if (shape < 1) {
+            g *= StrictMath.pow(1.0 - r.nextDouble(), 1 / shape);
+        }
+        return g / shape;
+    }
+
     /** Poisson count: exact (Knuth) for small means, rounded normal approximation for large ones. */
     static int poisson(SplittableRandom r, double mean) {
         if (mean <= 0) {

@@ -26,12 +26,17 @@ final class Simulation {
     static final double NEW_USERS_PER_DAY = 91.3;
     static final double ANONYMOUS_SESSIONS_PER_DAY = 240;
     static final double UNSOLD_INVENTORY_PER_DAY = 280;
-    /** Base per-session purchase probability (times the user's multiplier and experiment effects). */
-    static final double PURCHASE_BASE = 0.172;
-    /** Extra purchase intent in the session in which a user signs up. */
-    static final double SIGNUP_SESSION_BOOST = 1.6;
+    /** Base per-session purchase probability (times the user's propensity multiplier and experiment effects). */
+    static final double PURCHASE_BASE = 0.08;
+    /**
+     * Extra purchase intent in the session in which a user signs up; that session's probability is
+     * {@code PURCHASE_BASE · SIGNUP_SESSION_BOOST · exp(0.6·eta)}, without the frailty (many sign up to buy once).
+     */
+    static final double SIGNUP_SESSION_BOOST = 3.0;
     static final double MAX_PURCHASE_PROBABILITY = 0.9;
     static final double CANCEL_EVENT_SHARE = 0.5;
+    /** Of a settled order that is not Complete: the share Cancelled (the rest Returned), 0.15 / (0.15 + 0.10). */
+    static final double SETTLED_CANCELLED_SHARE = 0.6;
 
     private static final double[] ITEMS_CUM = Rand.cumulative(0.68, 0.22, 0.07, 0.03);
     /** Where a session without a purchase stops: home, department, product, cart. */
@@ -303,9 +308,9 @@ final class Simulation {
         }
         u.lastSessionDay = day;
 
-        double p = PURCHASE_BASE * u.purchaseMultiplier * (signup ? SIGNUP_SESSION_BOOST : 1.0) * multiplier;
+        double p = PURCHASE_BASE * (signup ? SIGNUP_SESSION_BOOST * u.signupPurchaseMultiplier : u.purchaseMultiplier) * multiplier;
         if (r.nextDouble() < Math.min(p, MAX_PURCHASE_PROBABILITY)) {
-            purchaseFunnel(r, s, u.gender);
+            purchaseFunnel(r, s, u);
         } else {
             browse(r, s, u.gender);
         }
@@ -335,7 +340,8 @@ final class Simulation {
     }
 
     /** home → (department → product → cart) per item → purchase [→ cancel]. */
-    private void purchaseFunnel(SplittableRandom r, Session s, char gender) {
+    private void purchaseFunnel(SplittableRandom r, Session s, UserProfile u) {
+        char gender = u.gender;
         int items = 1 + Rand.pick(r, ITEMS_CUM);
         int t = 0;
         s.add(Catalog.EV_HOME, t, 0);
@@ -350,6 +356,13 @@ final class Simulation {
         s.add(Catalog.EV_PURCHASE, t += gap(r), 0);
         Order o = new Order();
         o.status = Rand.pick(r, Catalog.ORDER_STATUS_CUM);
+        if (o.status == Catalog.STATUS_COMPLETE || o.status == Catalog.STATUS_CANCELLED
+            || o.status == Catalog.STATUS_RETURNED) {
+            // a settled order (half of them): Complete with the user's own probability (mean 0.5), else Cancelled or
+            // Returned 3:2, so the mix stays 25/15/10 % on average while some users keep most of what they buy
+            o.status = r.nextDouble() < u.completeShare ? Catalog.STATUS_COMPLETE
+                : r.nextDouble() < SETTLED_CANCELLED_SHARE ? Catalog.STATUS_CANCELLED : Catalog.STATUS_RETURNED;
+        }
         o.createdOffset = t;
         o.productIds = products;
         if (o.status == Catalog.STATUS_COMPLETE || o.status == Catalog.STATUS_RETURNED

@@ -10,22 +10,36 @@ import java.util.SplittableRandom;
  * per-user random streams. A top-up run therefore rebuilds each user from {@code users.id} and
  * {@code users.created_at} alone, including the pre-sampled visit schedule and experiment variants.
  *
- * <p>Latent propensity {@code eta = source effect + age effect + 0.7·z}, z ~ N(0, 1). It raises the
- * visit rate ({@code exp(0.9·eta)}), the expected lifetime ({@code exp(0.4·eta)}) and the per-session
- * purchase probability ({@code exp(0.6·eta)}). Observable correlates: users.traffic_source (Email and
- * Organic high, Display and Facebook low), age (25–49 high, under 20 low) and, through the latent
- * part, past visits and orders.
+ * <p>Persistent propensity, drawn once per user: a latent score {@code eta = source effect + age effect + 0.7·z},
+ * z ~ N(0, 1), and a frailty F ~ Gamma(shape {@value #FRAILTY_SHAPE}, mean 1). The daily return rate is
+ * {@code RETURN_RATE · exp(0.9·eta) · F}, the per-session purchase probability is multiplied by
+ * {@code exp(0.6·eta) · F^0.7} (by {@code exp(0.6·eta)} alone in the signup session: many sign up to buy once) and the
+ * expected lifetime by {@code exp(0.4·eta) · F^0.5}. The gamma frailty is the
+ * heterogeneity of the Pareto/NBD and BG/NBD customer-base models (Schmittlein, Morrison and Colombo 1987; Fader,
+ * Hardie and Lee 2005, whose fit to the CDNOW purchase data has a gamma shape of 0.24): most users rarely come back,
+ * a few come back often and buy at most visits, for as long as they stay, so past visits and orders predict future
+ * ones (what CUPED uses; as in real shops a tenth of the users bring most of the revenue). Each user also has a
+ * persistent share of settled orders that they keep, {@link #completeShare} ~ Uniform(0, 1), as some customers
+ * return or cancel much more than others (see {@code Simulation}). Observable correlates of eta:
+ * users.traffic_source (Email and Organic high, Display and Facebook low), age (25–49 high, under 20 low).
  */
 final class UserProfile {
 
     // ---- visit-process constants (calibrated for public-thelook-like totals, see TheLookGenerator) ----
-    /** Base daily return rate right after signup, before the propensity factor. */
-    static final double RETURN_RATE = 0.045;
+    /** Base daily return rate right after signup, before the propensity factors. */
+    static final double RETURN_RATE = 0.034;
     /** Retention decay: rate(a) = RATE · (FLOOR + (1 − FLOOR) · exp(−a / TAU)), a = days since signup. */
     static final double DECAY_FLOOR = 0.12;
     static final double DECAY_TAU_DAYS = 30;
-    /** Mean of the exponential lifetime (days after signup with any chance of returning). */
+    /** Mean lifetime (days after signup with any chance of returning) before the propensity factors. */
     static final double LIFETIME_MEAN_DAYS = 420;
+    /** Shape of the lifetime's gamma distribution (1 would be exponential; 3 makes it less of a lottery). */
+    static final double LIFETIME_SHAPE = 3;
+    /** Shape of the frailty's gamma distribution (mean 1, variance 1 / shape = 4). */
+    static final double FRAILTY_SHAPE = 0.25;
+    /** Exponents of the frailty in the per-session purchase probability and in the expected lifetime. */
+    static final double FRAILTY_PURCHASE_EXPONENT = 0.7;
+    static final double FRAILTY_LIFETIME_EXPONENT = 0.5;
 
     final long id;
     final long signupDay;        // epoch day of created_at
@@ -44,8 +58,14 @@ final class UserProfile {
     final double longitude;
     final String browser;
     final double eta;
+    /** Gamma(FRAILTY_SHAPE) with mean 1: multiplies the visit rate, and (as powers) purchase and lifetime. */
+    final double frailty;
+    /** Probability that a settled order (Complete, Cancelled or Returned) of this user is Complete; mean 0.5. */
+    final double completeShare;
     final double visitRate;
     final double purchaseMultiplier;
+    /** The purchase multiplier of the signup session: {@code exp(0.6·eta)}, without the frailty. */
+    final double signupPurchaseMultiplier;
     /** Variant index per experiment (index as in {@link Experiments#ALL}); -1 = assignment lost. */
     final int[] variants;
     /**
@@ -76,8 +96,11 @@ final class UserProfile {
         browser = Catalog.BROWSERS[Rand.pick(r, Catalog.BROWSER_CUM)];
         double z = Rand.gaussian(r);
         eta = sourceEffect(trafficSource) + ageEffect(age) + 0.7 * z;
-        visitRate = RETURN_RATE * StrictMath.exp(0.9 * eta);
-        purchaseMultiplier = StrictMath.exp(0.6 * eta);
+        completeShare = r.nextDouble();
+        frailty = Rand.gammaMeanOne(r, FRAILTY_SHAPE);
+        visitRate = RETURN_RATE * StrictMath.exp(0.9 * eta) * frailty;
+        purchaseMultiplier = StrictMath.exp(0.6 * eta) * StrictMath.pow(frailty, FRAILTY_PURCHASE_EXPONENT);
+        signupPurchaseMultiplier = StrictMath.exp(0.6 * eta);
         List<Experiments.Experiment> all = Experiments.ALL;
         variants = new int[all.size()];
         for (int i = 0; i < variants.length; i++) {
@@ -112,20 +135,26 @@ final class UserProfile {
      * Epoch days of this user's returning visits after the signup day, up to {@code horizonDay}
      * inclusive (at most one per day). The draws do not depend on the horizon, so a longer horizon
      * only extends the list: generating day by day gives the same schedule as generating at once.
-     * Sampled by thinning a rate bounded by {@code visitRate · max seasonality}.
+     * Sampled by thinning a rate bounded by {@code visitRate · max seasonality}; none when the rate is 0 (a frailty
+     * that underflowed).
      */
     long[] visits(long seed, long horizonDay) {
         if (horizonDay <= signupDay) {
             return new long[0];
         }
         SplittableRandom r = Rand.stream(seed, Rand.STREAM_USER_VISITS, id);
-        double lifetime = Rand.exponential(r, LIFETIME_MEAN_DAYS * StrictMath.exp(0.4 * eta));
+        double lifetime = Rand.gammaMeanOne(r, LIFETIME_SHAPE) * LIFETIME_MEAN_DAYS * StrictMath.exp(0.4 * eta)
+            * StrictMath.pow(frailty, FRAILTY_LIFETIME_EXPONENT);
         double bound = visitRate * Seasonality.MAX_FACTOR;
         long[] out = new long[8];
         int n = 0;
         long day = signupDay;
         while (true) {
-            day += 1 + (long) Rand.exponential(r, 1.0 / bound);
+            double gap = Rand.exponential(r, 1.0 / bound); // +Infinity for a rate of 0
+            if (!(gap < horizonDay - day)) {
+                break;
+            }
+            day += 1 + (long) gap;
             if (day > horizonDay) {
                 break;
             }

@@ -37,7 +37,8 @@ class ExperimentAlertsTest {
     @Test
     void srmEpisodesArmsWithoutTrafficAndStalledAssignments() throws Exception {
         Path dir = TestData.newDataDir("experiment-alerts");
-        try (ConfigurableApplicationContext app = TestApps.start(dir, "2025-01-01", "0.05",
+        // scale 0.15: enough users come back (and are assigned) every day for the growth checked below
+        try (ConfigurableApplicationContext app = TestApps.start(dir, "2025-01-01", "0.15",
                 "--execkpi.alerts.webhooks[0].url=http://127.0.0.1:9/hook", "--execkpi.alerts.poll-interval=1h")) {
             app.getBean(EmbeddedWarehouse.class).ensureGeneratedThrough(D);
             JobRunner jobs = app.getBean(JobRunner.class);

@@ -33,7 +33,8 @@ class FailedNightCatchUpTest {
     void aFailedNightIsSkippedAlertedAndRestartedByTheNextCatchUp() throws Exception {
         Path dir = TestData.newDataDir("catch-up");
         LocalDate yesterday = TestClock.YESTERDAY;
-        try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.05",
+        // scale 0.1: enough users buy (the generator's frailty concentrates purchases) for mlJob's 10 converters
+        try (ConfigurableApplicationContext app = TestApps.start(dir, yesterday.minusDays(120), "0.1",
                 // on, but never firing during the test: the test calls the catch-up itself
                 "--execkpi.schedule.nightly=0 0 3 1 1 *", "--execkpi.schedule.catch-up-days=3",
                 // a webhook that is never called (the sender polls once an hour): the outbox is inspected
