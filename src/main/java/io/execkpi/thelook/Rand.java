@@ -8,8 +8,7 @@ import java.util.SplittableRandom;
  * <p>Reproducibility across machines and JDKs: the generator only uses {@link SplittableRandom}'s
  * {@code nextLong}/{@code nextDouble}/{@code nextInt} (algorithms fixed by its specification) and
  * {@link StrictMath} (bit-exact everywhere). It never uses {@code nextGaussian} (whose algorithm is
- * not specified) or {@link Math#exp}/{@link Math#log} (intrinsics may differ in the last bit); the gamma draws come
- * from commons-math3, fed by {@code nextDouble} and computed with its pure-Java {@code FastMath}.
+ * not specified) or {@link Math#exp}/{@link Math#log} (intrinsics may differ in the last bit).
  */
 final class Rand {
 
@@ -49,35 +48,34 @@ final class Rand {
     }
 
     /**
-     * Gamma with the given shape and mean 1 (scale 1 / shape), sampled by commons-math3's
-     * {@link org.apache.commons.math3.distribution.GammaDistribution} (Marsaglia and Tsang for shapes of 1 and more,
-     * Ahrens and Dieter's GS below 1) from {@code r}'s {@code nextDouble} only, with {@code FastMath} (pure Java), so
-     * the draws are the same on every JDK. Uses a varying number of draws of {@code r}.
-     *
-     * @throws org.apache.commons.math3.exception.NotStrictlyPositiveException when shape is not positive
+     * Gamma with the given shape and mean 1 (scale 1 / shape): Marsaglia and Tsang's method (ACM TOMS 26(3), 2000),
+     * with the boost {@code G(k) = G(k + 1) · U^(1/k)} for shapes below 1. Uses a varying number of draws.
      */
     static double gammaMeanOne(SplittableRandom r, double shape) {
-        return new org.apache.commons.math3.distribution.GammaDistribution(new Doubles(r), shape, 1 / shape).sample();
-    }
-
-    /** commons-math3's view of a {@link SplittableRandom}: every draw derives from its {@code nextDouble}. */
-    private static final class Doubles extends org.apache.commons.math3.random.AbstractRandomGenerator {
-
-        private final SplittableRandom r;
-
-        Doubles(SplittableRandom r) {
-            this.r = r;
+        if (!(shape > 0)) {
+            throw new IllegalArgumentException("shape must be > 0: " + shape);
         }
-
-        @Override
-        public void setSeed(long seed) {
-            throw new UnsupportedOperationException("seeded by Rand.stream");
+        double k = shape < 1 ? shape + 1 : shape;
+        double d = k - 1.0 / 3;
+        double c = 1 / StrictMath.sqrt(9 * d);
+        double g;
+        while (true) {
+            double x = gaussian(r);
+            double v = 1 + c * x;
+            if (v <= 0) {
+                continue;
+            }
+            v = v * v * v;
+            double u = 1.0 - r.nextDouble(); // (0, 1]
+            if (StrictMath.log(u) < 0.5 * x * x + d - d * v + d * StrictMath.log(v)) {
+                g = d * v;
+                break;
+            }
         }
-
-        @Override
-        public double nextDouble() {
-            return r.nextDouble();
+        if (shape < 1) {
+            g *= StrictMath.pow(1.0 - r.nextDouble(), 1 / shape);
         }
+        return g / shape;
     }
 
     /** Poisson count: exact (Knuth) for small means, rounded normal approximation for large ones. */

@@ -9,8 +9,7 @@ import org.apache.commons.math3.distribution.GammaDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generator's gamma draws (the users' frailty and lifetime: commons-math3's sampler fed by the generator's
- * SplittableRandom streams) against the gamma distribution itself:
+ * The generator's gamma sampler (the users' frailty and lifetime) against the gamma distribution of commons-math3:
  * mean 1, variance 1 / shape, and the empirical CDF at the distribution's quartiles and 1st and 99th percentiles.
  */
 class RandTest {
