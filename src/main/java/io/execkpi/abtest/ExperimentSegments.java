@@ -26,8 +26,6 @@ public class ExperimentSegments {
 
     /** The name of the KPI holding the segmented sums. */
     public static final String KPI = "ab_segments";
-    /** The user attributes ab_segments splits by ({@link ExperimentSettings#SEGMENT_ATTRIBUTES}). */
-    public static final List<String> ATTRIBUTES = ExperimentSettings.SEGMENT_ATTRIBUTES;
     /**
      * How many of ab_segments' newest materialized as-of dates {@link #latest} looks through for an experiment's rows:
      * kpiJob keeps segment rows for the last 7 business dates only, so an experiment without a row in the newest
@@ -85,14 +83,14 @@ public class ExperimentSegments {
      * the experiment has rows for the attribute. One read of one date when the newest has them.
      *
      * @param experiment experiment key
-     * @param attribute  one of {@link #ATTRIBUTES}
+     * @param attribute  one of {@link ExperimentSettings#SEGMENT_ATTRIBUTES}
      * @param across     as in {@link #evaluate}
      * @return that date and its values, or empty when ab_segments has no row for the experiment and attribute on those
      *         dates (or is not in the catalog, or was never materialized)
-     * @throws IllegalArgumentException for an attribute not in {@link #ATTRIBUTES}
+     * @throws IllegalArgumentException for an attribute not in {@link ExperimentSettings#SEGMENT_ATTRIBUTES}
      */
     public java.util.Optional<Dated> latest(String experiment, String attribute, Correction across) {
-        if (!ATTRIBUTES.contains(attribute)) {
+        if (!ExperimentSettings.SEGMENT_ATTRIBUTES.contains(attribute)) {
             throw new IllegalArgumentException("unknown segment attribute " + attribute);
         }
         var kpi = catalog.find(KPI);
@@ -118,15 +116,15 @@ public class ExperimentSegments {
      *
      * @param experiment experiment key
      * @param date       as-of business date (UTC)
-     * @param attribute  one of {@link #ATTRIBUTES}
+     * @param attribute  one of {@link ExperimentSettings#SEGMENT_ATTRIBUTES}
      * @param across     correction over every (segment value, metric, treatment arm) p-value, or
      *                   {@link Correction#NONE} (then {@code acrossSegmentsAdjustedPValues} is null)
      * @return the values in name order, empty when ab_segments has no row for the experiment on that date (or is
      *         not in the catalog)
-     * @throws IllegalArgumentException for an attribute not in {@link #ATTRIBUTES}
+     * @throws IllegalArgumentException for an attribute not in {@link ExperimentSettings#SEGMENT_ATTRIBUTES}
      */
     public List<SegmentResult> evaluate(String experiment, LocalDate date, String attribute, Correction across) {
-        if (!ATTRIBUTES.contains(attribute)) {
+        if (!ExperimentSettings.SEGMENT_ATTRIBUTES.contains(attribute)) {
             throw new IllegalArgumentException("unknown segment attribute " + attribute);
         }
         var kpi = catalog.find(KPI);
