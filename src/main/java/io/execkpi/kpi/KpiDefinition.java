@@ -97,10 +97,11 @@ public record KpiDefinition(String name, String description, String sql, Grain g
      * {@code unique} (the listed columns identify a row), or on {@code column}: {@code notNull} and/or an accepted
      * range [{@code min}, {@code max}] (either bound optional; a null value passes a range test), or
      * {@code reconcile} (a daily KPI's {@code column} summed over each calendar month, through the slice's last date
-     * when the month is not over, must equal the total the warehouse query {@code reconcile} returns for the same
-     * dates in its column {@code total}, within {@code tolerancePerDay} per day summed, e.g. half a cent per day for
-     * a column rounded to cents per day; a month not materialized for every one of its days up to there is not
-     * checked).
+     * when the month is not over, must equal the total the warehouse query {@code reconcile} returns for that month
+     * over the same dates: run once per slice, it returns one row per month, {@code month} (a date, the month's first
+     * day) and {@code total}; a month without a row totals 0), within {@code tolerancePerDay} per day summed, e.g.
+     * half a cent per day for a column rounded to cents per day; a month not materialized for every one of its days
+     * up to there is not checked).
      *
      * @param severity {@code error} (default) fails the step and rolls the rows back; {@code warn} only records
      */

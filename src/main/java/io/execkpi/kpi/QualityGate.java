@@ -190,7 +190,9 @@ public class QualityGate {
      * The reconciliation of a daily KPI's column with the warehouse's own total, per calendar month touched by the
      * slice [from, to]: the month's days up to {@code min(month end, to)}, from the slice's rows and, before the slice,
      * the committed rows. One result per month, recorded on that last date; observed = |KPI sum − warehouse total|;
-     * allowed: {@code tolerancePerDay} × days. A month with a day missing (not materialized) is not checked.
+     * allowed: {@code tolerancePerDay} × days. A month with a day missing (not materialized) is not checked. The
+     * warehouse query runs once per slice, over [first day of from's month, to], and returns one row per month
+     * ({@code month}: its first day, {@code total}); a month without a row totals 0.
      */
     private List<QualityResult> reconcile(KpiDefinition kpi, KpiDefinition.DataTest test,
                                           List<Map<String, Object>> rows, LocalDate from, LocalDate to,
@@ -209,6 +211,7 @@ public class QualityGate {
                 daily.merge(d, row.get(test.column()) instanceof Number n ? n.doubleValue() : 0.0, Double::sum);
             }
         }
+        Map<LocalDate, Double> totals = null;
         List<QualityResult> out = new ArrayList<>();
         for (LocalDate month = firstMonth; !month.isAfter(to); month = month.plusMonths(1)) {
             LocalDate last = month.plusMonths(1).minusDays(1).isAfter(to) ? to : month.plusMonths(1).minusDays(1);
@@ -222,22 +225,40 @@ public class QualityGate {
             if (!complete) {
                 continue;
             }
-            double[] total = {0};
-            warehouse.query(test.reconcile(), Map.of("from", month, "to", last),
-                    r -> total[0] = r.get("total") instanceof Number n ? n.doubleValue() : 0);
+            if (totals == null) {
+                totals = monthTotals(test.reconcile(), firstMonth, to);
+            }
+            double total = totals.getOrDefault(month, 0.0);
             int days = last.getDayOfMonth();
-            double difference = Math.abs(sum - total[0]);
-            double allowed = test.tolerancePerDay() * days + 1e-9 * Math.max(1, Math.abs(total[0]));
+            double difference = Math.abs(sum - total);
+            double allowed = test.tolerancePerDay() * days + 1e-9 * Math.max(1, Math.abs(total));
             boolean ok = difference <= allowed;
             String status = ok ? QualityResult.PASS
                     : test.level() == Severity.ERROR ? QualityResult.ERROR : QualityResult.WARN;
             String message = String.format(java.util.Locale.ROOT, "test %s %s for %s..%s: the KPI sums to %.2f, the"
                             + " warehouse's own total is %.2f (difference %.4f, allowed %.4f)", test.checkName(),
-                    ok ? "passed" : "failed", month, last, sum, total[0], difference, allowed);
+                    ok ? "passed" : "failed", month, last, sum, total, difference, allowed);
             out.add(new QualityResult(kpi.name(), last, test.checkName(), "test", status, difference, message,
                     jobExecutionId, now));
         }
         return out;
+    }
+
+    /**
+     * The reconciliation query's totals over [from, to] by month (first day).
+     *
+     * @throws IllegalStateException when a row lacks a date {@code month} or a number {@code total}
+     */
+    private Map<LocalDate, Double> monthTotals(String query, LocalDate from, LocalDate to) {
+        Map<LocalDate, Double> totals = new HashMap<>();
+        warehouse.query(query, Map.of("from", from, "to", to), r -> {
+            if (!(r.get("month") instanceof LocalDate month) || !(r.get("total") instanceof Number total)) {
+                throw new IllegalStateException("reconciliation query " + query + " must return a date `month` and"
+                        + " a number `total` per row, got " + r);
+            }
+            totals.merge(month, total.doubleValue(), Double::sum);
+        });
+        return totals;
     }
 
     private static LocalDate dateOf(KpiDefinition kpi, Map<String, Object> row, LocalDate from, LocalDate to) {
@@ -324,11 +345,15 @@ public class QualityGate {
     private void record(List<QualityResult> recorded) {
         results.save(recorded, () -> recorded.stream().filter(r -> !r.status().equals(QualityResult.PASS))
                 .forEach(r -> alerts.enqueue(alert(r))));
+        Map<List<String>, Integer> counts = new HashMap<>();
         for (QualityResult r : recorded) {
-            Counter.builder("execkpi.quality.checks")
-                    .description("Data-quality checks run, by KPI, kind (freshness, test, anomaly) and status")
-                    .tag("kpi", r.kpi()).tag("kind", r.kind()).tag("status", r.status())
-                    .register(meters).increment();
+            counts.merge(List.of(r.kpi(), r.kind(), r.status()), 1, Integer::sum);
+        }
+        counts.forEach((tags, n) -> Counter.builder("execkpi.quality.checks")
+                .description("Data-quality checks run, by KPI, kind (freshness, test, anomaly) and status")
+                .tag("kpi", tags.get(0)).tag("kind", tags.get(1)).tag("status", tags.get(2))
+                .register(meters).increment(n));
+        for (QualityResult r : recorded) {
             if (!r.status().equals(QualityResult.PASS)) {
                 log.warn("Data quality {} of KPI {} on {}: {}", r.status(), r.kpi(), r.businessDate(), r.message());
             }

@@ -207,6 +207,37 @@ class KpiSqlTest {
         assertRevenue(rows.get(0), 2, 3, 133.95, 66.98);
     }
 
+    @Test
+    void revenueMonthTotalSumsTheCompletedItemsOfEachMonthInsideTheRange() throws Exception {
+        // the reconciliation reference of revenue_daily over 2025-01-15..2025-02-10: January from the 15th, February
+        // through the 10th, both ends to the microsecond, cancelled orders left out
+        FixtureTables t = new FixtureTables()
+                .rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                        row(1, 1, "Complete", ts("2025-01-14 23:59:59.999999"), 1),
+                        row(2, 1, "Complete", ts("2025-01-15 00:00:00"), 2),
+                        row(3, 2, "Cancelled", ts("2025-01-20 10:00:00"), 1),
+                        row(4, 2, "Complete", ts("2025-01-31 23:59:59.999999"), 1),
+                        row(5, 1, "Complete", ts("2025-02-01 00:00:00"), 1),
+                        row(6, 2, "Complete", ts("2025-02-10 23:59:59.999999"), 1),
+                        row(7, 2, "Complete", ts("2025-02-11 00:00:00"), 1))
+                .rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                        row(1, 1, 1, 1, "Complete", ts("2025-01-14 23:59:59.999999"), 100.00),
+                        row(2, 2, 1, 2, "Complete", ts("2025-01-15 00:00:00"), 10.25),
+                        row(3, 2, 1, 3, "Complete", ts("2025-01-15 00:00:00"), 4.50),
+                        row(4, 3, 2, 4, "Cancelled", ts("2025-01-20 10:00:00"), 50.00),
+                        row(5, 4, 2, 5, "Complete", ts("2025-01-31 23:59:59.999999"), 7.00),
+                        row(6, 5, 1, 6, "Complete", ts("2025-02-01 00:00:00"), 3.00),
+                        row(7, 6, 2, 7, "Complete", ts("2025-02-10 23:59:59.999999"), 20.00),
+                        row(8, 7, 2, 8, "Complete", ts("2025-02-11 00:00:00"), 1000.00));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouseOf(t).query("revenue_month_total", Map.of("from", d("2025-01-15"), "to", d("2025-02-10")),
+                rows::add);
+        // January: items 2, 3 and 5: 10.25 + 4.50 + 7.00 = 21.75; February: items 6 and 7: 3.00 + 20.00 = 23.00
+        assertThat(rows).extracting(r -> r.get("month")).containsExactly(d("2025-01-01"), d("2025-02-01"));
+        assertThat(((Number) rows.get(0).get("total")).doubleValue()).isCloseTo(21.75, within(1e-9));
+        assertThat(((Number) rows.get(1).get("total")).doubleValue()).isCloseTo(23.00, within(1e-9));
+    }
+
     private static void assertRevenue(Map<String, Object> row, long orders, long items, double revenue, Double aov) {
         assertThat(((Number) row.get("orders")).longValue()).isEqualTo(orders);
         assertThat(((Number) row.get("items")).longValue()).isEqualTo(items);
