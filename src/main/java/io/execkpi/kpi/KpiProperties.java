@@ -18,7 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record KpiProperties(
         @DefaultValue("classpath:jobs/kpis.yml") String catalog,
         @DefaultValue("2") int lookbackDays,
-        @DefaultValue("366") int sliceDays,
+        @DefaultValue("3660") int sliceDays,
         @DefaultValue("1100") int maxRangeDays,
         @DefaultValue("30") int defaultRangeDays,
         @DefaultValue("10s") java.time.Duration readCacheTtl) {

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,9 @@ public class KpiResultsRepository {
     /**
      * Replaces the KPI's partitions [partitionFrom, partitionTo] by {@code rows} and records business dates
      * [from, to] as materialized by {@code jobExecutionId}. Partitions whose stored rows reflect a business date after
-     * {@code to} are kept: newer knowledge is never rolled back.
+     * {@code to} are kept: newer knowledge is never rolled back. Stored rows equal to the new row of their key (values
+     * compared as {@link #read} returns them) stay as they are, so a rerun over unchanged data writes no KPI row;
+     * changed rows are replaced, rows the query no longer returns are deleted, new ones inserted.
      *
      * @throws IllegalStateException when a row's partition lies outside the replaced range (it would survive a
      *                               re-run and be duplicated)
@@ -64,22 +67,22 @@ public class KpiResultsRepository {
         }
         lockForWrite(kpi.name());
         Set<LocalDate> newer = partitionsAsOfLaterThan(kpi, partitionFrom, partitionTo, to);
-        if (newer.isEmpty()) {
-            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?",
-                    partitionFrom, partitionTo);
-        } else {
-            List<Object> args = new ArrayList<>(List.of(partitionFrom, partitionTo));
-            args.addAll(newer);
-            jdbc.update("DELETE FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ? AND "
-                    + kpi.partition() + " NOT IN (" + newer.stream().map(d -> "?").collect(Collectors.joining(", "))
-                    + ")", args.toArray());
+        if (!newer.isEmpty()) {
             rows = rows.stream().filter(row -> !newer.contains((LocalDate) row.get(kpi.partition()))).toList();
         }
         List<KpiDefinition.Column> columns = kpi.columns();
-        String insert = "INSERT INTO " + kpi.table() + " ("
-                + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
-                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-        List<Object[]> batch = new ArrayList<>(rows.size());
+        List<KpiDefinition.Column> keys = kpi.keys();
+        // what the range holds now (partitions with newer knowledge aside), by key
+        Map<List<Object>, List<Object>> stored = new HashMap<>();
+        jdbc.query("SELECT " + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "))
+                + " FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?", rs -> {
+                    Map<String, Object> row = row(columns, rs);
+                    if (!newer.contains((LocalDate) row.get(kpi.partition()))) {
+                        stored.put(keys.stream().map(c -> row.get(c.name())).toList(), values(columns, row));
+                    }
+                }, partitionFrom, partitionTo);
+        List<Object[]> inserts = new ArrayList<>(rows.size());
+        List<Object[]> deletes = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Object[] values = new Object[columns.size()];
             for (int i = 0; i < values.length; i++) {
@@ -89,9 +92,26 @@ public class KpiResultsRepository {
                 }
                 values[i] = row.get(name);
             }
-            batch.add(values);
+            Map<String, Object> normalized = new HashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                normalized.put(columns.get(i).name(), jsonValue(columns.get(i).type(), values[i]));
+            }
+            List<Object> key = keys.stream().map(c -> normalized.get(c.name())).toList();
+            List<Object> was = stored.remove(key);
+            if (was != null && was.equals(values(columns, normalized))) {
+                continue; // stored exactly so: not rewritten
+            }
+            if (was != null) {
+                deletes.add(key.toArray());
+            }
+            inserts.add(values);
         }
-        jdbc.batchUpdate(insert, batch);
+        stored.keySet().forEach(key -> deletes.add(key.toArray())); // rows the query no longer returns
+        jdbc.batchUpdate("DELETE FROM " + kpi.table() + " WHERE " + keys.stream().map(c -> c.name() + " = ?")
+                .collect(Collectors.joining(" AND ")), deletes);
+        jdbc.batchUpdate("INSERT INTO " + kpi.table() + " ("
+                + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
+                + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")", inserts);
 
         jdbc.update("DELETE FROM kpi_materialization WHERE kpi = ? AND business_date BETWEEN ? AND ?",
                 kpi.name(), from, to);
@@ -287,6 +307,15 @@ public class KpiResultsRepository {
             expected = expected.plusDays(1);
         }
         return expected.isAfter(to) ? Optional.empty() : Optional.of(expected);
+    }
+
+    /** A row's values in column order, as {@link #jsonValue} normalizes them (so that stored and new rows compare). */
+    private static List<Object> values(List<KpiDefinition.Column> columns, Map<String, Object> row) {
+        List<Object> out = new ArrayList<>(columns.size());
+        for (KpiDefinition.Column c : columns) {
+            out.add(row.get(c.name()));
+        }
+        return out;
     }
 
     private static Object jsonValue(String type, Object value) {
