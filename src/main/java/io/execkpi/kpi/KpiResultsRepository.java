@@ -51,7 +51,7 @@ public class KpiResultsRepository {
      * [from, to] as materialized by {@code jobExecutionId}. Partitions whose stored rows reflect a business date after
      * {@code to} are kept: newer knowledge is never rolled back. Stored rows equal to the new row of their key (values
      * compared as {@link #read} returns them) stay as they are, so a rerun over unchanged data writes no KPI row;
-     * changed rows are replaced, rows the query no longer returns are deleted, new ones inserted.
+     * changed rows are updated, rows the query no longer returns are deleted, new ones inserted.
      *
      * @throws IllegalStateException when a row's partition lies outside the replaced range (it would survive a
      *                               re-run and be duplicated)
@@ -72,56 +72,70 @@ public class KpiResultsRepository {
         }
         List<KpiDefinition.Column> columns = kpi.columns();
         List<KpiDefinition.Column> keys = kpi.keys();
-        // what the range holds now (partitions with newer knowledge aside), by key
+        List<KpiDefinition.Column> valueColumns = columns.stream().filter(c -> !keys.contains(c)).toList();
+        int partitionIndex = columns.stream().map(KpiDefinition.Column::name).toList().indexOf(kpi.partition());
+        // what the range holds now (partitions with newer knowledge aside): normalized values by normalized key
         Map<List<Object>, List<Object>> stored = new HashMap<>();
         jdbc.query("SELECT " + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", "))
                 + " FROM " + kpi.table() + " WHERE " + kpi.partition() + " BETWEEN ? AND ?", rs -> {
-                    Map<String, Object> row = row(columns, rs);
-                    if (!newer.contains((LocalDate) row.get(kpi.partition()))) {
-                        stored.put(keys.stream().map(c -> row.get(c.name())).toList(), values(columns, row));
+                    List<Object> values = new ArrayList<>(columns.size());
+                    for (int i = 0; i < columns.size(); i++) {
+                        values.add(jsonValue(columns.get(i).type(), rs.getObject(i + 1)));
+                    }
+                    if (!newer.contains((LocalDate) values.get(partitionIndex))) {
+                        stored.put(key(columns, keys, values), values);
                     }
                 }, partitionFrom, partitionTo);
-        List<Object[]> inserts = new ArrayList<>(rows.size());
-        List<Object[]> deletes = new ArrayList<>();
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             Object[] values = new Object[columns.size()];
+            List<Object> normalized = new ArrayList<>(columns.size());
             for (int i = 0; i < values.length; i++) {
-                String name = columns.get(i).name();
-                if (!row.containsKey(name)) {
-                    throw new IllegalStateException("KPI " + kpi.name() + ": query result lacks column " + name);
+                KpiDefinition.Column column = columns.get(i);
+                if (!row.containsKey(column.name())) {
+                    throw new IllegalStateException("KPI " + kpi.name() + ": query result lacks column "
+                            + column.name());
                 }
-                values[i] = row.get(name);
+                values[i] = row.get(column.name());
+                normalized.add(jsonValue(column.type(), values[i]));
             }
-            Map<String, Object> normalized = new HashMap<>();
-            for (int i = 0; i < values.length; i++) {
-                normalized.put(columns.get(i).name(), jsonValue(columns.get(i).type(), values[i]));
-            }
-            List<Object> key = keys.stream().map(c -> normalized.get(c.name())).toList();
+            List<Object> key = key(columns, keys, normalized);
             List<Object> was = stored.remove(key);
-            if (was != null && was.equals(values(columns, normalized))) {
-                continue; // stored exactly so: not rewritten
-            }
-            if (was != null) {
-                deletes.add(key.toArray());
-            }
-            inserts.add(values);
+            if (was == null) {
+                inserts.add(values);
+            } else if (!was.equals(normalized)) {
+                List<Object> update = new ArrayList<>();
+                valueColumns.forEach(c -> update.add(values[columns.indexOf(c)]));
+                update.addAll(key);
+                updates.add(update.toArray());
+            } // else stored exactly so: not rewritten
         }
-        stored.keySet().forEach(key -> deletes.add(key.toArray())); // rows the query no longer returns
-        jdbc.batchUpdate("DELETE FROM " + kpi.table() + " WHERE " + keys.stream().map(c -> c.name() + " = ?")
-                .collect(Collectors.joining(" AND ")), deletes);
+        String byKey = " WHERE " + keys.stream().map(c -> c.name() + " = ?").collect(Collectors.joining(" AND "));
+        // rows the query no longer returns
+        jdbc.batchUpdate("DELETE FROM " + kpi.table() + byKey, stored.keySet().stream().map(List::toArray).toList());
+        jdbc.batchUpdate("UPDATE " + kpi.table() + " SET " + valueColumns.stream().map(c -> c.name() + " = ?")
+                .collect(Collectors.joining(", ")) + byKey, updates);
         jdbc.batchUpdate("INSERT INTO " + kpi.table() + " ("
                 + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")", inserts);
 
-        jdbc.update("DELETE FROM kpi_materialization WHERE kpi = ? AND business_date BETWEEN ? AND ?",
-                kpi.name(), from, to);
+        // the ledger: dates already recorded are updated in place (one statement), the others inserted
         Timestamp now = Timestamp.from(Instant.now());
-        List<Object[]> ledger = new ArrayList<>();
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            ledger.add(new Object[] {kpi.name(), d, jobExecutionId, now});
+        int updated = jdbc.update("UPDATE kpi_materialization SET job_execution_id = ?, materialized_at = ?"
+                + " WHERE kpi = ? AND business_date BETWEEN ? AND ?", jobExecutionId, now, kpi.name(), from, to);
+        if (updated < to.toEpochDay() - from.toEpochDay() + 1) {
+            Set<LocalDate> recorded = new HashSet<>(jdbc.queryForList("SELECT business_date FROM kpi_materialization"
+                    + " WHERE kpi = ? AND business_date BETWEEN ? AND ?", LocalDate.class, kpi.name(), from, to));
+            List<Object[]> ledger = new ArrayList<>();
+            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                if (!recorded.contains(d)) {
+                    ledger.add(new Object[] {kpi.name(), d, jobExecutionId, now});
+                }
+            }
+            jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
+                    + " VALUES (?, ?, ?, ?)", ledger);
         }
-        jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
-                + " VALUES (?, ?, ?, ?)", ledger);
     }
 
     /**
@@ -309,13 +323,14 @@ public class KpiResultsRepository {
         return expected.isAfter(to) ? Optional.empty() : Optional.of(expected);
     }
 
-    /** A row's values in column order, as {@link #jsonValue} normalizes them (so that stored and new rows compare). */
-    private static List<Object> values(List<KpiDefinition.Column> columns, Map<String, Object> row) {
-        List<Object> out = new ArrayList<>(columns.size());
-        for (KpiDefinition.Column c : columns) {
-            out.add(row.get(c.name()));
+    /** The key columns' values of a row given in column order. */
+    private static List<Object> key(List<KpiDefinition.Column> columns, List<KpiDefinition.Column> keys,
+                                    List<Object> values) {
+        List<Object> key = new ArrayList<>(keys.size());
+        for (KpiDefinition.Column k : keys) {
+            key.add(values.get(columns.indexOf(k)));
         }
-        return out;
+        return key;
     }
 
     private static Object jsonValue(String type, Object value) {

@@ -146,19 +146,32 @@ public class QualityResultsRepository {
                 ownTransaction.executeWithoutResult(status -> {
                     byCheck.keySet().stream().map(k -> k.get(0)).distinct().sorted().forEach(this::lock);
                     List<Object[]> deletes = new ArrayList<>();
+                    List<Object[]> updates = new ArrayList<>();
                     List<Object[]> inserts = new ArrayList<>();
                     byCheck.forEach((key, replacing) -> {
+                        Map<List<LocalDate>, Span> fresh = new java.util.LinkedHashMap<>();
+                        replacing.forEach(n -> fresh.put(List.of(n.first(), n.last()), n));
                         for (Span old : stored(key.get(0), key.get(1), replacing.getFirst().first(),
                                 replacing.getLast().last())) {
-                            if (replacing.stream().anyMatch(old::overlaps)) {
+                            Span same = fresh.remove(List.of(old.first(), old.last()));
+                            if (same != null) {
+                                // the same dates checked again (a rerun): the row is updated in place
+                                QualityResult r = same.each();
+                                updates.add(new Object[] {r.kind(), r.status(), r.observed(), r.message(),
+                                        r.jobExecutionId(), Timestamp.from(r.checkedAt()), key.get(0), old.last(),
+                                        key.get(1)});
+                            } else if (replacing.stream().anyMatch(old::overlaps)) {
                                 deletes.add(new Object[] {key.get(0), old.last(), key.get(1)});
                                 remainder(old, replacing).forEach(part -> inserts.add(part.row()));
                             }
                         }
-                        replacing.forEach(n -> inserts.add(n.row()));
+                        fresh.values().forEach(n -> inserts.add(n.row()));
                     });
                     jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?",
                             deletes);
+                    jdbc.batchUpdate("UPDATE quality_result SET kind = ?, status = ?, observed = ?, message = ?,"
+                            + " job_execution_id = ?, checked_at = ? WHERE kpi = ? AND business_date = ?"
+                            + " AND check_name = ?", updates);
                     jdbc.batchUpdate("INSERT INTO quality_result (kpi, first_date, business_date, check_name, kind,"
                             + " status, observed, message, job_execution_id, checked_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts);

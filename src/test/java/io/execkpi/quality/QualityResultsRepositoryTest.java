@@ -110,6 +110,11 @@ class QualityResultsRepositoryTest {
         assertThat(read.observed()).isEqualTo(0.0);
         assertThat(read.checkedAt()).isEqualTo(AT);
         assertThat(results.latestDate()).contains(d(10));
+
+        // the same dates checked again by a later run: still one row, now naming that run
+        results.save(passes(1, 10, 8), () -> { });
+        assertThat(spans()).containsExactly("2025-03-01..2025-03-10 pass 8");
+        assertThat(readAt(1)).isEqualTo("pass 8");
     }
 
     @Test
