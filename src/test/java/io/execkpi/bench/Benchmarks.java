@@ -123,7 +123,10 @@ public final class Benchmarks {
             long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, first, true)));
             int kpis = context.getBean(KpiCatalog.class).all().size();
             rows.add(row("kpiJob full backfill " + first + ".." + yesterday + " (" + kpis + " KPIs, "
-                    + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates)", backfill, "≤ 3 s (issue 12)"));
+                    + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates; rerun=true: the first run"
+                    + " fills the empty results store, the later ones find its rows in place)", backfill,
+                    "≤ 3 s (issue 12)"));
+            long[] emptyBackfill = emptyStoreBackfills(context, runner, new JobRequest(yesterday, first, true), runs);
             long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 0.5 s (issue 12)"));
             KpiAlone alone = new KpiAlone(context);
@@ -131,6 +134,10 @@ public final class Benchmarks {
             rows.add(row("The same KPI SQL files run by DuckDB alone over " + first + ".." + yesterday + " (one query "
                     + "per KPI, every row fetched over JDBC; no job, no results store): kpiJob full backfill takes "
                     + ratio(backfill, aloneBackfill) + " of it", aloneBackfill, "kpiJob ≤ 1.5× of it (issue 12)"));
+            rows.add(row("kpiJob full backfill as above into an emptied results store each run (KPI rows, ledger and"
+                    + " data-quality results deleted before each timed run: every row inserted, as on a first"
+                    + " install): takes " + ratio(emptyBackfill, aloneBackfill) + " of DuckDB alone", emptyBackfill,
+                    "≤ 3 s, ≤ 1.5× of DuckDB alone (issue 12)"));
             LocalDate nightlyFrom = yesterday.minusDays(alone.lookbackDays());
             long[] aloneNightly = time(Math.max(runs, 5), () -> alone.run(nightlyFrom, yesterday));
             rows.add(row("The same KPI SQL files run by DuckDB alone over " + nightlyFrom + ".." + yesterday
@@ -381,6 +388,28 @@ public final class Benchmarks {
             }
             return rows;
         }
+    }
+
+    /**
+     * Times {@code runs} kpiJob runs of {@code request}, each after deleting (untimed) every KPI row, the
+     * materialization ledger and the data-quality results, so that each run inserts every row.
+     */
+    private static long[] emptyStoreBackfills(ConfigurableApplicationContext context, JobRunner runner,
+                                              JobRequest request, int runs) {
+        org.springframework.jdbc.core.JdbcTemplate store = context.getBean(
+                org.springframework.jdbc.core.JdbcTemplate.class);
+        long[] nanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            for (KpiDefinition kpi : context.getBean(KpiCatalog.class).all()) {
+                store.update("DELETE FROM " + kpi.table());
+            }
+            store.update("DELETE FROM kpi_materialization");
+            store.update("DELETE FROM quality_result");
+            long t0 = System.nanoTime();
+            job(runner, request);
+            nanos[i] = System.nanoTime() - t0;
+        }
+        return nanos;
     }
 
     /** "1.23×": median of {@code job} over median of {@code alone}. */
