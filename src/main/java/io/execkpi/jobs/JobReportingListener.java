@@ -60,7 +60,8 @@ public class JobReportingListener implements JobExecutionListener, StepExecution
 
     @Override
     public ExitStatus afterStep(StepExecution step) {
-        Counter.builder("execkpi.job.rows.written").description("Rows written to the results store by job steps")
+        Counter.builder("execkpi.job.rows.written")
+                .description("Rows materialized by job steps (a rerun counts the rows it found unchanged and left in place)")
                 .tag("job", step.getJobExecution().getJobInstance().getJobName()).tag("step", step.getStepName())
                 .register(meters).increment(step.getWriteCount());
         log.info("step {} ended: execution={} status={} read={} written={} commits={} took={}ms", step.getStepName(),
