@@ -7,8 +7,9 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Fault injection in the real results store: a CHECK constraint that rejects one date, so a job fails at exactly
- * that slice (existing rows are not checked). Works on H2 and PostgreSQL.
+ * Fault injection in the real results store: the date's stored rows are deleted and a CHECK constraint rejects new
+ * ones, so a job that materializes the date fails at exactly that slice (a rerun leaves rows equal to the stored ones
+ * in place, so the row must be missing for the job to meet the constraint). Works on H2 and PostgreSQL.
  */
 public final class Poison {
 
@@ -20,6 +21,7 @@ public final class Poison {
             DatabaseMetaData meta = c.getMetaData();
             return meta.getDatabaseProductName().toLowerCase().contains("postgres");
         }));
+        store.update("DELETE FROM " + table + " WHERE " + column + " = ?", date);
         store.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " CHECK (" + column + " <> DATE '" + date
                 + "')" + (postgres ? " NOT VALID" : " NOCHECK"));
     }
