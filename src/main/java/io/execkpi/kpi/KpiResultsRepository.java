@@ -14,13 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.execkpi.quality.WriteLocks;
+
 import org.springframework.context.annotation.DependsOn;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The results store for KPIs. Table and column names come only from the catalog, validated as {@code [a-z][a-z0-9_]*}
@@ -37,13 +35,12 @@ public class KpiResultsRepository {
     static final String AS_OF = "as_of_date";
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate ownTransaction;
+    private final WriteLocks locks;
 
     /** @param jdbc the results store, whose KPI tables {@link KpiResultTables} has brought up to the catalog */
-    public KpiResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public KpiResultsRepository(JdbcTemplate jdbc, WriteLocks locks) {
         this.jdbc = jdbc;
-        this.ownTransaction = new TransactionTemplate(transactionManager);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.locks = locks;
     }
 
     /**
@@ -73,6 +70,8 @@ public class KpiResultsRepository {
         List<KpiDefinition.Column> columns = kpi.columns();
         List<KpiDefinition.Column> keys = kpi.keys();
         List<KpiDefinition.Column> valueColumns = columns.stream().filter(c -> !keys.contains(c)).toList();
+        int[] keyIndexes = keys.stream().mapToInt(columns::indexOf).toArray();
+        int[] valueIndexes = valueColumns.stream().mapToInt(columns::indexOf).toArray();
         int partitionIndex = columns.stream().map(KpiDefinition.Column::name).toList().indexOf(kpi.partition());
         // what the range holds now (partitions with newer knowledge aside): normalized values by normalized key
         Map<List<Object>, List<Object>> stored = new HashMap<>();
@@ -83,7 +82,7 @@ public class KpiResultsRepository {
                         values.add(jsonValue(columns.get(i).type(), rs.getObject(i + 1)));
                     }
                     if (!newer.contains((LocalDate) values.get(partitionIndex))) {
-                        stored.put(key(columns, keys, values), values);
+                        stored.put(key(keyIndexes, values), values);
                     }
                 }, partitionFrom, partitionTo);
         List<Object[]> inserts = new ArrayList<>();
@@ -100,13 +99,15 @@ public class KpiResultsRepository {
                 values[i] = row.get(column.name());
                 normalized.add(jsonValue(column.type(), values[i]));
             }
-            List<Object> key = key(columns, keys, normalized);
+            List<Object> key = key(keyIndexes, normalized);
             List<Object> was = stored.remove(key);
             if (was == null) {
                 inserts.add(values);
             } else if (!was.equals(normalized)) {
                 List<Object> update = new ArrayList<>();
-                valueColumns.forEach(c -> update.add(values[columns.indexOf(c)]));
+                for (int i : valueIndexes) {
+                    update.add(values[i]);
+                }
                 update.addAll(key);
                 updates.add(update.toArray());
             } // else stored exactly so: not rewritten
@@ -159,16 +160,7 @@ public class KpiResultsRepository {
      * with uncommitted ones on their keys.
      */
     void lockForWrite(String kpi) {
-        String lock = "SELECT kpi FROM kpi_write_lock WHERE kpi = ? FOR UPDATE";
-        if (jdbc.queryForList(lock, String.class, kpi).isEmpty()) {
-            try {
-                ownTransaction.executeWithoutResult(status -> jdbc.update(
-                        "INSERT INTO kpi_write_lock (kpi) VALUES (?)", kpi));
-            } catch (DuplicateKeyException e) {
-                // another writer created the lock row first
-            }
-            jdbc.queryForList(lock, String.class, kpi);
-        }
+        locks.lock(kpi);
     }
 
     /** Rows whose partition lies in [from, to], ordered by the KPI's keys, with JSON-friendly values. */
@@ -323,12 +315,11 @@ public class KpiResultsRepository {
         return expected.isAfter(to) ? Optional.empty() : Optional.of(expected);
     }
 
-    /** The key columns' values of a row given in column order. */
-    private static List<Object> key(List<KpiDefinition.Column> columns, List<KpiDefinition.Column> keys,
-                                    List<Object> values) {
-        List<Object> key = new ArrayList<>(keys.size());
-        for (KpiDefinition.Column k : keys) {
-            key.add(values.get(columns.indexOf(k)));
+    /** The key columns' values (at {@code keyIndexes}) of a row given in column order. */
+    private static List<Object> key(int[] keyIndexes, List<Object> values) {
+        List<Object> key = new ArrayList<>(keyIndexes.length);
+        for (int i : keyIndexes) {
+            key.add(values.get(i));
         }
         return key;
     }

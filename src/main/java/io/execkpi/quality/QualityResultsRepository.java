@@ -31,16 +31,19 @@ public class QualityResultsRepository {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
+    private final WriteLocks locks;
 
-    /** @param jdbc the results store */
-    public QualityResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    /**
+     * @param jdbc  the results store
+     * @param locks the store's named locks (a save holds {@code quality/<kpi>})
+     */
+    public QualityResultsRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
+                                    WriteLocks locks) {
         this.jdbc = jdbc;
+        this.locks = locks;
         this.ownTransaction = new TransactionTemplate(transactionManager);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
-
-    /** Attempts of a save that collides with a concurrent save of the same keys (last writer wins). */
-    static final int ATTEMPTS = 5;
 
     /**
      * One stored row: the result of a check for every business date in [first, last].
@@ -141,49 +144,40 @@ public class QualityResultsRepository {
         for (Span s : spans) {
             byCheck.computeIfAbsent(List.of(s.each().kpi(), s.each().check()), k -> new ArrayList<>()).add(s);
         }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ownTransaction.executeWithoutResult(status -> {
-                    byCheck.keySet().stream().map(k -> k.get(0)).distinct().sorted().forEach(this::lock);
-                    List<Object[]> deletes = new ArrayList<>();
-                    List<Object[]> updates = new ArrayList<>();
-                    List<Object[]> inserts = new ArrayList<>();
-                    byCheck.forEach((key, replacing) -> {
-                        Map<List<LocalDate>, Span> fresh = new java.util.LinkedHashMap<>();
-                        replacing.forEach(n -> fresh.put(List.of(n.first(), n.last()), n));
-                        for (Span old : stored(key.get(0), key.get(1), replacing.getFirst().first(),
-                                replacing.getLast().last())) {
-                            Span same = fresh.remove(List.of(old.first(), old.last()));
-                            if (same != null) {
-                                // the same dates checked again (a rerun): the row is updated in place
-                                QualityResult r = same.each();
-                                updates.add(new Object[] {r.kind(), r.status(), r.observed(), r.message(),
-                                        r.jobExecutionId(), Timestamp.from(r.checkedAt()), key.get(0), old.last(),
-                                        key.get(1)});
-                            } else if (replacing.stream().anyMatch(old::overlaps)) {
-                                deletes.add(new Object[] {key.get(0), old.last(), key.get(1)});
-                                remainder(old, replacing).forEach(part -> inserts.add(part.row()));
-                            }
-                        }
-                        fresh.values().forEach(n -> inserts.add(n.row()));
-                    });
-                    jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?",
-                            deletes);
-                    jdbc.batchUpdate("UPDATE quality_result SET kind = ?, status = ?, observed = ?, message = ?,"
-                            + " job_execution_id = ?, checked_at = ? WHERE kpi = ? AND business_date = ?"
-                            + " AND check_name = ?", updates);
-                    jdbc.batchUpdate("INSERT INTO quality_result (kpi, first_date, business_date, check_name, kind,"
-                            + " status, observed, message, job_execution_id, checked_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts);
-                    alsoInTransaction.run();
-                });
-                return;
-            } catch (org.springframework.dao.DuplicateKeyException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
+        ownTransaction.executeWithoutResult(status -> {
+            byCheck.keySet().stream().map(k -> "quality/" + k.get(0)).distinct().sorted().forEach(locks::lock);
+            List<Object[]> deletes = new ArrayList<>();
+            List<Object[]> updates = new ArrayList<>();
+            List<Object[]> inserts = new ArrayList<>();
+            byCheck.forEach((key, replacing) -> {
+                Map<List<LocalDate>, Span> fresh = new java.util.LinkedHashMap<>();
+                replacing.forEach(n -> fresh.put(List.of(n.first(), n.last()), n));
+                for (Span old : stored(key.get(0), key.get(1), replacing.getFirst().first(),
+                        replacing.getLast().last())) {
+                    Span same = fresh.remove(List.of(old.first(), old.last()));
+                    if (same != null) {
+                        // the same dates checked again (a rerun): the row is updated in place
+                        QualityResult r = same.each();
+                        updates.add(new Object[] {r.kind(), r.status(), r.observed(), r.message(),
+                                r.jobExecutionId(), Timestamp.from(r.checkedAt()), key.get(0), old.last(),
+                                key.get(1)});
+                    } else if (replacing.stream().anyMatch(old::overlaps)) {
+                        deletes.add(new Object[] {key.get(0), old.last(), key.get(1)});
+                        remainder(old, replacing).forEach(part -> inserts.add(part.row()));
+                    }
                 }
-            }
-        }
+                fresh.values().forEach(n -> inserts.add(n.row()));
+            });
+            jdbc.batchUpdate("DELETE FROM quality_result WHERE kpi = ? AND business_date = ? AND check_name = ?",
+                    deletes);
+            jdbc.batchUpdate("UPDATE quality_result SET kind = ?, status = ?, observed = ?, message = ?,"
+                    + " job_execution_id = ?, checked_at = ? WHERE kpi = ? AND business_date = ?"
+                    + " AND check_name = ?", updates);
+            jdbc.batchUpdate("INSERT INTO quality_result (kpi, first_date, business_date, check_name, kind,"
+                    + " status, observed, message, job_execution_id, checked_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts);
+            alsoInTransaction.run();
+        });
     }
 
     /** The stored spans of a KPI's check that overlap [from, to], by first date. */
@@ -197,18 +191,6 @@ public class QualityResultsRepository {
                             rs.getString(3), rs.getString(4), rs.getObject(5) == null ? null : rs.getDouble(5),
                             rs.getString(6), rs.getLong(7), rs.getTimestamp(8).toInstant()));
                 }, kpi, check, from, to);
-    }
-
-    /**
-     * Takes the KPI's quality lock for the rest of the transaction, creating its row on first use (a concurrent
-     * creator makes this insert fail with a duplicate key, which retries the save).
-     */
-    private void lock(String kpi) {
-        String key = "quality/" + kpi;
-        String select = "SELECT kpi FROM kpi_write_lock WHERE kpi = ? FOR UPDATE";
-        if (jdbc.queryForList(select, String.class, key).isEmpty()) {
-            jdbc.update("INSERT INTO kpi_write_lock (kpi) VALUES (?)", key);
-        }
     }
 
     /** Every result stored for a business date, ordered by KPI and check. */

@@ -32,7 +32,8 @@ class KpiResultsPagingTest {
         DriverManagerDataSource ds = new DriverManagerDataSource(
                 "jdbc:h2:mem:paging" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "");
         jdbc = new JdbcTemplate(ds);
-        results = new KpiResultsRepository(jdbc, new DataSourceTransactionManager(ds));
+        results = new KpiResultsRepository(jdbc, new io.execkpi.quality.WriteLocks(jdbc,
+                new DataSourceTransactionManager(ds)));
     }
 
     private static KpiDefinition.Column key(String name, String type) {
