@@ -121,22 +121,55 @@ public class KpiResultsRepository {
                 + columns.stream().map(KpiDefinition.Column::name).collect(Collectors.joining(", ")) + ") VALUES ("
                 + columns.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")", inserts);
 
-        // the ledger: dates already recorded are updated in place (one statement), the others inserted
-        Timestamp now = Timestamp.from(Instant.now());
-        int updated = jdbc.update("UPDATE kpi_materialization SET job_execution_id = ?, materialized_at = ?"
-                + " WHERE kpi = ? AND business_date BETWEEN ? AND ?", jobExecutionId, now, kpi.name(), from, to);
-        if (updated < to.toEpochDay() - from.toEpochDay() + 1) {
-            Set<LocalDate> recorded = new HashSet<>(jdbc.queryForList("SELECT business_date FROM kpi_materialization"
-                    + " WHERE kpi = ? AND business_date BETWEEN ? AND ?", LocalDate.class, kpi.name(), from, to));
-            List<Object[]> ledger = new ArrayList<>();
-            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                if (!recorded.contains(d)) {
-                    ledger.add(new Object[] {kpi.name(), d, jobExecutionId, now});
+        recordInLedger(kpi.name(), from, to, jobExecutionId, Timestamp.from(Instant.now()));
+    }
+
+    /**
+     * Records business dates [from, to] of the KPI as materialized by {@code jobExecutionId} at {@code now}. The ledger
+     * (table {@code kpi_materialization}, migration V10) holds spans: a row names the execution that last materialized
+     * every date in [{@code first_date}, {@code business_date}]. The run's dates become one span (a span of exactly
+     * these dates is updated in place); older spans are cut around them, so spans never overlap. Callers hold the KPI's
+     * write lock.
+     */
+    private void recordInLedger(String kpi, LocalDate from, LocalDate to, long jobExecutionId, Timestamp now) {
+        boolean inPlace = false;
+        for (LedgerSpan old : ledgerSpans(kpi, from, to)) {
+            if (old.first().equals(from) && old.last().equals(to)) {
+                jdbc.update("UPDATE kpi_materialization SET job_execution_id = ?, materialized_at = ?"
+                        + " WHERE kpi = ? AND business_date = ?", jobExecutionId, now, kpi, to);
+                inPlace = true;
+            } else if (old.last().isAfter(to)) {
+                // the part after the run keeps its row (same last date), the part before it (if any) gets one
+                jdbc.update("UPDATE kpi_materialization SET first_date = ? WHERE kpi = ? AND business_date = ?",
+                        to.plusDays(1), kpi, old.last());
+                if (old.first().isBefore(from)) {
+                    jdbc.update("INSERT INTO kpi_materialization (kpi, first_date, business_date, job_execution_id,"
+                            + " materialized_at) VALUES (?, ?, ?, ?, ?)", kpi, old.first(), from.minusDays(1),
+                            old.jobExecutionId(), Timestamp.from(old.materializedAt()));
                 }
+            } else if (old.first().isBefore(from)) {
+                jdbc.update("UPDATE kpi_materialization SET business_date = ? WHERE kpi = ? AND business_date = ?",
+                        from.minusDays(1), kpi, old.last());
+            } else {
+                jdbc.update("DELETE FROM kpi_materialization WHERE kpi = ? AND business_date = ?", kpi, old.last());
             }
-            jdbc.batchUpdate("INSERT INTO kpi_materialization (kpi, business_date, job_execution_id, materialized_at)"
-                    + " VALUES (?, ?, ?, ?)", ledger);
         }
+        if (!inPlace) {
+            jdbc.update("INSERT INTO kpi_materialization (kpi, first_date, business_date, job_execution_id,"
+                    + " materialized_at) VALUES (?, ?, ?, ?, ?)", kpi, from, to, jobExecutionId, now);
+        }
+    }
+
+    /** A ledger row: {@code jobExecutionId} materialized every business date in [first, last] at that instant. */
+    private record LedgerSpan(LocalDate first, LocalDate last, long jobExecutionId, Instant materializedAt) {
+    }
+
+    /** The KPI's ledger spans that share a date with [from, to], by first date. */
+    private List<LedgerSpan> ledgerSpans(String kpi, LocalDate from, LocalDate to) {
+        return jdbc.query("SELECT first_date, business_date, job_execution_id, materialized_at FROM kpi_materialization"
+                        + " WHERE kpi = ? AND business_date >= ? AND first_date <= ? ORDER BY first_date",
+                (rs, n) -> new LedgerSpan(rs.getObject(1, LocalDate.class), rs.getObject(2, LocalDate.class),
+                        rs.getLong(3), rs.getTimestamp(4).toInstant()), kpi, from, to);
     }
 
     /**
@@ -278,12 +311,16 @@ public class KpiResultsRepository {
     public record Lineage(LocalDate businessDate, long jobExecutionId, Instant materializedAt) {
     }
 
-    /** The ledger entries of business dates [from, to], oldest first (dates never materialized are absent). */
+    /** The ledger entries of business dates [from, to], one per date, oldest first (dates never materialized are absent). */
     public List<Lineage> lineage(String kpi, LocalDate from, LocalDate to) {
-        return jdbc.query("SELECT business_date, job_execution_id, materialized_at FROM kpi_materialization"
-                        + " WHERE kpi = ? AND business_date BETWEEN ? AND ? ORDER BY business_date",
-                (rs, n) -> new Lineage(rs.getObject(1, LocalDate.class), rs.getLong(2),
-                        rs.getTimestamp(3).toInstant()), kpi, from, to);
+        List<Lineage> dates = new ArrayList<>();
+        for (LedgerSpan span : ledgerSpans(kpi, from, to)) {
+            LocalDate last = span.last().isAfter(to) ? to : span.last();
+            for (LocalDate d = span.first().isBefore(from) ? from : span.first(); !d.isAfter(last); d = d.plusDays(1)) {
+                dates.add(new Lineage(d, span.jobExecutionId(), span.materializedAt()));
+            }
+        }
+        return dates;
     }
 
     /** The latest business date materialized per KPI, in one query (KPIs never materialized are absent). */
@@ -303,14 +340,14 @@ public class KpiResultsRepository {
 
     /** The earliest date in [from, to] that the KPI has not been materialized for. */
     public Optional<LocalDate> firstMissingDate(String kpi, LocalDate from, LocalDate to) {
-        List<LocalDate> done = jdbc.queryForList("SELECT business_date FROM kpi_materialization"
-                + " WHERE kpi = ? AND business_date BETWEEN ? AND ? ORDER BY business_date", LocalDate.class, kpi, from, to);
         LocalDate expected = from;
-        for (LocalDate d : done) {
-            if (!d.equals(expected)) {
+        for (LedgerSpan span : ledgerSpans(kpi, from, to)) {
+            if (span.first().isAfter(expected)) {
                 return Optional.of(expected);
             }
-            expected = expected.plusDays(1);
+            if (!span.last().isBefore(expected)) {
+                expected = span.last().plusDays(1);
+            }
         }
         return expected.isAfter(to) ? Optional.empty() : Optional.of(expected);
     }

@@ -68,11 +68,11 @@ class ConcurrentWritersApiTest extends AppTestBase {
         // the later writer's rows, once per date
         assertThat(store.queryForList("SELECT orders FROM kpi_revenue_daily WHERE date BETWEEN ? AND ? ORDER BY date",
                 Long.class, day, day.plusDays(2))).containsExactly(2L, 2L, 2L);
-        assertThat(store.queryForList("SELECT job_execution_id FROM kpi_materialization WHERE kpi = 'revenue_daily'"
-                + " AND business_date BETWEEN ? AND ?", Long.class, day, day.plusDays(2))).containsExactly(2L, 2L, 2L);
+        assertThat(io.execkpi.support.Ledger.executions(store, "revenue_daily", day, day.plusDays(2)))
+                .containsExactly(2L, 2L, 2L);
         store.update("DELETE FROM kpi_revenue_daily WHERE date BETWEEN ? AND ?", day, day.plusDays(2));
-        store.update("DELETE FROM kpi_materialization WHERE kpi = 'revenue_daily' AND business_date BETWEEN ? AND ?",
-                day, day.plusDays(2));
+        store.update("DELETE FROM kpi_materialization WHERE kpi = 'revenue_daily' AND business_date >= ?"
+                + " AND first_date <= ?", day, day.plusDays(2));
     }
 
     @Test

@@ -94,10 +94,7 @@ class KpiJobRestartTest {
     }
 
     private int ledgerDates(String kpi, Long executionId) {
-        return executionId == null
-                ? store.queryForObject("SELECT COUNT(*) FROM kpi_materialization WHERE kpi = ?", Integer.class, kpi)
-                : store.queryForObject("SELECT COUNT(*) FROM kpi_materialization WHERE kpi = ? AND job_execution_id = ?",
-                        Integer.class, kpi, executionId);
+        return io.execkpi.support.Ledger.count(store, kpi, executionId);
     }
 
     private LocalDate maxLedgerDate(String kpi) {

@@ -165,8 +165,7 @@ class KpiStepTest {
         assertThat(second.getWriteCount()).isEqualTo(7);
         assertThat(ledger(failed.getId())).isEqualTo(3);
         assertThat(ledger(restarted.getId())).isEqualTo(7);
-        assertThat(store.queryForObject("SELECT COUNT(*) FROM kpi_materialization WHERE kpi = 'revenue_daily'",
-                Integer.class)).isEqualTo(10);
+        assertThat(io.execkpi.support.Ledger.count(store, "revenue_daily", null)).isEqualTo(10);
         // every date once, with the hand-computed values
         assertThat(rows()).containsExactlyElementsOf(expected(FIRST, LAST));
         report("failed after slice 1", first);
@@ -196,8 +195,7 @@ class KpiStepTest {
     }
 
     private int ledger(long jobExecutionId) {
-        return store.queryForObject("SELECT COUNT(*) FROM kpi_materialization WHERE kpi = 'revenue_daily'"
-                + " AND job_execution_id = ?", Integer.class, jobExecutionId);
+        return io.execkpi.support.Ledger.count(store, "revenue_daily", jobExecutionId);
     }
 
     private static void report(String what, StepExecution step) {

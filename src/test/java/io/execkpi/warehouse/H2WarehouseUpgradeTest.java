@@ -71,8 +71,7 @@ class H2WarehouseUpgradeTest {
             JdbcTemplate store = app.getBean(JdbcTemplate.class);
             assertThat(store.queryForObject("SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?",
                     String.class, execution)).isEqualTo("COMPLETED");
-            assertThat(store.queryForObject("SELECT COUNT(*) FROM kpi_materialization WHERE business_date = ?",
-                    Integer.class, THROUGH)).isEqualTo(app.getBean(io.execkpi.kpi.KpiCatalog.class).all().size());
+            assertThat(io.execkpi.support.Ledger.kpisOn(store, THROUGH)).isEqualTo(app.getBean(io.execkpi.kpi.KpiCatalog.class).all().size());
             assertThat(app.getBean(JobRunner.class).run(KpiJobConfiguration.JOB_NAME,
                     new JobRequest(THROUGH, THROUGH, true)).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         }
