@@ -188,9 +188,10 @@ public final class KpiCatalog {
         if (a != null && (kpi.grain() != KpiDefinition.Grain.DAILY || a.column() == null
                 || kpi.values().stream().noneMatch(c -> c.name().equals(a.column())
                         && (c.type().equals("integer") || c.type().equals("decimal")))
-                || a.trailingWeeks() < 3 || a.trailingWeeks() > 52)) {
-            throw new IllegalStateException(where + "anomaly needs a daily KPI, a numeric value column and 3..52"
-                    + " weeks");
+                || a.trailingWeeks() < 3 || a.trailingWeeks() > 52 || a.detectionPeriodDays() < 1
+                || a.detectionPeriodDays() > 366)) {
+            throw new IllegalStateException(where + "anomaly needs a daily KPI, a numeric value column, 3..52"
+                    + " weeks and 1..366 detection-days");
         }
     }
 }

@@ -138,18 +138,29 @@ public record KpiDefinition(String name, String description, String sql, Grain g
      * before it, as a robust z-score {@code |x - median| / scale}, {@code scale = 1.4826 * MAD} but at least 5 % of
      * the median and, for an integer column (a count), at least {@code max(1, sqrt(median))}, its Poisson noise, so
      * that a history of identical or tiny values does not make every change extreme (a score is capped at 10^6).
-     * Needs three of those weekdays.
+     * Needs three of those weekdays. Only the last {@code detectionDays} business dates of a run are judged
+     * (Elementary's detection period): a nightly run judges its new dates, a backfill of years its last days, not
+     * every date of history, whose swings were known long ago.
      *
-     * @param column a numeric value column of the KPI
-     * @param weeks  trailing weeks compared (default 4)
-     * @param warn   a score above this is a warning (null: never)
-     * @param error  a score above this fails the step (null: never)
+     * @param column        a numeric value column of the KPI
+     * @param weeks         trailing weeks compared (default 4)
+     * @param warn          a score above this is a warning (null: never)
+     * @param error         a score above this fails the step (null: never)
+     * @param detectionDays the last business dates of a slice that are judged (default {@value #DETECTION_DAYS})
      */
-    public record Anomaly(String column, Integer weeks, Double warn, Double error) {
+    public record Anomaly(String column, Integer weeks, Double warn, Double error, Integer detectionDays) {
+
+        /** The default detection period in days: a week, enough for the nightly run and a few missed nights. */
+        public static final int DETECTION_DAYS = 7;
 
         /** The number of trailing weeks compared (4 when not given). */
         public int trailingWeeks() {
             return weeks == null ? 4 : weeks;
+        }
+
+        /** The number of last business dates of a slice that are judged ({@value #DETECTION_DAYS} when not given). */
+        public int detectionPeriodDays() {
+            return detectionDays == null ? DETECTION_DAYS : detectionDays;
         }
     }
 

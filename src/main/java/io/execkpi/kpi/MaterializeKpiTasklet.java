@@ -95,7 +95,7 @@ final class MaterializeKpiTasklet implements Tasklet {
         List<Map<String, Object>> rows = new ArrayList<>();
         warehouse.query(kpi.sql(), Map.of("from", from, "to", to, "partition_from", partitionFrom,
                 "partition_to", partitionTo, CAPPED_FROM, cappedFrom(yesterday.get())), rows::add);
-        quality.checkRows(kpi, rows, from, to, jobExecutionId);
+        quality.checkRows(kpi, rows, from, to, range.to(), jobExecutionId);
         results.replace(kpi, partitionFrom, partitionTo, rows, from, to, jobExecutionId);
         contribution.incrementReadCount();
         contribution.incrementWriteCount(rows.size());

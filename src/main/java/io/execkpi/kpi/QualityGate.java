@@ -123,19 +123,21 @@ public class QualityGate {
      * A row is attributed to the business date of its partition, or to {@code to} when its partition is not a date of
      * the slice (retention cohorts).
      *
-     * @param rows the rows as the KPI's query returned them (column name to value)
-     * @return the results recorded: one per test and business date, one per anomaly-checked date
+     * @param rows  the rows as the KPI's query returned them (column name to value)
+     * @param runTo the last business date of the whole run (the slice's {@code to} or later): the anomaly check
+     *              judges the slice's dates among the run's last {@link KpiDefinition.Anomaly#detectionPeriodDays()}
+     * @return the results recorded: one per test and business date, one per anomaly-judged date
      * @throws IllegalStateException when an error-level check failed; the sentence names the KPI, check and date
      */
     public List<QualityResult> checkRows(KpiDefinition kpi, List<Map<String, Object>> rows, LocalDate from, LocalDate to,
-                                         long jobExecutionId) {
+                                         LocalDate runTo, long jobExecutionId) {
         Instant now = Instant.now();
         List<QualityResult> recorded = new ArrayList<>();
         for (KpiDefinition.DataTest test : kpi.tests()) {
             recorded.addAll(test(kpi, test, rows, from, to, jobExecutionId, now));
         }
         if (kpi.anomaly() != null) {
-            recorded.addAll(anomaly(kpi, rows, from, to, jobExecutionId, now));
+            recorded.addAll(anomaly(kpi, rows, from, to, runTo, jobExecutionId, now));
         }
         record(recorded);
         failOnErrors(kpi, recorded, "; its rows were not written and its previous results stay visible");
@@ -266,16 +268,26 @@ public class QualityGate {
     }
 
     private List<QualityResult> anomaly(KpiDefinition kpi, List<Map<String, Object>> rows, LocalDate from,
-                                        LocalDate to, long jobExecutionId, Instant now) {
+                                        LocalDate to, LocalDate runTo, long jobExecutionId, Instant now) {
         KpiDefinition.Anomaly a = kpi.anomaly();
         int weeks = a.trailingWeeks();
+        // the detection period: the run's last dates, as far as this slice holds them
+        LocalDate judgedFrom = runTo.minusDays(a.detectionPeriodDays() - 1L);
+        if (judgedFrom.isAfter(to)) {
+            return List.of();
+        }
+        if (judgedFrom.isBefore(from)) {
+            judgedFrom = from;
+        }
         Map<LocalDate, Double> values = new HashMap<>();
         // history: committed values before the slice (the slice's own dates are replaced by the new rows)
-        store.query("SELECT " + kpi.partition() + ", SUM(" + a.column() + ") FROM " + kpi.table() + " WHERE "
-                        + kpi.partition() + " BETWEEN ? AND ? GROUP BY " + kpi.partition(),
-                rs -> {
-                    values.put(rs.getObject(1, LocalDate.class), rs.getObject(2) == null ? null : rs.getDouble(2));
-                }, from.minusWeeks(weeks), from.minusDays(1));
+        if (judgedFrom.minusWeeks(weeks).isBefore(from)) {
+            store.query("SELECT " + kpi.partition() + ", SUM(" + a.column() + ") FROM " + kpi.table() + " WHERE "
+                            + kpi.partition() + " BETWEEN ? AND ? GROUP BY " + kpi.partition(),
+                    rs -> {
+                        values.put(rs.getObject(1, LocalDate.class), rs.getObject(2) == null ? null : rs.getDouble(2));
+                    }, judgedFrom.minusWeeks(weeks), from.minusDays(1));
+        }
         Map<LocalDate, Double> slice = new HashMap<>();
         for (Map<String, Object> row : rows) {
             if (row.get(kpi.partition()) instanceof LocalDate d && row.get(a.column()) instanceof Number n) {
@@ -286,7 +298,7 @@ public class QualityGate {
         List<QualityResult> out = new ArrayList<>();
         String check = "anomaly(" + a.column() + ")";
         boolean counts = kpi.values().stream().anyMatch(c -> c.name().equals(a.column()) && c.type().equals("integer"));
-        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+        for (LocalDate d = judgedFrom; !d.isAfter(to); d = d.plusDays(1)) {
             Double x = slice.get(d);
             double[] history = new double[weeks];
             int n = 0;

@@ -71,6 +71,24 @@ class KpiCatalogChartTest {
                 List.of(new KpiDefinition.Column("date", "date", "k")), List.of(value), null, null, null, null, null);
     }
 
+    private static KpiDefinition withAnomaly(KpiDefinition.Anomaly anomaly) {
+        return new KpiDefinition("orders", "d", "orders", KpiDefinition.Grain.DAILY, "date", null,
+                List.of(new KpiDefinition.Column("date", "date", "k")),
+                List.of(new KpiDefinition.Column("orders", "integer", "v")), null, null, null, anomaly, null);
+    }
+
+    @Test
+    void anAnomalyJudgesSevenDaysUnlessToldAndRefusesADetectionPeriodOutside1To366() {
+        assertThat(KpiCatalog.load(new org.springframework.core.io.FileSystemResource("jobs/kpis.yml"))
+                .find("revenue_daily").orElseThrow().anomaly().detectionPeriodDays()).isEqualTo(7);
+        assertThat(new KpiCatalog(List.of(withAnomaly(new KpiDefinition.Anomaly("orders", 4, 4.0, null, 30)))).all()
+                .get(0).anomaly().detectionPeriodDays()).isEqualTo(30);
+        for (int bad : new int[] {0, 367}) {
+            assertThatThrownBy(() -> new KpiCatalog(List.of(withAnomaly(new KpiDefinition.Anomaly("orders", 4, 4.0,
+                    null, bad))))).as(String.valueOf(bad)).hasMessageContaining("1..366 detection-days");
+        }
+    }
+
     @Test
     void unitShareIsAcceptedOnADecimalColumnOnly() {
         assertThat(new KpiCatalog(List.of(withValue(new KpiDefinition.Column("rate", "decimal", "v", "share"))))

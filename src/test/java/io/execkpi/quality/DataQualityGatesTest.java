@@ -100,6 +100,12 @@ class DataQualityGatesTest {
             assertThat(checks(clean)).contains("revenue_daily/freshness(orders)", "funnel_daily/freshness(events)",
                     "funnel_daily/range(cart_to_purchase,[0,1])", "orders_by_source/unique(date,traffic_source)",
                     "revenue_daily/anomaly(orders)", "retention_weekly/not_null_range(retention_rate,[0,1])");
+            // the anomaly check judged only the run's last 7 dates (its detection period), the tests every date
+            assertThat(checks(get(app, "/api/quality?date=" + BASELINE_TO.minusDays(6))))
+                    .contains("revenue_daily/anomaly(orders)", "funnel_daily/anomaly(sessions)");
+            assertThat(checks(get(app, "/api/quality?date=" + BASELINE_TO.minusDays(7))))
+                    .doesNotContain("revenue_daily/anomaly(orders)", "funnel_daily/anomaly(sessions)")
+                    .contains("funnel_daily/range(cart_to_purchase,[0,1])");
 
             // a rate above 1: sessions with a purchase and no cart event
             Map<String, Object> funnelBefore = store.queryForMap("SELECT * FROM kpi_funnel_daily WHERE date = ?",
