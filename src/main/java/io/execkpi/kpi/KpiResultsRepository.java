@@ -92,11 +92,11 @@ public class KpiResultsRepository {
             List<Object> normalized = new ArrayList<>(columns.size());
             for (int i = 0; i < values.length; i++) {
                 KpiDefinition.Column column = columns.get(i);
-                if (!row.containsKey(column.name())) {
+                values[i] = row.get(column.name());
+                if (values[i] == null && !row.containsKey(column.name())) {
                     throw new IllegalStateException("KPI " + kpi.name() + ": query result lacks column "
                             + column.name());
                 }
-                values[i] = row.get(column.name());
                 normalized.add(jsonValue(column.type(), values[i]));
             }
             List<Object> key = key(keyIndexes, normalized);

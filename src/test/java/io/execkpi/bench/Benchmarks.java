@@ -120,36 +120,45 @@ public final class Benchmarks {
                         "--execkpi.thelook.generate=false", "--logging.level.root=WARN")) {
             JobRunner runner = context.getBean(JobRunner.class);
             LocalDate first = start;
-            long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, first, true)));
             int kpis = context.getBean(KpiCatalog.class).all().size();
-            rows.add(row("kpiJob full backfill " + first + ".." + yesterday + " (" + kpis + " KPIs, "
-                    + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates; rerun=true: the first run"
-                    + " fills the empty results store, the later ones find its rows in place)", backfill,
-                    "≤ 3 s (issue 12)"));
-            long[] emptyBackfill = emptyStoreBackfills(context, runner, new JobRequest(yesterday, first, true), runs);
-            long[] nightly = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
-            rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly, "≤ 0.5 s (issue 12)"));
             KpiAlone alone = new KpiAlone(context);
-            long[] aloneBackfill = time(runs, () -> alone.run(first, yesterday));
+            int pairs = Math.max(runs, 5);
+            // side by side: each timed kpiJob run is followed by DuckDB running the same SQL alone; one untimed pair
+            // first (its kpiJob fills the empty results store), so that neither side pays the JIT's warm-up
+            SideBySide backfill = sideBySide(pairs, () -> job(runner, new JobRequest(yesterday, first, true)),
+                    () -> alone.run(first, yesterday));
+            rows.add(row("kpiJob full backfill " + first + ".." + yesterday + " (" + kpis + " KPIs, "
+                    + (yesterday.toEpochDay() - first.toEpochDay() + 1) + " business dates; rerun=true over a results"
+                    + " store that holds its rows: an untimed first run filled it)", backfill.job(),
+                    "≤ 3 s (issue 12)"));
             rows.add(row("The same KPI SQL files run by DuckDB alone over " + first + ".." + yesterday + " (one query "
-                    + "per KPI, every row fetched over JDBC; no job, no results store): kpiJob full backfill takes "
-                    + ratio(backfill, aloneBackfill) + " of it", aloneBackfill, "kpiJob ≤ 1.5× of it (issue 12)"));
+                    + "per KPI, every row fetched over JDBC; no job, no results store), right after each kpiJob run"
+                    + " above: kpiJob full backfill takes " + backfill.ratio() + " of it (median of the " + pairs
+                    + " pairs' ratios: " + backfill.ratios() + ")", backfill.alone(),
+                    "kpiJob ≤ 1.5× of it (issue 12)"));
+            SideBySide emptyBackfill = emptyStoreBackfills(context, runner, new JobRequest(yesterday, first, true),
+                    pairs, () -> alone.run(first, yesterday));
             rows.add(row("kpiJob full backfill as above into an emptied results store each run (KPI rows, ledger and"
                     + " data-quality results deleted before each timed run: every row inserted, as on a first"
-                    + " install): takes " + ratio(emptyBackfill, aloneBackfill) + " of DuckDB alone", emptyBackfill,
+                    + " install), each followed by DuckDB alone as above: takes " + emptyBackfill.ratio() + " of it"
+                    + " (pairs' ratios: " + emptyBackfill.ratios() + ")", emptyBackfill.job(),
                     "≤ 3 s, ≤ 1.5× of DuckDB alone (issue 12)"));
             LocalDate nightlyFrom = yesterday.minusDays(alone.lookbackDays());
-            long[] aloneNightly = time(Math.max(runs, 5), () -> alone.run(nightlyFrom, yesterday));
+            SideBySide nightly = sideBySide(pairs, () -> job(runner, new JobRequest(yesterday, null, true)),
+                    () -> alone.run(nightlyFrom, yesterday));
+            rows.add(row("kpiJob one nightly day (date " + yesterday + " with its 2-day lookback)", nightly.job(),
+                    "≤ 0.5 s (issue 12)"));
             rows.add(row("The same KPI SQL files run by DuckDB alone over " + nightlyFrom + ".." + yesterday
-                    + " (the nightly day's range): kpiJob one nightly day takes " + ratio(nightly, aloneNightly)
-                    + " of it", aloneNightly, "kpiJob ≤ 1.5× of it (issue 12)"));
+                    + " (the nightly day's range), right after each nightly kpiJob run above: kpiJob one nightly day"
+                    + " takes " + nightly.ratio() + " of it (pairs' ratios: " + nightly.ratios() + ")",
+                    nightly.alone(), "kpiJob ≤ 1.5× of it (issue 12)"));
             JobRuns whole = jobRuns(runner, "nightlyJob", yesterday, runs);
             rows.add(row("nightlyJob one day (kpiJob + abJob + the ML step for " + yesterday + ": mlScoreJob with the"
                     + " published model, or mlJob when retraining is due, e.g. no model is published yet; last run's"
                     + " steps in s: "
                     + whole.steps() + ")", whole.nanos(), "≤ 5 s (issue 12)"));
-            scaleOne = new ScaleRow(1.0, summary, generation, generationCpu, backfill, nightly, whole,
-                    ratio(backfill, aloneBackfill), PHASE_PEAK_HEAP.get(),
+            scaleOne = new ScaleRow(1.0, summary, generation, generationCpu, backfill.job(), nightly.job(), whole,
+                    backfill.ratio(), PHASE_PEAK_HEAP.get(),
                     Files.size(warehouseDir.resolve("warehouse.duckdb")));
             if (runner.knows("mlJob")) {
                 JobRuns ml = jobRuns(runner, "mlJob", yesterday, runs);
@@ -213,7 +222,8 @@ public final class Benchmarks {
                 PEAK_HEAP.get() / 1048576.0, maxHeap / 1048576.0, peakResident()));
         md.append("\nWith a load average above 2 the wall times include waiting for a core; the generation and import "
                 + "rows also give the CPU time of the process (all threads), which waiting hardly inflates. The KPI "
-                + "ratio compares medians taken minutes apart, so under load it moves with the load.\n");
+                + "ratios are medians of side-by-side pairs (a kpiJob run, then DuckDB alone right after it), so a "
+                + "load that changes over minutes moves both sides of a pair alike.\n");
         md.append(scaleSection(scales, scale10, runs, scaleFailures));
         String text = keepHandWrittenSections(out, md.toString());
         Files.writeString(out, text);
@@ -392,14 +402,14 @@ public final class Benchmarks {
 
     /**
      * Times {@code runs} kpiJob runs of {@code request}, each after deleting (untimed) every KPI row, the
-     * materialization ledger and the data-quality results, so that each run inserts every row.
+     * materialization ledger and the data-quality results, so that each run inserts every row; each is followed by
+     * a timed run of {@code alone}.
      */
-    private static long[] emptyStoreBackfills(ConfigurableApplicationContext context, JobRunner runner,
-                                              JobRequest request, int runs) {
+    private static SideBySide emptyStoreBackfills(ConfigurableApplicationContext context, JobRunner runner,
+                                                  JobRequest request, int runs, LongSupplier alone) {
         org.springframework.jdbc.core.JdbcTemplate store = context.getBean(
                 org.springframework.jdbc.core.JdbcTemplate.class);
-        long[] nanos = new long[runs];
-        for (int i = 0; i < runs; i++) {
+        return sideBySide(runs, () -> {
             for (KpiDefinition kpi : context.getBean(KpiCatalog.class).all()) {
                 store.update("DELETE FROM " + kpi.table());
             }
@@ -407,14 +417,61 @@ public final class Benchmarks {
             store.update("DELETE FROM quality_result");
             long t0 = System.nanoTime();
             job(runner, request);
-            nanos[i] = System.nanoTime() - t0;
-        }
-        return nanos;
+            return System.nanoTime() - t0;
+        }, alone, true);
     }
 
-    /** "1.23×": median of {@code job} over median of {@code alone}. */
-    private static String ratio(long[] job, long[] alone) {
-        return String.format(Locale.ROOT, "%.2f×", median(job) / median(alone));
+    /**
+     * Times of a job and of DuckDB alone doing the same queries, taken in pairs (job, then alone, {@code runs} times)
+     * so that both see the same machine at nearly the same moment; the ratio is the median of the pairs' ratios.
+     */
+    record SideBySide(long[] job, long[] alone) {
+
+        double[] each() {
+            double[] r = new double[job.length];
+            for (int i = 0; i < job.length; i++) {
+                r[i] = (double) job[i] / alone[i];
+            }
+            return r;
+        }
+
+        /** "1.23×": the median of the pairs' ratios job ÷ alone. */
+        String ratio() {
+            return String.format(Locale.ROOT, "%.2f×", median(each()));
+        }
+
+        /** The pairs' ratios in run order, "1.31, 1.25, …". */
+        String ratios() {
+            return Arrays.stream(each()).mapToObj(r -> String.format(Locale.ROOT, "%.2f", r))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+    }
+
+    /** {@link #sideBySide(int, LongSupplier, LongSupplier, boolean)} timing the whole of {@code job}. */
+    private static SideBySide sideBySide(int runs, LongSupplier job, LongSupplier alone) {
+        return sideBySide(runs, job, alone, false);
+    }
+
+    /**
+     * One untimed run of {@code job} and of {@code alone} (warm-up), then {@code runs} pairs: a timed {@code job}
+     * and right after it a timed {@code alone}.
+     *
+     * @param jobTimesItself {@code job} returns its own time in ns (it has untimed preparation), else it is timed
+     */
+    private static SideBySide sideBySide(int runs, LongSupplier job, LongSupplier alone, boolean jobTimesItself) {
+        job.getAsLong();
+        alone.getAsLong();
+        long[] jobNanos = new long[runs];
+        long[] aloneNanos = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            long own = job.getAsLong();
+            jobNanos[i] = jobTimesItself ? own : System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            alone.getAsLong();
+            aloneNanos[i] = System.nanoTime() - t0;
+        }
+        return new SideBySide(jobNanos, aloneNanos);
     }
 
     private static double median(long[] nanos) {
@@ -513,10 +570,10 @@ public final class Benchmarks {
                 .run("--execkpi.data-dir=" + dir.toAbsolutePath(), "--execkpi.bootstrap.enabled=false",
                         "--execkpi.thelook.generate=false", "--logging.level.root=WARN")) {
             JobRunner runner = context.getBean(JobRunner.class);
-            long[] backfill = time(runs, () -> job(runner, new JobRequest(yesterday, start, true)));
-            long[] nightlyKpi = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             KpiAlone alone = new KpiAlone(context);
-            long[] aloneBackfill = time(runs, () -> alone.run(start, yesterday));
+            SideBySide backfill = sideBySide(runs, () -> job(runner, new JobRequest(yesterday, start, true)),
+                    () -> alone.run(start, yesterday));
+            long[] nightlyKpi = time(Math.max(runs, 5), () -> job(runner, new JobRequest(yesterday, null, true)));
             JobRuns nightly;
             try {
                 nightly = jobRuns(runner, "nightlyJob", yesterday, nightlyRuns);
@@ -528,9 +585,9 @@ public final class Benchmarks {
                         + String.format(Locale.ROOT, "%.2f s", median(ab.nanos()) / 1e9));
             }
             System.out.printf("scale %s: backfill %.1f s, nightly kpi %.2f s, nightlyJob %s%n", scale,
-                    median(backfill) / 1e9, median(nightlyKpi) / 1e9, nightly.steps());
-            return new ScaleRow(scale, summary, generation, generationCpu, backfill, nightlyKpi, nightly,
-                    ratio(backfill, aloneBackfill), PHASE_PEAK_HEAP.get(),
+                    median(backfill.job()) / 1e9, median(nightlyKpi) / 1e9, nightly.steps());
+            return new ScaleRow(scale, summary, generation, generationCpu, backfill.job(), nightlyKpi, nightly,
+                    backfill.ratio(), PHASE_PEAK_HEAP.get(),
                     Files.size(dir.resolve("warehouse.duckdb")));
         }
     }
@@ -544,7 +601,9 @@ public final class Benchmarks {
         md.append(" Scale 10 is opt-in because it adds many minutes (about ten at a load average near 10): "
                 + "`JAVA_HOME=<JDK ≥ 21> ./mvnw -Pbenchmark -DskipTests -Dbench.scale10=true verify`, or alone, into "
                 + "an existing BENCHMARKS.md, with `-Dbench.only=scale10`. Each cell is a median (runs in the first table's style "
-                + "in brackets).\n\n");
+                + "in brackets). The backfill is timed after an untimed first run that fills the results store, each "
+                + "run followed by DuckDB running the same SQL alone; the ratio is the median of those pairs' "
+                + "ratios.\n\n");
         md.append("| scale | users / orders / events | generation | kpiJob full backfill | kpiJob nightly day | "
                 + "kpiJob ÷ DuckDB alone (backfill) | nightlyJob day (kpi + ab + ml) | peak heap in use | DuckDB file |"
                 + "\n|---|---|---|---|---|---|---|---|---|\n");
