@@ -396,20 +396,34 @@ public class KpiPageController {
         return tbody(cohorts.cohorts().stream().map(Cohort::cohortWeek).toList(), rows);
     }
 
-    /** Which executions materialized the range's business dates: one entry per execution, oldest first. */
+    /**
+     * Which execution materialized the business dates [firstDate, lastDate] ({@code dates} of them, consecutive),
+     * and when it last did (UTC).
+     */
     public record LineageEntry(long jobExecutionId, LocalDate firstDate, LocalDate lastDate, int dates,
                                java.time.Instant materializedAt) {
     }
 
+    /**
+     * The lineage of the range's business dates: one entry per run of consecutive dates materialized by the same
+     * execution, oldest first; an execution whose dates a later run split (a rerun of some of them) gets an entry
+     * per part. Dates never materialized are absent.
+     */
     List<LineageEntry> lineage(KpiDefinition kpi, LocalDate from, LocalDate to) {
-        Map<Long, LineageEntry> byExecution = new LinkedHashMap<>();
+        List<LineageEntry> entries = new ArrayList<>();
         for (KpiResultsRepository.Lineage l : results.lineage(kpi.name(), from, to)) {
-            byExecution.merge(l.jobExecutionId(), new LineageEntry(l.jobExecutionId(), l.businessDate(),
-                    l.businessDate(), 1, l.materializedAt()), (a, b) -> new LineageEntry(a.jobExecutionId(),
-                    a.firstDate(), b.lastDate(), a.dates() + 1,
-                    a.materializedAt().isAfter(b.materializedAt()) ? a.materializedAt() : b.materializedAt()));
+            LineageEntry last = entries.isEmpty() ? null : entries.getLast();
+            if (last != null && last.jobExecutionId() == l.jobExecutionId()
+                    && last.lastDate().plusDays(1).equals(l.businessDate())) {
+                entries.set(entries.size() - 1, new LineageEntry(last.jobExecutionId(), last.firstDate(),
+                        l.businessDate(), last.dates() + 1, last.materializedAt().isAfter(l.materializedAt())
+                        ? last.materializedAt() : l.materializedAt()));
+            } else {
+                entries.add(new LineageEntry(l.jobExecutionId(), l.businessDate(), l.businessDate(), 1,
+                        l.materializedAt()));
+            }
         }
-        return List.copyOf(byExecution.values());
+        return List.copyOf(entries);
     }
 
     private String sqlText(KpiDefinition kpi) {

@@ -52,6 +52,10 @@ class KpiLedgerSpansTest {
             assertThat(spans(store)).containsExactly("1..3 by 1", "4..6 by 2", "7..10 by 1");
             assertThat(Ledger.executions(store, "revenue_daily", jan(1), jan(10)))
                     .containsExactly(1L, 1L, 1L, 2L, 2L, 2L, 1L, 1L, 1L, 1L);
+            // the KPI page's lineage table: A's dates in two parts around B's, not one range 1..10 of 7 dates
+            assertThat(app.getBean(KpiPageController.class).lineage(revenue, jan(1), jan(31))).extracting(
+                    e -> e.jobExecutionId() + ": " + e.firstDate().getDayOfMonth() + ".." + e.lastDate().getDayOfMonth()
+                            + " (" + e.dates() + ")").containsExactly("1: 1..3 (3)", "2: 4..6 (3)", "1: 7..10 (4)");
             // C over 4..6 again: B's row updated in place
             run.over(jan(4), jan(6), 3);
             assertThat(spans(store)).containsExactly("1..3 by 1", "4..6 by 3", "7..10 by 1");
