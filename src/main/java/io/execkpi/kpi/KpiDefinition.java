@@ -146,7 +146,7 @@ public record KpiDefinition(String name, String description, String sql, Grain g
      * @param weeks         trailing weeks compared (default 4)
      * @param warn          a score above this is a warning (null: never)
      * @param error         a score above this fails the step (null: never)
-     * @param detectionDays the last business dates of a slice that are judged (default {@value #DETECTION_DAYS})
+     * @param detectionDays how many last business dates of a run are judged (default {@value #DETECTION_DAYS})
      */
     public record Anomaly(String column, Integer weeks, Double warn, Double error, Integer detectionDays) {
 
@@ -158,7 +158,7 @@ public record KpiDefinition(String name, String description, String sql, Grain g
             return weeks == null ? 4 : weeks;
         }
 
-        /** The number of last business dates of a slice that are judged ({@value #DETECTION_DAYS} when not given). */
+        /** How many last business dates of a run are judged ({@value #DETECTION_DAYS} when not given). */
         public int detectionPeriodDays() {
             return detectionDays == null ? DETECTION_DAYS : detectionDays;
         }

@@ -311,7 +311,10 @@ public class KpiResultsRepository {
     public record Lineage(LocalDate businessDate, long jobExecutionId, Instant materializedAt) {
     }
 
-    /** The ledger entries of business dates [from, to], one per date, oldest first (dates never materialized are absent). */
+    /**
+     * The ledger entries of business dates [from, to], one per date (spans expanded), oldest first; dates never
+     * materialized are absent.
+     */
     public List<Lineage> lineage(String kpi, LocalDate from, LocalDate to) {
         List<Lineage> dates = new ArrayList<>();
         for (LedgerSpan span : ledgerSpans(kpi, from, to)) {

@@ -415,10 +415,7 @@ public final class Benchmarks {
             }
             store.update("DELETE FROM kpi_materialization");
             store.update("DELETE FROM quality_result");
-            long t0 = System.nanoTime();
-            job(runner, request);
-            return System.nanoTime() - t0;
-        }, alone, true);
+        }, () -> job(runner, request), alone);
     }
 
     /**
@@ -447,26 +444,26 @@ public final class Benchmarks {
         }
     }
 
-    /** {@link #sideBySide(int, LongSupplier, LongSupplier, boolean)} timing the whole of {@code job}. */
+    /** {@link #sideBySide(int, Runnable, LongSupplier, LongSupplier)} with nothing to prepare. */
     private static SideBySide sideBySide(int runs, LongSupplier job, LongSupplier alone) {
-        return sideBySide(runs, job, alone, false);
+        return sideBySide(runs, () -> { }, job, alone);
     }
 
     /**
      * One untimed run of {@code job} and of {@code alone} (warm-up), then {@code runs} pairs: a timed {@code job}
-     * and right after it a timed {@code alone}.
-     *
-     * @param jobTimesItself {@code job} returns its own time in ns (it has untimed preparation), else it is timed
+     * and right after it a timed {@code alone}; {@code prepare} runs untimed before every run of {@code job}.
      */
-    private static SideBySide sideBySide(int runs, LongSupplier job, LongSupplier alone, boolean jobTimesItself) {
+    private static SideBySide sideBySide(int runs, Runnable prepare, LongSupplier job, LongSupplier alone) {
+        prepare.run();
         job.getAsLong();
         alone.getAsLong();
         long[] jobNanos = new long[runs];
         long[] aloneNanos = new long[runs];
         for (int i = 0; i < runs; i++) {
+            prepare.run();
             long t0 = System.nanoTime();
-            long own = job.getAsLong();
-            jobNanos[i] = jobTimesItself ? own : System.nanoTime() - t0;
+            job.getAsLong();
+            jobNanos[i] = System.nanoTime() - t0;
             t0 = System.nanoTime();
             alone.getAsLong();
             aloneNanos[i] = System.nanoTime() - t0;

@@ -15,27 +15,33 @@ public final class Ledger {
     private Ledger() {
     }
 
+    /** One business date the ledger records and the job execution that materialized it. */
+    public record Entry(LocalDate date, long executionId) {
+    }
+
+    /** The ledger's dates of {@code kpi} in [from, to], each with the execution that materialized it, oldest first. */
+    public static List<Entry> entries(JdbcTemplate store, String kpi, LocalDate from, LocalDate to) {
+        List<Entry> entries = new ArrayList<>();
+        store.query("SELECT first_date, business_date, job_execution_id FROM kpi_materialization WHERE kpi = ?"
+                + " ORDER BY first_date", rs -> {
+                    for (LocalDate d = rs.getObject(1, LocalDate.class); !d.isAfter(rs.getObject(2, LocalDate.class));
+                         d = d.plusDays(1)) {
+                        if (!d.isBefore(from) && !d.isAfter(to)) {
+                            entries.add(new Entry(d, rs.getLong(3)));
+                        }
+                    }
+                }, kpi);
+        return entries;
+    }
+
     /**
-     * The business dates of {@code kpi} in [from, to] that the ledger records, each with the job execution that
-     * materialized it, oldest first.
+     * The business dates of {@code kpi} in [from, to] that the ledger records, oldest first.
      *
      * @param executionId only the dates of this execution, or all when null
      */
     public static List<LocalDate> dates(JdbcTemplate store, String kpi, LocalDate from, LocalDate to, Long executionId) {
-        List<LocalDate> dates = new ArrayList<>();
-        store.query("SELECT first_date, business_date, job_execution_id FROM kpi_materialization WHERE kpi = ?"
-                + " ORDER BY first_date", rs -> {
-                    if (executionId != null && rs.getLong(3) != executionId) {
-                        return;
-                    }
-                    for (LocalDate d = rs.getObject(1, LocalDate.class); !d.isAfter(rs.getObject(2, LocalDate.class));
-                         d = d.plusDays(1)) {
-                        if (!d.isBefore(from) && !d.isAfter(to)) {
-                            dates.add(d);
-                        }
-                    }
-                }, kpi);
-        return dates;
+        return entries(store, kpi, from, to).stream()
+                .filter(e -> executionId == null || e.executionId() == executionId).map(Entry::date).toList();
     }
 
     /** How many business dates of {@code kpi} the ledger records (of {@code executionId}, or of any when null). */
@@ -45,17 +51,7 @@ public final class Ledger {
 
     /** The job execution that materialized each date in [from, to] that the ledger records, oldest first. */
     public static List<Long> executions(JdbcTemplate store, String kpi, LocalDate from, LocalDate to) {
-        List<Long> executions = new ArrayList<>();
-        store.query("SELECT first_date, business_date, job_execution_id FROM kpi_materialization WHERE kpi = ?"
-                + " ORDER BY first_date", rs -> {
-                    for (LocalDate d = rs.getObject(1, LocalDate.class); !d.isAfter(rs.getObject(2, LocalDate.class));
-                         d = d.plusDays(1)) {
-                        if (!d.isBefore(from) && !d.isAfter(to)) {
-                            executions.add(rs.getLong(3));
-                        }
-                    }
-                }, kpi);
-        return executions;
+        return entries(store, kpi, from, to).stream().map(Entry::executionId).toList();
     }
 
     /** How many KPIs the ledger records {@code date} for. */
