@@ -27,6 +27,12 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.cors.DefaultCorsProcessor;
+import org.springframework.web.filter.CorsFilter;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -98,6 +104,32 @@ public class SecurityConfiguration {
         return username -> {
             throw new UsernameNotFoundException("ExecKPI has no user accounts; use the API token");
         };
+    }
+
+    /**
+     * The CORS filter of the security chain (Spring Security uses the bean named {@code corsFilter}): a request from
+     * an origin not in {@code execkpi.api.cors-origins} gets a 403 problem detail saying so, not Spring's plain-text
+     * "Invalid CORS request".
+     */
+    @Bean
+    CorsFilter corsFilter(@Qualifier("corsConfigurationSource") CorsConfigurationSource source) {
+        CorsFilter filter = new CorsFilter(source);
+        filter.setCorsProcessor(new DefaultCorsProcessor() {
+            @Override
+            protected void rejectRequest(ServerHttpResponse response) throws IOException {
+                Problems.write(((ServletServerHttpResponse) response).getServletResponse(), HttpStatus.FORBIDDEN,
+                        "Cross-origin request refused: its Origin is not in execkpi.api.cors-origins");
+            }
+        });
+        return filter;
+    }
+
+    /** The CORS filter runs in the security chain only, not a second time as a servlet filter of its own. */
+    @Bean
+    FilterRegistrationBean<CorsFilter> corsFilterRegistration(CorsFilter corsFilter) {
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(corsFilter);
+        registration.setEnabled(false);
+        return registration;
     }
 
     @Bean

@@ -76,6 +76,10 @@ class SecureByDefaultTest {
                 .header("Origin", "https://evil.example"));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        // a problem detail like every other error under /api/, not Spring's plain-text "Invalid CORS request"
+        assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(tools.jackson.databind.json.JsonMapper.shared().readTree(refused.body()).get("detail").asString())
+                .contains("execkpi.api.cors-origins");
     }
 
     @Test
