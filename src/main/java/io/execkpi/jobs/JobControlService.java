@@ -42,9 +42,14 @@ public class JobControlService {
     private final JobRepository jobRepository;
     private final JdbcTemplate jdbc;
     private final RunningExecutions running;
+    private final JobLaunchLock launchLock;
+    private final OrphanedInstances orphans;
 
     public JobControlService(List<Job> jobs, @Qualifier("asyncJobOperator") JobOperator asyncOperator,
-                             JobRepository jobRepository, JdbcTemplate jdbc, RunningExecutions running) {
+                             JobRepository jobRepository, JdbcTemplate jdbc, RunningExecutions running,
+                             JobLaunchLock launchLock, OrphanedInstances orphans) {
+        this.launchLock = launchLock;
+        this.orphans = orphans;
         this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
         this.asyncOperator = asyncOperator;
         this.jobRepository = jobRepository;
@@ -73,7 +78,17 @@ public class JobControlService {
         } catch (InvalidJobParametersException e) {
             throw ApiException.badRequest(jobName + " does not take these parameters: " + e.getMessage());
         }
-        JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+        try (JobLaunchLock.Held held = lock(jobName)) {
+            JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+            if (last == null) { // an instance whose launcher died before creating its execution: repaired, restarted
+                last = orphans.repairUnderLock(jobName, parameters).orElse(null);
+            }
+            return decide(job, parameters, request, last);
+        }
+    }
+
+    private JobExecution decide(Job job, JobParameters parameters, JobRequest request, JobExecution last) {
+        String jobName = job.getName();
         try {
             return switch (LaunchDecision.after(last)) {
                 case RUNNING -> throw ApiException.conflict(jobName
@@ -99,6 +114,16 @@ public class JobControlService {
             throw ApiException.badRequest(e.getMessage());
         } catch (JobRestartException e) {
             throw ApiException.conflict(jobName + " cannot be restarted: " + e.getMessage());
+        }
+    }
+
+    /** The job's launch lock; a 409 saying to retry when it cannot be had (another launch holds it too long). */
+    private JobLaunchLock.Held lock(String jobName) {
+        try {
+            return launchLock.acquire(jobName);
+        } catch (IllegalStateException e) {
+            throw ApiException.conflict("Another launch of " + jobName + " holds its launch lock; try again in a"
+                    + " moment");
         }
     }
 
@@ -148,7 +173,7 @@ public class JobControlService {
         if (date != null) {
             refuseWhileTheSameDateRuns(execution.getJobInstance().getJobName(), date);
         }
-        try {
+        try (JobLaunchLock.Held held = lock(execution.getJobInstance().getJobName())) {
             return asyncOperator.restart(execution);
         } catch (JobRestartException e) {
             throw ApiException.conflict("Execution " + id + " cannot be restarted: " + e.getMessage());

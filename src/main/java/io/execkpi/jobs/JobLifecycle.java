@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -42,10 +43,12 @@ public class JobLifecycle {
     private final ExecKpiProperties app;
     private final DataSource store;
     private final Clock clock;
+    private final OrphanedInstances orphans;
 
     public JobLifecycle(JobRepository jobRepository, JobOperator jobOperator, JobRunner jobRunner,
                         RunningExecutions listener, ScheduleProperties schedule, ExecKpiProperties app,
-                        DataSource store, Clock clock) {
+                        DataSource store, Clock clock, OrphanedInstances orphans) {
+        this.orphans = orphans;
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
         this.jobRunner = jobRunner;
@@ -59,9 +62,27 @@ public class JobLifecycle {
     /**
      * Marks executions that a dead process left running as FAILED, with a note, so they can be restarted. With the
      * embedded H2 store only this process can hold the database, so every running execution is dead; with a shared
-     * store only those not updated for {@code execkpi.schedule.stale-after} are.
+     * store only those not updated for {@code execkpi.schedule.stale-after} are. Then repairs job instances that a
+     * process died launching, before their first execution ({@link OrphanedInstances}), for the single-date launches
+     * of the catch-up window, and reports them in one log line.
+     *
+     * @return how many executions were recovered and instances repaired
      */
     public int recoverDeadExecutions() {
+        int recovered = recoverRunning();
+        LocalDate yesterday = app.yesterday(clock);
+        List<LocalDate> window = new ArrayList<>();
+        for (int back = schedule.catchUpDays() - 1; back >= 0; back--) {
+            window.add(yesterday.minusDays(back));
+        }
+        OrphanedInstances.Report report = orphans.repairAtStartUp(jobRunner.jobNames(), window);
+        if (!report.isEmpty()) {
+            log.warn("start-up: {}", report.sentence());
+        }
+        return recovered + report.repaired().size();
+    }
+
+    private int recoverRunning() {
         boolean exclusive = embeddedStore();
         LocalDateTime staleBefore = LocalDateTime.now().minus(schedule.staleAfter());
         int recovered = 0;
@@ -127,16 +148,18 @@ public class JobLifecycle {
 
     /**
      * Nights within {@code catch-up-days} up to yesterday whose latest nightly run ended FAILED, STOPPED or ABANDONED
-     * (not completed since), oldest first: what a page or a probe can show while later nights have completed.
+     * (not completed since), or whose launch died before it created an execution (an instance without one, not yet
+     * repaired), oldest first: what a page or a probe can show while later nights have completed.
      */
     public List<LocalDate> failedNights() {
         LocalDate yesterday = app.yesterday(clock);
         List<LocalDate> failed = new ArrayList<>();
         for (int back = schedule.catchUpDays() - 1; back >= 0; back--) {
             LocalDate date = yesterday.minusDays(back);
-            JobExecution last = jobRepository.getLastJobExecution(NightlyJobConfiguration.JOB_NAME,
-                    new JobRequest(date, null, false).toJobParameters());
-            if (last != null && (last.getStatus() == BatchStatus.STOPPED || last.getStatus().isUnsuccessful())) {
+            JobParameters parameters = new JobRequest(date, null, false).toJobParameters();
+            JobExecution last = jobRepository.getLastJobExecution(NightlyJobConfiguration.JOB_NAME, parameters);
+            if (last != null ? last.getStatus() == BatchStatus.STOPPED || last.getStatus().isUnsuccessful()
+                    : orphans.isOrphaned(NightlyJobConfiguration.JOB_NAME, parameters)) {
                 failed.add(date);
             }
         }

@@ -12,6 +12,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,11 +28,17 @@ public class JobRunner {
     private final Map<String, Job> jobs;
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
+    private final JobLaunchLock launchLock;
+    private final OrphanedInstances orphans;
 
-    public JobRunner(List<Job> jobs, JobOperator jobOperator, JobRepository jobRepository) {
+    /** @param jobOperator a synchronous operator whose executor releases the launch lock ({@link JobsConfiguration}) */
+    public JobRunner(List<Job> jobs, @Qualifier("syncJobOperator") JobOperator jobOperator,
+                     JobRepository jobRepository, JobLaunchLock launchLock, OrphanedInstances orphans) {
         this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
+        this.launchLock = launchLock;
+        this.orphans = orphans;
     }
 
     public boolean knows(String jobName) {
@@ -60,14 +67,32 @@ public class JobRunner {
         }
     }
 
-    /** Runs (or restarts) the job and returns its execution; a completed instance is returned as it is. */
+    /**
+     * Runs (or restarts) the job and returns its execution; a completed instance is returned as it is. An instance of
+     * these parameters without an execution (its launcher died) is repaired first ({@link OrphanedInstances}) and
+     * restarted. The decision and the launch hold the job's {@link JobLaunchLock} until the execution exists.
+     */
     public JobExecution run(String jobName, JobRequest request) throws Exception {
         Job job = jobs.get(jobName);
         if (job == null) {
             throw new InvalidJobRequestException("unknown job '" + jobName + "'; known jobs: " + jobNames());
         }
         JobParameters parameters = request.toJobParameters();
-        JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+        try (JobLaunchLock.Held held = launchLock.acquire(jobName)) {
+            JobExecution last = jobRepository.getLastJobExecution(jobName, parameters);
+            if (last == null) {
+                last = orphans.repairUnderLock(jobName, parameters).orElse(null);
+                if (last != null) {
+                    log.warn("job {} for {}: its instance had no execution (the process launching it died); repaired"
+                            + " as FAILED execution {}, restarting it", jobName, request, last.getId());
+                }
+            }
+            return launch(job, parameters, last);
+        }
+    }
+
+    private JobExecution launch(Job job, JobParameters parameters, JobExecution last) throws Exception {
+        String jobName = job.getName();
         return switch (LaunchDecision.after(last)) {
             case ALREADY_COMPLETED -> {
                 log.info("job {} already completed for {} (execution {}); pass rerun=true to run it again", jobName,

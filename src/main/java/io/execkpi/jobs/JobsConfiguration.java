@@ -5,12 +5,14 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Job launching infrastructure beyond Boot's synchronous operator (used by start-up and the command line): an
- * asynchronous operator for the HTTP API, whose launches return at once with the new execution.
+ * Job launching infrastructure: a synchronous operator ({@link JobRunner}: start-up, schedule, command line,
+ * nightlyJob's steps) and an asynchronous one for the HTTP API, whose launches return at once with the new execution.
+ * The task executor of each releases the caller's {@link JobLaunchLock} once the launcher has created the execution.
  */
 @Configuration(proxyBeanMethods = false)
 public class JobsConfiguration {
@@ -29,13 +31,23 @@ public class JobsConfiguration {
     }
 
     @Bean
+    JobOperatorFactoryBean syncJobOperator(JobRepository jobRepository,
+                                           PlatformTransactionManager transactionManager) {
+        JobOperatorFactoryBean factory = new JobOperatorFactoryBean();
+        factory.setJobRepository(jobRepository);
+        factory.setTransactionManager(transactionManager);
+        factory.setTaskExecutor(JobLaunchLock.releasingExecutor(new SyncTaskExecutor()));
+        return factory;
+    }
+
+    @Bean
     JobOperatorFactoryBean asyncJobOperator(JobRepository jobRepository,
                                             PlatformTransactionManager transactionManager,
                                             @Qualifier("jobExecutor") ThreadPoolTaskExecutor jobExecutor) {
         JobOperatorFactoryBean factory = new JobOperatorFactoryBean();
         factory.setJobRepository(jobRepository);
         factory.setTransactionManager(transactionManager);
-        factory.setTaskExecutor(jobExecutor);
+        factory.setTaskExecutor(JobLaunchLock.releasingExecutor(jobExecutor));
         return factory;
     }
 }

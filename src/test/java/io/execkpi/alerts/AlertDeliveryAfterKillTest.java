@@ -2,9 +2,6 @@ package io.execkpi.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -53,22 +50,12 @@ class AlertDeliveryAfterKillTest {
             childArgs.add("--execkpi.alerts.poll-interval=1h");
             Process child = ChildJvm.start(dir, AlertOutboxChild.class, childArgs);
             List<String> pending = new ArrayList<>();
-            boolean ready = false;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith("pending ")) {
-                        pending.add(line.substring(8));
-                    } else if (line.equals("ready")) {
-                        ready = true;
-                        child.destroyForcibly(); // SIGKILL right after the commit, before any send
-                        break;
-                    }
+            // SIGKILL right after the commit, before any send
+            boolean ready = ChildJvm.killAt(child, "ready"::equals, line -> {
+                if (line.startsWith("pending ")) {
+                    pending.add(line.substring(8));
                 }
-            } finally {
-                child.destroyForcibly();
-                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            }
+            }) != null;
             assertThat(ready).as("the child reached the kill point").isTrue();
             assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
             assertThat(pending).hasSize(2).anyMatch(k -> k.startsWith("source-stale/revenue_daily/" + DATE))

@@ -2,9 +2,6 @@ package io.execkpi.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -60,20 +57,8 @@ class AlertGapAfterKillTest {
             childArgs.addAll(args);
             childArgs.add("--execkpi.alerts.poll-interval=1h");
             Process child = ChildJvm.start(dir, AlertGapChild.class, childArgs);
-            String gap = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.startsWith("gap ")) {
-                        gap = line;
-                        child.destroyForcibly(); // SIGKILL in afterJob: steps committed, job-failed not queued
-                        break;
-                    }
-                }
-            } finally {
-                child.destroyForcibly();
-                assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            }
+            // SIGKILL in afterJob: steps committed, job-failed not queued
+            String gap = ChildJvm.killAt(child, line -> line.startsWith("gap "), line -> { });
             assertThat(gap).as("the child reached the gap").isNotNull().endsWith(" FAILED");
             assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
             long lost = Long.parseLong(gap.split(" ")[1]);

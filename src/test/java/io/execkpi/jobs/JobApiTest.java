@@ -226,6 +226,39 @@ class JobApiTest extends AppTestBase {
         assertThat(executions).isEqualTo(1);
     }
 
+    /**
+     * An instance without an execution (its launcher was killed between Spring Batch's two transactions; made here by
+     * deleting a completed run's execution rows) is launched again: 202, then COMPLETED on the same instance, after
+     * a FAILED execution that says what happened. Before, the launch answered 500.
+     */
+    @Test
+    void anInstanceWithoutAnExecutionIsRepairedAndLaunched() throws Exception {
+        String body = "{\"date\":\"" + YESTERDAY.minusDays(6) + "\",\"from\":\"" + YESTERDAY.minusDays(7) + "\"}";
+        HttpResponse<String> first = postAsOperator("/api/jobs/kpiJob/executions", body);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        JsonNode completed = awaitEnd(first.headers().firstValue("Location").orElseThrow());
+        assertThat(completed.get("status").asString()).isEqualTo("COMPLETED");
+        long instance = completed.get("instanceId").asLong();
+        String ofInstance = " IN (SELECT JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?)";
+        store.update("DELETE FROM BATCH_STEP_EXECUTION_CONTEXT WHERE STEP_EXECUTION_ID IN (SELECT STEP_EXECUTION_ID"
+                + " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID" + ofInstance + ")", instance);
+        for (String table : List.of("BATCH_STEP_EXECUTION", "BATCH_JOB_EXECUTION_CONTEXT",
+                "BATCH_JOB_EXECUTION_PARAMS")) {
+            store.update("DELETE FROM " + table + " WHERE JOB_EXECUTION_ID" + ofInstance, instance);
+        }
+        store.update("DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ?", instance);
+
+        HttpResponse<String> again = postAsOperator("/api/jobs/kpiJob/executions", body);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(202);
+        JsonNode done = awaitEnd(again.headers().firstValue("Location").orElseThrow());
+        assertThat(done.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(done.get("instanceId").asLong()).isEqualTo(instance);
+        List<java.util.Map<String, Object>> executions = store.queryForList("SELECT STATUS, EXIT_MESSAGE FROM"
+                + " BATCH_JOB_EXECUTION WHERE JOB_INSTANCE_ID = ? ORDER BY JOB_EXECUTION_ID", instance);
+        assertThat(executions).extracting(e -> e.get("STATUS")).containsExactly("FAILED", "COMPLETED");
+        assertThat(executions.get(0).get("EXIT_MESSAGE")).isEqualTo(OrphanedInstances.NOTE);
+    }
+
     private void assertProblem(HttpResponse<String> response, int status) throws Exception {
         assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
