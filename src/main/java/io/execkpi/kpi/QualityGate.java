@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import io.execkpi.alerts.Alert;
 import io.execkpi.alerts.AlertOutbox;
 import io.execkpi.kpi.KpiDefinition.Severity;
+import io.execkpi.quality.AnomalyScore;
 import io.execkpi.quality.QualityResult;
 import io.execkpi.quality.QualityResultsRepository;
 import io.execkpi.warehouse.Warehouse;
@@ -42,8 +43,6 @@ public class QualityGate {
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
     private static final int MIN_HISTORY = 3;
-    /** The score reported when the history has no spread at all and the value differs from it. */
-    private static final double MAX_SCORE = 1e6;
 
     private final Warehouse warehouse;
     private final JdbcTemplate store;
@@ -311,14 +310,9 @@ public class QualityGate {
             if (x == null || n < MIN_HISTORY) {
                 continue;
             }
-            double[] h = Arrays.copyOf(history, n);
-            double median = median(h);
-            double mad = median(Arrays.stream(h).map(v -> Math.abs(v - median)).toArray());
-            double scale = Math.max(1.4826 * mad, 0.05 * Math.abs(median));
-            if (counts) {
-                scale = Math.max(scale, Math.max(1, Math.sqrt(Math.abs(median)))); // Poisson noise of a count
-            }
-            double z = scale == 0 ? (x == median ? 0 : MAX_SCORE) : Math.min(MAX_SCORE, Math.abs(x - median) / scale);
+            AnomalyScore score = AnomalyScore.of(Arrays.copyOf(history, n), x, counts);
+            double median = score.median();
+            double z = score.z();
             String status = score(z, a.warn(), a.error());
             String message = String.format(java.util.Locale.ROOT,
                     "%s of %s is %s against a median of %s on the same weekday of the %d weeks before"
@@ -331,13 +325,6 @@ public class QualityGate {
     private static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
                 : String.format(java.util.Locale.ROOT, "%.4g", v);
-    }
-
-    /** The median of a non-empty array (sorted in place). */
-    static double median(double[] v) {
-        Arrays.sort(v);
-        int m = v.length / 2;
-        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
     private static String status(long lag, Integer warnAfter, Integer errorAfter) {
