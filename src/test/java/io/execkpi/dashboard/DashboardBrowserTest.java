@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * Every dashboard page in headless Chromium against the running application: it loads without a console error or
  * a failed request, requests nothing outside the app, its charts hold exactly the API's numbers, the date range
  * lives in the URL, the CSV download equals the API rows, an operator restarts a failed execution with the token
- * and cannot without it. Each page is captured into {@code docs/screenshots/} for the README.
+ * and cannot without it. Each page is captured into {@link Browser#SCREENSHOTS} (under {@code target/}; the README's
+ * are regenerated from them).
  */
 class DashboardBrowserTest extends AppTestBase {
 
