@@ -32,7 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Job instances without an execution (a process killed after Spring Batch committed the instance and before it
- * created the first execution) block nothing. The state is made as issue 26 describes: a completed nightlyJob (with its
+ * created the first execution) block nothing. The state is made on purpose: a completed nightlyJob (with its
  * child jobs) and a kpiJob backfill whose execution rows are deleted. Then the failed-nights banner names the night,
  * a web start repairs the orphans in one log line and its catch-up completes the night on the same instance, and the
  * same backfill command exits 0 and materializes its dates again; no ERROR line anywhere.

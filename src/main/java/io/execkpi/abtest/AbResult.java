@@ -19,7 +19,7 @@ package io.execkpi.abtest;
  *       a share of users)</li>
  *   <li>the method ({@link Builder#method}): {@code alpha, method}; the sample-ratio check ({@link Builder#srm}):
  *       {@code srmChiSquare, srmPValue, srmMismatch, srmThreshold}; {@code note}</li>
- *   <li>issue 10, set on revenue per user and guardrail rows and computed as gbstats does
+ *   <li>the effect numbers, set on revenue per user and guardrail rows and computed as gbstats does
  *       ({@link io.execkpi.abtest.stats.EffectStatistics}): CUPED's {@code theta} and {@code varianceReduction}
  *       (1 − Var(adjusted lift)/Var(unadjusted lift), a share); {@code unadjustedRelLift…}, the relative lift
  *       without CUPED; {@code fixedRelLift…}, the fixed-horizon relative lift when the reported one is sequential;

@@ -175,7 +175,7 @@ public class KpiResultsRepository {
     /**
      * Partitions of a KPI whose rows hold a state as of a business date (column {@value #AS_OF}, not the partition
      * itself: the retention cohorts) that already reflect a business date after {@code asOf}: a rerun or backfill of
-     * an earlier date must leave them as they are, since a clean run through the latest date would (issue 11, A.3).
+     * an earlier date must leave them as they are, since a clean run through the latest date would.
      */
     private Set<LocalDate> partitionsAsOfLaterThan(KpiDefinition kpi, LocalDate partitionFrom, LocalDate partitionTo,
                                                    LocalDate asOf) {

@@ -158,7 +158,7 @@ class ExperimentEvaluatorTest {
 
     @Test
     void revenuePerUserWithCupedCarriesTheGbstatsReferenceValues() {
-        // issue 10's CUPED reference (gbstats at growthbook/growthbook@8f1db44): relative lift 0.015276629,
+        // CUPED reference (gbstats at growthbook/growthbook@8f1db44): relative lift 0.015276629,
         // CI [0.010214372, 0.020338886], p 3.5119896e-09, θ 0.95270382; unadjusted lift 0.0022664949,
         // CI [-0.014207400, 0.018740389], p 0.78738818
         List<AbResult> rows = ExperimentEvaluator.evaluate(List.of(
@@ -195,7 +195,7 @@ class ExperimentEvaluatorTest {
 
     @Test
     void sequentialRevenueKeepsTheFixedHorizonResult() {
-        // issue 10's sequential reference, tuning 1000: lift 0.50336109, CI [-0.55844051, 1.5651627];
+        // sequential reference (gbstats), tuning 1000: lift 0.50336109, CI [-0.55844051, 1.5651627];
         // fixed horizon CI [-0.15024480, 1.1569670], p 0.13116526
         List<AbResult> rows = ExperimentEvaluator.evaluate(List.of(
                 new ArmMetrics("s", "control", true, 1, 3000, 10, 1396.87, 52377.9767),

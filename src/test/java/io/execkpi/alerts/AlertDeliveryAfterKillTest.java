@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 11 C acceptance: "delivery after the app is killed between the event and the send". A child JVM runs the
+ * Delivery after the app is killed between the event and the send. A child JVM runs the
  * application (embedded H2 store and DuckDB warehouse, as by default), a kpiJob fails its freshness gate and commits
  * its alerts to the outbox; the child is killed with SIGKILL ({@code Process.destroyForcibly}: no shutdown hook, no
  * close) before its sender ever ran. The application started again on the same data directory delivers exactly

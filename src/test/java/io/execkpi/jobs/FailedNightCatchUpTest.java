@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 11 A.1: one failed night does not block the nights after it. Of three nights to catch up, the oldest fails
+ * One failed night does not block the nights after it. Of three nights to catch up, the oldest fails
  * (its KPI run meets a date the results store refuses: a poison constraint on its oldest lookback date, which only
  * that night materializes); the catch-up still runs the two later nights to completion (KPIs, A/B evaluation, model).
  * The failed night stays FAILED in the job repository with its job-failed alert queued, and the next catch-up (the

@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Concurrent writers of the same KPI partitions (issue 11, A.2): they are serialized by the KPI's write lock instead
+ * Concurrent writers of the same KPI partitions: they are serialized by the KPI's write lock instead
  * of colliding on keys, so every launch ends COMPLETED or is refused with 409; a rerun of a date that is running is
  * a 409.
  */

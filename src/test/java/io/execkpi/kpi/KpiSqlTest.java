@@ -26,7 +26,7 @@ import org.springframework.jdbc.datasource.init.ScriptUtils;
 
 /**
  * Every KPI query of sql/duckdb against a tiny warehouse written here by hand; expected values are computed by hand in
- * the comments (not by running the code). The fixture includes the traps of the original system: cancelled and
+ * the comments (not by running the code). The fixture includes the traps a naive query falls into: cancelled and
  * shipped orders, several items per order, an order placed before an experiment assignment, a session crossing
  * midnight, sessions landing mid-funnel, weeks without activity and activity after the as-of date, a Sunday-night
  * signup, an order in the last microsecond of a day, empty days and an experiment whose arms get no user.

@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Re-running an old date leaves every KPI as a clean run through the latest date left it (issue 11, A.3): the
+ * Re-running an old date leaves every KPI as a clean run through the latest date left it: the
  * retention cohorts, a state as of a business date, are not rolled back to that older date.
  */
 class RerunKeepsNewerResultsApiTest extends AppTestBase {

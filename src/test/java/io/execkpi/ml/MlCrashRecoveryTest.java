@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Issue 11 A.1: {@code mlJob}'s publish and score steps are safe to run again after a crash at any instant. A
+ * {@code mlJob}'s publish and score steps are safe to run again after a crash at any instant. A
  * {@code kill -9} can land after a step's side effect (run folder moved into place, staging folder removed, scores
  * written) but before the job repository recorded the step's completion, or between a step's completion and the save
  * of the job's execution context. Each test reproduces such a state on the repository and the artifact folder of a

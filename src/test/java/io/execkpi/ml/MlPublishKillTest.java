@@ -29,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 11 A.1 with a real {@code kill -9}: a child JVM ({@link MlJobChild}) runs mlJob on the default embedded stores
+ * Crash safety with a real {@code kill -9}: a child JVM ({@link MlJobChild}) runs mlJob on the default embedded stores
  * and sends itself {@code kill -9} after the publish step's work (run folder moved into place, latest.json written,
  * staging folder removed) but before the job repository records anything of the step's end: the state that made
  * every restart fail in the issue. The application started again on the same directories recovers the execution, and

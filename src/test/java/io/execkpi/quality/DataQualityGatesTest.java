@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The data-quality gates of kpiJob (issue 11, part B) on the real embedded DuckDB warehouse and H2 store, with the
+ * The data-quality gates of kpiJob on the real embedded DuckDB warehouse and H2 store, with the
  * repository's catalog plus a KPI whose key uniqueness depends on the data. After a clean baseline, the warehouse is
  * damaged one way at a time: a funnel rate above 1, duplicate keys, a day whose completed orders drop by 90 % and a
  * last day that is missing. Each error-level failure fails the step, leaves the previous rows as they were, and is

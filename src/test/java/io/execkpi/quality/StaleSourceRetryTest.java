@@ -24,7 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Issue 11 B: a night whose source data has not arrived is retried on {@code execkpi.schedule.stale-retry-every}
+ * A night whose source data has not arrived is retried on {@code execkpi.schedule.stale-retry-every}
  * instead of a day later. The warehouse is loaded only through the day before yesterday; the scheduled run for
  * yesterday fails on the freshness gate; the retries (every 200 ms here) fail the same way, keeping the previous
  * results visible, until the day is loaded, and the next retry completes the same job instance. When to give up is a

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reference values from issue 10, computed by running gbstats at growthbook/growthbook@8f1db44;
+ * Reference values computed by running gbstats at growthbook/growthbook@8f1db44;
  * each must be reproduced to 1e-6 relative.
  */
 class GbstatsReferenceTest {
