@@ -139,6 +139,19 @@ final class CommandLine {
             summary.missingOptional().forEach(table -> out.println("no file for optional table " + table
                     + ": KPIs that need it are unavailable"));
             summary.warnings().forEach(warning -> out.println("warning: " + warning));
+            var coverage = context.getBean(EmbeddedWarehouse.class).coverage();
+            if (coverage.isEmpty()) {
+                out.println("the export holds no orders or events: there is nothing to materialize");
+            } else if (coverage.get().lastComplete().isBefore(coverage.get().first())) {
+                out.println("orders and events cover only " + coverage.get().first() + " (UTC), which is not complete"
+                        + " yet: a KPI run for it fails its freshness gate");
+            } else {
+                out.println("orders and events cover " + coverage.get().first() + " .. " + coverage.get().last()
+                        + " (UTC); the last complete day is " + coverage.get().lastComplete()
+                        + " (a later date fails the freshness gate)");
+                out.println("materialize the KPIs with: run kpiJob from=" + coverage.get().first() + " to="
+                        + coverage.get().lastComplete());
+            }
             return OK;
         } catch (Exception e) {
             err.println("execkpi: " + firstLine(e.getMessage()));

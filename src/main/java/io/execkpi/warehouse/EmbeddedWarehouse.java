@@ -103,4 +103,40 @@ public class EmbeddedWarehouse {
         }
         importFrom(dir);
     }
+
+    /**
+     * The days (UTC) the warehouse's orders and events cover, for telling a user what to materialize after an
+     * import: the first and last day with an order or event, and the last complete day, the day before the last
+     * one (the kpiJob freshness gate passes a business date once the sources' latest timestamp reaches its end, and
+     * an export's last day is usually partial).
+     *
+     * @return empty when the warehouse holds no order and no event
+     */
+    public java.util.Optional<Coverage> coverage() {
+        org.springframework.jdbc.core.JdbcTemplate jdbc =
+                new org.springframework.jdbc.core.JdbcTemplate(connection.dataSource());
+        String range = "SELECT CAST(MIN(created_at) AS DATE) AS first_day, CAST(MAX(created_at) AS DATE) AS last_day"
+                + " FROM (SELECT created_at FROM orders%s)";
+        java.util.List<java.util.Map<String, Object>> rows;
+        try {
+            rows = jdbc.queryForList(range.formatted(" UNION ALL SELECT created_at FROM events"));
+        } catch (org.springframework.dao.DataAccessException e) { // an import without the optional events table
+            rows = jdbc.queryForList(range.formatted(""));
+        }
+        Object first = rows.get(0).get("first_day");
+        Object last = rows.get(0).get("last_day");
+        if (first == null || last == null) {
+            return java.util.Optional.empty();
+        }
+        LocalDate lastDay = day(last);
+        return java.util.Optional.of(new Coverage(day(first), lastDay, lastDay.minusDays(1)));
+    }
+
+    private static LocalDate day(Object value) {
+        return value instanceof java.sql.Date date ? date.toLocalDate() : LocalDate.parse(value.toString());
+    }
+
+    /** @param first first day with data; @param last last day with data; @param lastComplete the day before last */
+    public record Coverage(LocalDate first, LocalDate last, LocalDate lastComplete) {
+    }
 }

@@ -85,6 +85,14 @@ class RealExportTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("imported users: 645 rows",
                 "imported orders: 495 rows", "imported order_items: 507 rows", "imported products: 501 rows",
                 "imported distribution_centers: 10 rows", "no file for optional table events");
+        // the range to materialize, from the raw file: first and last order day, and the day before the last
+        String[] days = query("jdbc:duckdb:", "SELECT min(substr(created_at, 1, 10)) || ' ' || max(substr(created_at,"
+                + " 1, 10)) FROM read_csv('" + raw.resolve("subset_orders.csv") + "', header = true, all_varchar = true)")
+                .strip().split(" ");
+        String lastComplete = java.time.LocalDate.parse(days[1]).minusDays(1).toString();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("orders and events cover " + days[0] + " .. "
+                + days[1] + " (UTC); the last complete day is " + lastComplete,
+                "materialize the KPIs with: run kpiJob from=" + days[0] + " to=" + lastComplete);
 
         assertThat(cli("run", "kpiJob", "from=2024-06-17", "to=2025-11-22", "--execkpi.data-dir=" + data))
                 .as(err.toString()).isZero();
