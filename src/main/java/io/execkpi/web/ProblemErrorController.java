@@ -78,6 +78,9 @@ public class ProblemErrorController extends BasicErrorController {
             case METHOD_NOT_ALLOWED -> "This method is not allowed at this path";
             case UNAUTHORIZED -> "Send Authorization: Bearer <token> to use this endpoint";
             case FORBIDDEN -> "Not allowed";
+            case NOT_IMPLEMENTED -> "This request method is not supported by the server; the API answers GET, HEAD,"
+                    + " POST and OPTIONS";
+            case HTTP_VERSION_NOT_SUPPORTED -> "This HTTP version is not supported by the server; send HTTP/1.1";
             default -> status.is5xxServerError() ? "An unexpected error occurred; it has been logged."
                     : status.getReasonPhrase();
         };

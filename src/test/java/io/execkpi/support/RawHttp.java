@@ -41,8 +41,14 @@ public final class RawHttp {
      */
     public static Response send(int port, String method, String target, String body, String... headerLines)
             throws IOException {
+        return sendAs(port, "HTTP/1.1", method, target, body, headerLines);
+    }
+
+    /** As {@link #send(int, String, String, String, String...)} with another protocol version, e.g. "HTTP/3.0". */
+    public static Response sendAs(int port, String version, String method, String target, String body,
+                                  String... headerLines) throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(' ').append(version).append("\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n").append("Connection: close\r\n");
         for (String line : headerLines) {
             head.append(line).append("\r\n");

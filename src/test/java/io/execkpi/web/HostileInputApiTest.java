@@ -175,6 +175,18 @@ class HostileInputApiTest extends AppTestBase {
     }
 
     @Test
+    void anUnsupportedMethodOrHttpVersionIsAProblemDetailSayingWhatWasRefused() throws Exception {
+        RawHttp.Response connect = RawHttp.send(port, "CONNECT", "/api/kpis", null);
+        assertThat(connect.status()).isEqualTo(501);
+        assertThat(connect.contentType()).startsWith("application/problem+json");
+        assertThat(connect.text()).contains("request method is not supported").doesNotContain("unexpected error");
+        RawHttp.Response http3 = RawHttp.sendAs(port, "HTTP/3.0", "GET", "/api/kpis", null);
+        assertThat(http3.status()).isEqualTo(505);
+        assertThat(http3.contentType()).startsWith("application/problem+json");
+        assertThat(http3.text()).contains("HTTP version is not supported").doesNotContain("unexpected error");
+    }
+
+    @Test
     void anInvalidOrUnsatisfiableRangeIs416WithoutTheFileAndAValidOneIs206() throws Exception {
         JsonNode runs = json.readTree(get("/api/ml/runs").body());
         String runId = runs.get("latest").asString();
