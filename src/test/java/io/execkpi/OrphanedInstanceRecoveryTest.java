@@ -78,10 +78,11 @@ class OrphanedInstanceRecoveryTest {
         try (ConfigurableApplicationContext app = TestApps.start(dir, start, scale,
                 with(schedule, "--execkpi.bootstrap.enabled=true"))) {
             JdbcTemplate store = app.getBean(JdbcTemplate.class);
-            assertThat(output.getOut()).containsOnlyOnce("recovered 4 job instance(s) without an execution");
-            assertThat(lines(output, "recovered 4 job instance(s)")).singleElement().asString()
-                    .contains("nightlyJob date=" + NIGHT, "kpiJob date=" + NIGHT, "abJob date=" + NIGHT)
-                    .contains("1 more of other parameters (kpiJob instance " + instances.get("kpiJob " + BACKFILL_TO));
+            assertThat(output.getOut()).containsOnlyOnce("job instances without an execution");
+            assertThat(lines(output, "job instances without an execution")).singleElement().asString()
+                    .contains("repaired nightlyJob date=" + NIGHT + " as FAILED execution", "kpiJob date=" + NIGHT,
+                            "abJob date=" + NIGHT, "mlJob date=" + NIGHT)
+                    .contains("; kpiJob instance " + instances.get("kpiJob " + BACKFILL_TO) + " (parameters other");
             List<Map<String, Object>> nightly = executions(store, instances.get("nightlyJob"));
             assertThat(nightly).extracting(r -> r.get("STATUS")).containsExactly("FAILED", "COMPLETED");
             assertThat(nightly.get(0).get("EXIT_MESSAGE")).isEqualTo(OrphanedInstances.NOTE);

@@ -131,18 +131,25 @@ public class OrphanedInstances {
             return repaired.isEmpty() && left.isEmpty();
         }
 
-        /** One log line naming what was found, e.g. "nightlyJob date=2026-12-06 (now FAILED execution 12)". */
+        /**
+         * One log line naming what was found, e.g. "job instances without an execution (a process died launching
+         * them): repaired nightlyJob date=2026-12-06 as FAILED execution 12, restartable".
+         */
         public String sentence() {
             List<String> parts = new ArrayList<>();
             for (JobExecution e : repaired) {
                 parts.add(e.getJobInstance().getJobName() + " date=" + e.getJobParameters().getLocalDate(JobRequest.DATE)
-                        + " (now FAILED execution " + e.getId() + ")");
+                        + " as FAILED execution " + e.getId());
             }
-            String text = "recovered " + repaired.size() + " job instance(s) without an execution, left by a process"
-                    + " that died while launching them: " + (parts.isEmpty() ? "none" : String.join(", ", parts))
-                    + "; restartable";
-            return left.isEmpty() ? text : text + "; " + left.size() + " more of other parameters ("
-                    + String.join(", ", left) + ") are repaired when those parameters are launched again";
+            String text = "job instances without an execution (a process died launching them):";
+            if (!parts.isEmpty()) {
+                text += " repaired " + String.join(", ", parts) + ", restartable";
+            }
+            if (!left.isEmpty()) {
+                text += (parts.isEmpty() ? " " : "; ") + String.join(", ", left) + " (parameters other than one date"
+                        + " of the catch-up window) repaired when launched again with its parameters";
+            }
+            return text;
         }
     }
 }
