@@ -72,6 +72,11 @@ public class KpiController {
     @Operation(summary = "The KPI catalog", description = "Every KPI with its description, grain, partition key, columns and latest materialized business date; unavailable: null, or why the KPI cannot be computed on this warehouse (an imported export without a table it needs).")
     @GetMapping
     public List<KpiInfo> list() {
+        // what changes it (a latest date, an import's tables) changes when a job writes: cached like the reads
+        return cache.get("", "catalog", null, null, this::catalog);
+    }
+
+    private List<KpiInfo> catalog() {
         return catalog.all().stream().map(kpi -> new KpiInfo(kpi.name(), kpi.description(),
                 kpi.grain().name().toLowerCase(), kpi.partition(), columns(kpi),
                 results.latestDate(kpi.name()).orElse(null),

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * kept in a Caffeine cache until a job of this process ends (then everything is dropped at once) or, for jobs run
  * by another process sharing the store (a Kubernetes CronJob), for at most {@code execkpi.kpi.read-cache-ttl} after
  * they were loaded. Besides the API's rows of a range, the KPI pages keep their smaller reads of it here (the row
- * count, a page of the table, the chart's rows), each under its own view name.
+ * count, a page of the table, the chart's rows), each under its own view name, and the catalog of {@code GET /api/kpis}
+ * (KPI name "", view "catalog", no range).
  * The cache holds at most {@link #MAX_ENTRIES} reads (Caffeine's size eviction, not
  * least-recently-used exactly), and concurrent misses of one range run the load once: the other callers wait for
  * its result.
@@ -32,7 +33,10 @@ public class KpiReadCache {
     /** The most (KPI, from, to) ranges kept at once. */
     static final int MAX_ENTRIES = 2_000;
 
-    /** A read of one KPI over [from, to]; {@code view} names which read ("rows", a page of the table, the chart). */
+    /**
+     * A read of one KPI over [from, to] (null for a read of no range); {@code view} names which read ("rows", a page
+     * of the table, the chart).
+     */
     private record Key(String kpi, String view, LocalDate from, LocalDate to) {
     }
 

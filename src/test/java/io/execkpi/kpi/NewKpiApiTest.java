@@ -101,6 +101,15 @@ class NewKpiApiTest {
             expected = expected(new JdbcTemplate(app.getBean(WarehouseConfiguration.WarehouseConnection.class)
                     .dataSource()));
             assertThat(expected).hasSizeGreaterThan(40); // (day, source) groups of the generated window
+            // the catalog is cached until a job ends: before the run the new KPI has no latest date
+            JsonNode before = null;
+            for (JsonNode k : get(app, "/api/kpis")) {
+                if (k.get("name").asString().equals("orders_by_source")) {
+                    before = k;
+                }
+            }
+            assertThat(before).isNotNull();
+            assertThat(before.get("latestDate").isNull()).isTrue();
             run(app, false);
 
             JsonNode kpis = get(app, "/api/kpis");
