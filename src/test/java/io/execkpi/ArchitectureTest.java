@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The package structure of the production classes: no cycle between any two packages of {@code io.execkpi} (the
  * root package, which wires the application and the command line, counts as one), and the shared layers — the job
  * plumbing ({@code jobs}), the web helpers ({@code web}) and the shared settings ({@code config}) — depend on no
- * capability package.
+ * capability package; dashboard pages read through the read services, never through a REST controller.
  */
 class ArchitectureTest {
 
@@ -62,6 +62,17 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.execkpi.config..")
                 .should().dependOnClassesThat(resideInAPackage("io.execkpi..")
                         .and(resideOutsideOfPackage("io.execkpi.config..")))
+                .check(PRODUCTION);
+    }
+
+    /**
+     * Dashboard pages and JSON endpoints are two views over the same read services ({@code KpiReads},
+     * {@code ExperimentReads}, {@code MlReads}): a page never calls a REST controller, so neither knows the other.
+     */
+    @Test
+    void pagesDependOnReadServicesNotOnRestControllers() {
+        noClasses().that().areAnnotatedWith(io.execkpi.web.DashboardPage.class)
+                .should().dependOnClassesThat().areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
                 .check(PRODUCTION);
     }
 }

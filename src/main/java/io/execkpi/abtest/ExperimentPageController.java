@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.execkpi.kpi.KpiController;
+import io.execkpi.kpi.KpiReads;
 import io.execkpi.web.Charts;
 import io.execkpi.web.DashboardPage;
 import io.execkpi.web.Formats;
@@ -23,24 +23,22 @@ import org.springframework.web.bind.annotation.RequestParam;
  * evaluation per metric (arms, counts, rates or means, relative lift as an interval bar around zero, p-values,
  * chance to beat control, a verdict in words), the results by segment of one of the experiment's segment attributes
  * ({@code ?segment=}, default the first of its {@code segments} in {@code jobs/experiments.yml}) and the lift over
- * the stored evaluation dates. Everything is read through {@link ExperimentController} (the JSON API's path, the
- * segments through {@link ExperimentController#bySegment}); the intended arm weights come from the
+ * the stored evaluation dates. Everything is read through {@link ExperimentReads} (the JSON API's read path, the
+ * segments through {@link ExperimentReads#bySegment}); the intended arm weights come from the
  * {@code ab_metrics} KPI the evaluation was computed from.
  */
 @Controller
 @DashboardPage
 public class ExperimentPageController {
 
-    private final ExperimentController api;
-    private final AbResultsRepository results;
-    private final KpiController kpis;
+    private final ExperimentReads api;
+    private final KpiReads kpis;
     private final ExperimentSettings settings;
     private final Formats fmt;
 
-    public ExperimentPageController(ExperimentController api, AbResultsRepository results, KpiController kpis,
+    public ExperimentPageController(ExperimentReads api, KpiReads kpis,
                                     ExperimentSettings settings, Formats fmt) {
         this.api = api;
-        this.results = results;
         this.kpis = kpis;
         this.settings = settings;
         this.fmt = fmt;
@@ -50,18 +48,18 @@ public class ExperimentPageController {
      * A row of the experiment list: the API's summary, a status word, the primary metric's verdicts and the guardrails
      * violated at the latest evaluation (one sentence per arm and guardrail metric).
      */
-    public record ListItem(ExperimentController.ExperimentSummary summary, String status, List<String> verdicts,
+    public record ListItem(ExperimentReads.ExperimentSummary summary, String status, List<String> verdicts,
                            List<String> guardrails, boolean guardrailUnderSrm) {
     }
 
     @GetMapping("/experiments")
     public String list(Model model) {
-        List<ExperimentController.ExperimentSummary> summaries = api.list();
-        LocalDate newest = summaries.stream().map(ExperimentController.ExperimentSummary::latestEvaluationDate)
+        List<ExperimentReads.ExperimentSummary> summaries = api.list();
+        LocalDate newest = summaries.stream().map(ExperimentReads.ExperimentSummary::latestEvaluationDate)
                 .max(LocalDate::compareTo).orElse(null);
         List<ListItem> items = new ArrayList<>();
-        for (ExperimentController.ExperimentSummary s : summaries) {
-            ExperimentController.Evaluation e = api.get(s.experiment(), null);
+        for (ExperimentReads.ExperimentSummary s : summaries) {
+            ExperimentReads.Evaluation e = api.get(s.experiment(), null);
             String status = s.latestEvaluationDate().equals(newest) ? "Running"
                     : "Not evaluated since " + s.latestEvaluationDate();
             // a sample-ratio mismatch supersedes every verdict, the guardrails' too (as on the overview): their
@@ -83,10 +81,10 @@ public class ExperimentPageController {
     public String experiment(@PathVariable String key, @RequestParam(required = false) String date,
                              @RequestParam(required = false) String metric,
                              @RequestParam(required = false) String segment, Model model) {
-        ExperimentController.Evaluation evaluation = api.get(key, date);
+        ExperimentReads.Evaluation evaluation = api.get(key, date);
         model.addAttribute("segments", segments(evaluation, date, metric, segment));
         String historyMetric = metric == null || metric.isBlank() ? evaluation.primaryMetric() : metric;
-        ExperimentController.History history = api.history(key, historyMetric);
+        ExperimentReads.History history = api.history(key, historyMetric);
         List<MetricTable> tables = new ArrayList<>();
         evaluation.metrics().forEach((name, rows) -> tables.add(table(evaluation, name, rows)));
         model.addAttribute("evaluation", evaluation);
@@ -94,8 +92,8 @@ public class ExperimentPageController {
         model.addAttribute("shares", shares(evaluation));
         model.addAttribute("history", history);
         model.addAttribute("historyChart", historyChart(history));
-        model.addAttribute("dates", results.evaluationDates(key));
-        model.addAttribute("jobExecutionId", results.jobExecutionId(key, evaluation.date()).orElse(null));
+        model.addAttribute("dates", api.evaluationDates(key));
+        model.addAttribute("jobExecutionId", api.writtenBy(key, evaluation.date()).orElse(null));
         return "abtest/experiment";
     }
 
@@ -105,7 +103,7 @@ public class ExperimentPageController {
 
     /**
      * The "By segment" section: the selector of the experiment's segment attributes and, for the chosen one, the
-     * API's evaluation ({@link ExperimentController#bySegment}) or why there is none.
+     * API's evaluation ({@link ExperimentReads#bySegment}) or why there is none.
      *
      * @param links     one per attribute of the experiment's {@code segments} (none: no section)
      * @param attribute the chosen attribute, or null when the experiment has no segment attribute
@@ -114,7 +112,7 @@ public class ExperimentPageController {
      * @param missing   the API's 404 message when ab_segments has no row for the date, else null
      */
     public record SegmentSection(List<SegmentLink> links, String attribute, String metric,
-                                 ExperimentController.SegmentedEvaluation result, String missing) {
+                                 ExperimentReads.SegmentedEvaluation result, String missing) {
     }
 
     /**
@@ -123,7 +121,7 @@ public class ExperimentPageController {
      *
      * @throws io.execkpi.web.ApiException 400 for a segment not configured for the experiment (the API's message)
      */
-    SegmentSection segments(ExperimentController.Evaluation evaluation, String date, String metric, String segment) {
+    SegmentSection segments(ExperimentReads.Evaluation evaluation, String date, String metric, String segment) {
         List<String> attributes = settings.forExperiment(evaluation.experiment()).segmentList();
         String chosen = segment != null && !segment.isBlank() ? segment.strip()
                 : attributes.isEmpty() ? null : attributes.get(0);
@@ -138,7 +136,7 @@ public class ExperimentPageController {
             return new SegmentSection(links, null, evaluation.primaryMetric(), null, null);
         }
         try {
-            ExperimentController.SegmentedEvaluation result = api.bySegment(evaluation.experiment(), date, chosen,
+            ExperimentReads.SegmentedEvaluation result = api.bySegment(evaluation.experiment(), date, chosen,
                     null);
             String shown = evaluation.primaryMetric() != null && result.segments().stream()
                     .allMatch(v -> v.metrics().containsKey(evaluation.primaryMetric()))
@@ -166,7 +164,7 @@ public class ExperimentPageController {
                               String valueLabel, List<ArmRow> arms, double zero) {
     }
 
-    MetricTable table(ExperimentController.Evaluation evaluation, String metric, List<AbResult> rows) {
+    MetricTable table(ExperimentReads.Evaluation evaluation, String metric, List<AbResult> rows) {
         double scale = rows.stream().filter(r -> !r.isControl())
                 .flatMap(r -> java.util.stream.Stream.of(r.relLiftLow(), r.relLiftHigh(), r.relLift()))
                 .filter(v -> v != null && Double.isFinite(v)).mapToDouble(Math::abs).max().orElse(0);
@@ -199,7 +197,7 @@ public class ExperimentPageController {
      * over 6 comparisons)}, so the sentence and its interval agree (interval excludes 0 ⇔ significant). A
      * sample-ratio mismatch supersedes it.
      */
-    String verdict(ExperimentController.Evaluation e, AbResult r) {
+    String verdict(ExperimentReads.Evaluation e, AbResult r) {
         String metric = r.metric().replace('_', ' ');
         if (Boolean.TRUE.equals(e.srm().mismatch())) {
             return r.variant() + ": no verdict on " + metric + " — sample ratio mismatch, the split is broken";
@@ -245,12 +243,12 @@ public class ExperimentPageController {
      * Size of the correction's family: every (metric, treatment arm) pair of the non-guardrail metrics whose arm has
      * users (the pairs {@link ExperimentEvaluator} corrects over; an undefined comparison counts with p = 1).
      */
-    static long comparisons(ExperimentController.Evaluation e) {
+    static long comparisons(ExperimentReads.Evaluation e) {
         return e.metrics().values().stream().flatMap(List::stream)
                 .filter(x -> !x.isControl() && x.users() > 0 && !Boolean.TRUE.equals(x.guardrailMetric())).count();
     }
 
-    private List<String> verdicts(ExperimentController.Evaluation e, String metric) {
+    private List<String> verdicts(ExperimentReads.Evaluation e, String metric) {
         List<AbResult> rows = metric == null ? List.of() : e.metrics().getOrDefault(metric, List.of());
         return rows.stream().filter(r -> !r.isControl()).map(r -> verdict(e, r)).toList();
     }
@@ -259,7 +257,7 @@ public class ExperimentPageController {
     public record Share(String variant, long users, double observed, Double expected) {
     }
 
-    List<Share> shares(ExperimentController.Evaluation e) {
+    List<Share> shares(ExperimentReads.Evaluation e) {
         List<AbResult> arms = e.metrics().values().stream().findFirst().orElse(List.of());
         long total = arms.stream().mapToLong(AbResult::users).sum();
         Map<String, Double> weights = new LinkedHashMap<>();
@@ -275,7 +273,7 @@ public class ExperimentPageController {
     }
 
     /** Relative lift (share) per evaluation date with its interval bounds, per treatment arm. */
-    static Map<String, Object> historyChart(ExperimentController.History history) {
+    static Map<String, Object> historyChart(ExperimentReads.History history) {
         List<String> dates = history.points().stream().map(p -> p.evaluationDate().toString()).distinct().toList();
         List<String> variants = history.points().stream().map(AbResultsRepository.LiftPoint::variant).distinct()
                 .toList();

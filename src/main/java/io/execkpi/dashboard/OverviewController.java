@@ -2,83 +2,86 @@ package io.execkpi.dashboard;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 import io.execkpi.abtest.AbResult;
-import io.execkpi.abtest.ExperimentController;
 import io.execkpi.abtest.ExperimentEvaluator;
-import io.execkpi.abtest.AbResultsRepository;
-import io.execkpi.kpi.KpiController;
-import io.execkpi.kpi.KpiResultsRepository;
-import io.execkpi.ml.MlController;
+import io.execkpi.abtest.ExperimentReads;
+import io.execkpi.kpi.Headline;
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiReads;
+import io.execkpi.ml.MlReads;
 import io.execkpi.web.ApiException;
 import io.execkpi.web.Charts;
 import io.execkpi.web.DashboardPage;
+import io.execkpi.web.Formats;
 import io.execkpi.web.PageRange;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
-
 /**
  * The overview {@code /}: for the selected period (default the last 30 complete days up to the latest materialized
- * date) tiles for revenue, orders, AOV and session conversion, each against the previous period of the same length
- * and, when the store reaches back, the same period a year earlier, with a daily sparkline and the last day's value;
- * the experiments needing attention (SRM detected, guardrail violated, newly significant on the primary metric); the published model's
- * AUC; the last nightly run. Reads only precomputed results, through the JSON API's own read paths.
+ * date of the first headline's KPI) a tile per headline of the catalog's {@code overview:} section (revenue, orders,
+ * AOV, session conversion), each against the previous period of the same length and, when the store reaches back, the
+ * same period a year earlier, with a daily sparkline and the last day's value; the experiments needing attention (SRM
+ * detected, guardrail violated, newly significant on the primary metric); the published model's AUC; the last nightly
+ * run. Reads only precomputed results, through the read services the JSON API uses ({@link KpiReads},
+ * {@link ExperimentReads}, {@link MlReads}).
  */
 @Controller
 @DashboardPage
 public class OverviewController {
 
-    static final String REVENUE = "revenue_daily";
-    static final String FUNNEL = "funnel_daily";
-
-    private final KpiController kpis;
-    private final KpiResultsRepository kpiResults;
-    private final ExperimentController experiments;
-    private final AbResultsRepository abResults;
-    private final MlController ml;
-    private final io.execkpi.web.Formats fmt;
+    private final KpiCatalog catalog;
+    private final KpiReads kpis;
+    private final ExperimentReads experiments;
+    private final MlReads ml;
+    private final Formats fmt;
     private final int backfillDays;
 
-    public OverviewController(KpiController kpis, KpiResultsRepository kpiResults, ExperimentController experiments,
-                              AbResultsRepository abResults, MlController ml, io.execkpi.web.Formats fmt,
-                              @org.springframework.beans.factory.annotation.Value(
-                                      "${execkpi.bootstrap.backfill-days:90}") int backfillDays) {
+    public OverviewController(KpiCatalog catalog, KpiReads kpis, ExperimentReads experiments, MlReads ml, Formats fmt,
+                              @Value("${execkpi.bootstrap.backfill-days:90}") int backfillDays) {
+        this.catalog = catalog;
+        this.kpis = kpis;
+        this.experiments = experiments;
+        this.ml = ml;
         this.fmt = fmt;
         this.backfillDays = backfillDays;
-        this.kpis = kpis;
-        this.kpiResults = kpiResults;
-        this.experiments = experiments;
-        this.abResults = abResults;
-        this.ml = ml;
     }
 
     /**
      * One headline number.
      *
-     * @param format        how the template shows values: money, integer or percent
+     * @param format         how the template shows values: money, integer or percent
      * @param changeIsPoints true when the change is a difference of shares (percentage points), else relative
+     * @param formula        how the value is computed, in words (the tile's hover text)
      */
     public record Tile(String name, String kpi, String format, Number value, Number lastDay, Double previousChange,
                        Double yearChange, boolean changeIsPoints, Map<String, Object> sparkline,
-                       Long jobExecutionId) {
+                       Long jobExecutionId, String formula) {
     }
 
     /** An experiment that needs a look, and why; {@code bad} for a broken split or a violated guardrail. */
     public record Attention(String experiment, LocalDate date, String reason, boolean bad) {
     }
 
+    /** The rows of one headline KPI over the period and its comparison periods (null: not every day materialized). */
+    private record Periods(KpiReads.KpiRows current, List<Map<String, Object>> previous,
+                           List<Map<String, Object>> yearAgo, List<Map<String, Object>> lastDay, Long execution) {
+    }
+
     @GetMapping("/")
     public String overview(@RequestParam(required = false) String days, @RequestParam(required = false) String from,
                            @RequestParam(required = false) String to, Model model) {
-        LocalDate end = kpiResults.latestDate(REVENUE).orElse(null);
+        List<Headline> headlines = catalog.overview();
+        LocalDate end = headlines.isEmpty() ? null : kpis.latestDate(headlines.get(0).kpi()).orElse(null);
         model.addAttribute("attention", attention());
         model.addAttribute("published", ApiException.orEmpty(ml::latest).orElse(null));
         if (end == null) {
@@ -86,32 +89,22 @@ public class OverviewController {
             return "dashboard/overview";
         }
         PageRange asked = PageRange.resolve(days, from, to, end);
-        KpiController.KpiRows revenue = kpis.rows(REVENUE, asked.fromParam(), asked.toParam());
-        PageRange range = asked.withResolved(revenue.from(), revenue.to());
-        KpiController.KpiRows funnel = kpis.rows(FUNNEL, range.fromParam(), range.toParam());
+        KpiReads.Range resolved = kpis.range(headlines.get(0).kpi(), asked.fromParam(), asked.toParam());
+        PageRange range = asked.withResolved(resolved.from(), resolved.to());
         long n = range.length();
         LocalDate prevTo = range.from().minusDays(1);
         LocalDate prevFrom = prevTo.minusDays(n - 1);
-        Tiles.Totals current = Tiles.totals(revenue.rows(), funnel.rows());
-        Tiles.Totals previous = totals(prevFrom, prevTo, n).orElse(null);
-        Tiles.Totals yearAgo = totals(range.from().minusYears(1), range.to().minusYears(1), n).orElse(null);
-        Tiles.Totals lastDay = Tiles.totals(lastRow(revenue), lastRow(funnel));
-        List<String> x = revenue.rows().stream().map(r -> String.valueOf(r.get("date"))).toList();
-        Long revenueExecution = lineage(REVENUE, range.to());
-        Long funnelExecution = lineage(FUNNEL, range.to());
-        List<Tile> tiles = List.of(
-                tile("Revenue", REVENUE, "money", current, previous, yearAgo, lastDay, Tiles.Totals::revenue, false,
-                        Charts.sparkline(x, column(revenue, "revenue")), revenueExecution),
-                tile("Orders", REVENUE, "integer", current, previous, yearAgo, lastDay, Tiles.Totals::orders, false,
-                        Charts.sparkline(x, column(revenue, "orders")), revenueExecution),
-                tile("Average order value", REVENUE, "money", current, previous, yearAgo, lastDay, Tiles.Totals::aov,
-                        false, Charts.sparkline(x, column(revenue, "aov")), revenueExecution),
-                tile("Session conversion", FUNNEL, "percent", current, previous, yearAgo, lastDay,
-                        Tiles.Totals::conversion, true,
-                        Charts.sparkline(funnel.rows().stream().map(r -> String.valueOf(r.get("date"))).toList(),
-                                column(funnel, "session_conversion")), funnelExecution));
+        Map<String, Periods> byKpi = new LinkedHashMap<>();
+        for (String kpi : new LinkedHashSet<>(headlines.stream().map(Headline::kpi).toList())) {
+            KpiReads.KpiRows current = kpis.rows(kpi, range.fromParam(), range.toParam());
+            byKpi.put(kpi, new Periods(current, complete(kpi, prevFrom, prevTo, n),
+                    complete(kpi, range.from().minusYears(1), range.to().minusYears(1), n),
+                    current.rows().isEmpty() ? List.of() : List.of(current.rows().getLast()),
+                    kpis.materializedBy(kpi, range.to()).orElse(null)));
+        }
+        List<Tile> tiles = headlines.stream().map(h -> tile(h, byKpi.get(h.kpi()))).toList();
         model.addAttribute("range", range);
-        model.addAttribute("materializedDays", revenue.rows().size());
+        model.addAttribute("materializedDays", byKpi.get(headlines.get(0).kpi()).current().rows().size());
         model.addAttribute("tiles", tiles);
         model.addAttribute("previousRange", prevFrom + " – " + prevTo);
         model.addAttribute("yearRange", range.from().minusYears(1) + " – " + range.to().minusYears(1));
@@ -122,44 +115,29 @@ public class OverviewController {
         return "dashboard/overview";
     }
 
-    private static Tile tile(String name, String kpi, String format, Tiles.Totals current, Tiles.Totals previous,
-                             Tiles.Totals yearAgo, Tiles.Totals lastDay, Function<Tiles.Totals, Number> value,
-                             boolean points, Map<String, Object> sparkline, Long execution) {
-        Number v = value.apply(current);
-        return new Tile(name, kpi, format, v, value.apply(lastDay),
-                previous == null ? null : change(v, value.apply(previous), points),
-                yearAgo == null ? null : change(v, value.apply(yearAgo), points), points, sparkline, execution);
+    private Tile tile(Headline h, Periods p) {
+        Double value = h.value(p.current().rows());
+        String partition = kpis.kpi(h.kpi()).partition();
+        List<String> x = p.current().rows().stream().map(r -> String.valueOf(r.get(partition))).toList();
+        return new Tile(h.title(), h.kpi(), h.format(), value, h.value(p.lastDay()),
+                p.previous() == null ? null : change(value, h.value(p.previous()), h.changeInPoints()),
+                p.yearAgo() == null ? null : change(value, h.value(p.yearAgo()), h.changeInPoints()),
+                h.changeInPoints(), Charts.sparkline(x, p.current().rows().stream()
+                        .map(r -> (Number) r.get(h.dailyColumn())).toList()), p.execution(), h.formula());
     }
 
     private static Double change(Number current, Number before, boolean points) {
         return points ? Tiles.difference(current, before) : Tiles.relativeChange(current, before);
     }
 
-    /** Totals of a comparison period, only when every one of its n days is materialized in both KPIs. */
-    private Optional<Tiles.Totals> totals(LocalDate from, LocalDate to, long n) {
+    /** The KPI's rows of a comparison period, only when every one of its n days is materialized (else null). */
+    private List<Map<String, Object>> complete(String kpi, LocalDate from, LocalDate to, long n) {
         try {
-            KpiController.KpiRows revenue = kpis.rows(REVENUE, from.toString(), to.toString());
-            KpiController.KpiRows funnel = kpis.rows(FUNNEL, from.toString(), to.toString());
-            if (revenue.rows().size() != n || funnel.rows().size() != n) {
-                return Optional.empty();
-            }
-            return Optional.of(Tiles.totals(revenue.rows(), funnel.rows()));
+            List<Map<String, Object>> rows = kpis.rows(kpi, from.toString(), to.toString()).rows();
+            return rows.size() == n ? rows : null;
         } catch (ApiException e) {
-            return Optional.empty();
+            return null;
         }
-    }
-
-    private Long lineage(String kpi, LocalDate date) {
-        return kpiResults.lineage(kpi, date, date).stream().findFirst()
-                .map(KpiResultsRepository.Lineage::jobExecutionId).orElse(null);
-    }
-
-    private static List<Map<String, Object>> lastRow(KpiController.KpiRows rows) {
-        return rows.rows().isEmpty() ? List.of() : List.of(rows.rows().get(rows.rows().size() - 1));
-    }
-
-    private static List<Number> column(KpiController.KpiRows rows, String column) {
-        return rows.rows().stream().map(r -> (Number) r.get(column)).toList();
     }
 
     /**
@@ -170,9 +148,9 @@ public class OverviewController {
      */
     List<Attention> attention() {
         List<Attention> out = new ArrayList<>();
-        for (ExperimentController.ExperimentSummary s : experiments.list()) {
+        for (ExperimentReads.ExperimentSummary s : experiments.list()) {
             List<ExperimentEvaluator.GuardrailViolation> violations = ExperimentEvaluator.guardrailViolations(
-                    abResults.find(s.experiment(), s.latestEvaluationDate()));
+                    experiments.rows(s.experiment(), s.latestEvaluationDate()));
             if (Boolean.TRUE.equals(s.srmMismatch())) {
                 // the mismatch supersedes every verdict: a guardrail violation is only qualified, not a decision
                 out.add(new Attention(s.experiment(), s.latestEvaluationDate(),
@@ -189,8 +167,8 @@ public class OverviewController {
             if (!s.anySignificant() || s.primaryMetric() == null) {
                 continue;
             }
-            List<LocalDate> dates = abResults.evaluationDates(s.experiment());
-            boolean before = dates.size() > 1 && abResults.find(s.experiment(), dates.get(1)).stream()
+            List<LocalDate> dates = experiments.evaluationDates(s.experiment());
+            boolean before = dates.size() > 1 && experiments.rows(s.experiment(), dates.get(1)).stream()
                     .filter(r -> r.metric().equals(s.primaryMetric())).anyMatch(AbResult::significant);
             if (!before) {
                 out.add(new Attention(s.experiment(), s.latestEvaluationDate(), "Newly significant on "

@@ -1,32 +1,12 @@
 package io.execkpi.dashboard;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-
 /**
- * The overview's headline numbers over a set of daily KPI rows (as {@code /api/kpis/{name}} returns them):
- * revenue and orders are sums over the days; AOV = Σ revenue / Σ orders (not the mean of daily AOVs); session
- * conversion = Σ purchase sessions / Σ sessions (a share 0..1, not the mean of daily rates). Undefined ratios
- * (no orders, no sessions) are null.
+ * Comparisons of the overview's headline numbers ({@link io.execkpi.kpi.Headline} computes each period's value):
+ * relative change, difference of shares, and why a year-earlier comparison is missing.
  */
 public final class Tiles {
 
     private Tiles() {
-    }
-
-    /** Period totals of {@code revenue_daily} and {@code funnel_daily} rows. */
-    public record Totals(double revenue, long orders, Double aov, long sessions, long purchaseSessions,
-                         Double conversion) {
-    }
-
-    public static Totals totals(List<Map<String, Object>> revenueRows, List<Map<String, Object>> funnelRows) {
-        double revenue = sum(revenueRows, "revenue");
-        long orders = (long) sum(revenueRows, "orders");
-        long sessions = (long) sum(funnelRows, "sessions");
-        long purchases = (long) sum(funnelRows, "purchase_sessions");
-        return new Totals(revenue, orders, orders == 0 ? null : revenue / orders, sessions, purchases,
-                sessions == 0 ? null : (double) purchases / sessions);
     }
 
     /** Relative change {@code current / previous − 1} (share), null when either is missing or previous is 0. */
@@ -40,11 +20,6 @@ public final class Tiles {
     /** Difference of two shares ({@code current − previous}, in share units: 0.003 = 0.3 percentage points). */
     public static Double difference(Number current, Number previous) {
         return current == null || previous == null ? null : current.doubleValue() - previous.doubleValue();
-    }
-
-    private static double sum(List<Map<String, Object>> rows, String column) {
-        return rows.stream().map(r -> (Number) r.get(column)).filter(Objects::nonNull)
-                .mapToDouble(Number::doubleValue).sum();
     }
 
     /**

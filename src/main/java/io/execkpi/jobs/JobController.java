@@ -3,7 +3,6 @@ package io.execkpi.jobs;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.execkpi.web.ApiException;
@@ -11,7 +10,6 @@ import io.execkpi.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -32,51 +30,34 @@ import tools.jackson.databind.JsonNode;
 public class JobController {
 
     private final JobControlService jobs;
+    private final JobReads reads;
     private final JobLaunchBounds bounds;
 
-    public JobController(JobControlService jobs, JobLaunchBounds bounds) {
+    public JobController(JobControlService jobs, JobReads reads, JobLaunchBounds bounds) {
+        this.reads = reads;
         this.jobs = jobs;
         this.bounds = bounds;
     }
 
-    public record JobSummary(String name, JobExecutionView lastExecution) {
-    }
-
-    public record Page(int page, int size, List<JobExecutionView> executions) {
-    }
-
     @Operation(summary = "Jobs", description = "Each job with its last execution.")
     @GetMapping
-    public List<JobSummary> list() {
-        return jobs.jobNames().stream()
-                .map(name -> new JobSummary(name, jobs.lastExecution(name).map(JobExecutionView::of).orElse(null)))
-                .toList();
+    public List<JobReads.JobSummary> list() {
+        return reads.list();
     }
 
     @Operation(summary = "Job executions", description = "Executions newest first, filtered by job and status, paged (size at most 100).")
     @GetMapping("/executions")
-    public Page executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
-                           @RequestParam(defaultValue = "0") String page, @RequestParam(defaultValue = "20") String size) {
-        if (job != null && !jobs.jobNames().contains(job)) {
-            throw ApiException.notFound("Unknown job '" + job + "'; known jobs: " + jobs.jobNames());
-        }
-        BatchStatus batchStatus = null;
-        if (status != null) {
-            try {
-                batchStatus = BatchStatus.valueOf(status.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("status: must be one of " + List.of(BatchStatus.values()));
-            }
-        }
-        int p = integer("page", page, 0, 1_000_000);
-        int s = integer("size", size, 1, 100);
-        return new Page(p, s, jobs.executions(job, batchStatus, p, s).stream().map(JobExecutionView::of).toList());
+    public JobReads.Page executions(@RequestParam(required = false) String job,
+                                    @RequestParam(required = false) String status,
+                                    @RequestParam(defaultValue = "0") String page,
+                                    @RequestParam(defaultValue = "20") String size) {
+        return reads.executions(job, status, page, size);
     }
 
     @Operation(summary = "One job execution", description = "Parameters, status, exit code and message, start/end, duration and each step with its counts and progress.")
     @GetMapping("/executions/{id}")
     public JobExecutionView execution(@PathVariable String id) {
-        return JobExecutionView.of(jobs.get(id(id)));
+        return reads.execution(id);
     }
 
     /**
@@ -115,21 +96,21 @@ public class JobController {
     @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/restart")
     public ResponseEntity<JobExecutionView> restart(@PathVariable String id) {
-        return accepted(jobs.restart(id(id)));
+        return accepted(jobs.restart(JobReads.id(id)));
     }
 
     @Operation(summary = "Stop an execution", description = "Running executions only (else 409); it ends STOPPED at its next safe point.")
     @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/stop")
     public ResponseEntity<JobExecutionView> stop(@PathVariable String id) {
-        return ResponseEntity.accepted().body(JobExecutionView.of(jobs.stop(id(id))));
+        return ResponseEntity.accepted().body(JobExecutionView.of(jobs.stop(JobReads.id(id))));
     }
 
     @Operation(summary = "Abandon an execution", description = "Marks a stopped or failed execution ABANDONED so that it is never restarted.")
     @SecurityRequirement(name = "bearer")
     @PostMapping("/executions/{id}/abandon")
     public JobExecutionView abandon(@PathVariable String id) {
-        return JobExecutionView.of(jobs.abandon(id(id)));
+        return JobExecutionView.of(jobs.abandon(JobReads.id(id)));
     }
 
     private static ResponseEntity<JobExecutionView> accepted(JobExecution execution) {
@@ -137,23 +118,4 @@ public class JobController {
                 .body(JobExecutionView.of(execution));
     }
 
-    private static long id(String id) {
-        try {
-            return Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("execution id must be a number, got '" + id + "'");
-        }
-    }
-
-    private static int integer(String name, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw ApiException.badRequest(name + ": must be between " + min + " and " + max + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + ": must be a whole number, got '" + value + "'");
-        }
-    }
 }

@@ -13,15 +13,15 @@ import org.springframework.web.bind.annotation.RequestParam;
  * {@code /jobs/executions/{id}} shows one execution with its steps, counts and progress, refreshing while it runs.
  * Actions (launch, restart, stop, abandon) are buttons that call the job control API from the browser with the bearer
  * token the operator typed, which the page keeps in the tab's session storage only; without it they are disabled.
- * The pages read through {@link JobController}, the JSON API's own path.
+ * The pages read through {@link JobReads}, the JSON API's read path.
  */
 @Controller
 @DashboardPage
 public class JobPageController {
 
-    private final JobController api;
+    private final JobReads api;
 
-    public JobPageController(JobController api) {
+    public JobPageController(JobReads api) {
         this.api = api;
     }
 
@@ -30,7 +30,7 @@ public class JobPageController {
                              @RequestParam(defaultValue = "0") String page, Model model) {
         String j = job == null || job.isBlank() ? null : job;
         String s = status == null || status.isBlank() ? null : status;
-        JobController.Page executions = api.executions(j, s, page, "25");
+        JobReads.Page executions = api.executions(j, s, page, "25");
         model.addAttribute("jobs", api.list());
         model.addAttribute("page", executions);
         model.addAttribute("job", j);

@@ -30,8 +30,19 @@ public final class KpiCatalog {
 
     private final Map<String, KpiDefinition> kpis;
     private final List<KpiDefinition> ordered;
+    private final List<Headline> overview;
 
+    /** A catalog without overview headlines. */
     public KpiCatalog(List<KpiDefinition> kpis) {
+        this(kpis, List.of());
+    }
+
+    /**
+     * A catalog of the entries and the overview's headline numbers.
+     *
+     * @throws IllegalStateException naming the entry and the key when an entry or a headline is invalid
+     */
+    public KpiCatalog(List<KpiDefinition> kpis, List<Headline> overview) {
         Map<String, KpiDefinition> byName = new LinkedHashMap<>();
         for (KpiDefinition kpi : kpis) {
             validate(kpi);
@@ -44,6 +55,8 @@ public final class KpiCatalog {
         }
         this.kpis = Map.copyOf(byName);
         this.ordered = List.copyOf(byName.values());
+        this.overview = overview == null ? List.of() : List.copyOf(overview);
+        this.overview.forEach(h -> validate(h, byName));
     }
 
     public static KpiCatalog load(Resource resource) {
@@ -53,17 +66,54 @@ public final class KpiCatalog {
                 .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .build();
         try (InputStream in = resource.getInputStream()) {
-            return new KpiCatalog(yaml.readValue(in, File.class).kpis());
+            File file = yaml.readValue(in, File.class);
+            return new KpiCatalog(file.kpis(), file.overview());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read KPI catalog " + resource, e);
         }
     }
 
-    record File(List<KpiDefinition> kpis) {
+    record File(List<KpiDefinition> kpis, List<Headline> overview) {
     }
 
     public List<KpiDefinition> all() {
         return ordered;
+    }
+
+    /** The overview's headline numbers in catalog order (never null; empty: the overview shows no tiles). */
+    public List<Headline> overview() {
+        return overview;
+    }
+
+    /** A headline: a title, a daily KPI, a sum or a ratio of numeric value columns, a known format. */
+    private static void validate(Headline h, Map<String, KpiDefinition> byName) {
+        String where = "KPI catalog overview entry '" + h.title() + "': ";
+        KpiDefinition kpi = h.kpi() == null ? null : byName.get(h.kpi());
+        if (h.title() == null || h.title().isBlank() || kpi == null || kpi.grain() != KpiDefinition.Grain.DAILY) {
+            throw new IllegalStateException(where + "needs a title and the name of a daily KPI of the catalog; got kpi '"
+                    + h.kpi() + "'");
+        }
+        if ((h.sum() == null) == (h.numerator() == null || h.denominator() == null)
+                || (h.sum() != null && (h.numerator() != null || h.denominator() != null))) {
+            throw new IllegalStateException(where + "is either {sum: column} or {numerator: column, denominator:"
+                    + " column}");
+        }
+        Set<String> numeric = new HashSet<>(numericValues(kpi));
+        for (String column : java.util.Arrays.asList(h.sum(), h.numerator(), h.denominator(), h.daily())) {
+            if (column != null && !numeric.contains(column)) {
+                throw new IllegalStateException(where + "'" + column + "' is not an integer or decimal value column of "
+                        + kpi.name() + " " + numeric);
+            }
+        }
+        if (h.dailyColumn() == null || !Headline.FORMATS.contains(h.format())) {
+            throw new IllegalStateException(where + "a ratio needs daily (its stored daily value column) and every "
+                    + "entry a format, one of " + Headline.FORMATS + "; got format '" + h.format() + "'");
+        }
+    }
+
+    private static List<String> numericValues(KpiDefinition kpi) {
+        return kpi.values().stream().filter(c -> c.type().equals("integer") || c.type().equals("decimal"))
+                .map(KpiDefinition.Column::name).toList();
     }
 
     public Optional<KpiDefinition> find(String name) {
@@ -105,6 +155,32 @@ public final class KpiCatalog {
         }
         validateQuality(kpi, where, seen);
         validateChart(kpi, where);
+        validatePage(kpi, where);
+    }
+
+    /**
+     * The page sections: a funnel of at least two integer value columns; cohorts on a weekly_cohort KPI, the period an
+     * integer key other than the partition, size and active integer value columns, rate a decimal value column.
+     */
+    private static void validatePage(KpiDefinition kpi, String where) {
+        KpiDefinition.Page page = kpi.page();
+        if (page.funnel() != null && (page.funnel().size() < 2 || !page.funnel().values().stream()
+                .allMatch(c -> isType(kpi.values(), c, "integer")))) {
+            throw new IllegalStateException(where + "page funnel maps at least two stages to integer value columns; got "
+                    + page.funnel());
+        }
+        KpiDefinition.Cohorts c = page.cohorts();
+        if (c != null && (kpi.grain() != KpiDefinition.Grain.WEEKLY_COHORT || c.period() == null
+                || c.period().equals(kpi.partition()) || !isType(kpi.keys(), c.period(), "integer")
+                || !isType(kpi.values(), c.size(), "integer") || !isType(kpi.values(), c.active(), "integer")
+                || !isType(kpi.values(), c.rate(), "decimal"))) {
+            throw new IllegalStateException(where + "page cohorts needs a weekly_cohort KPI, period an integer key,"
+                    + " size and active integer value columns and rate a decimal value column; got " + c);
+        }
+    }
+
+    private static boolean isType(List<KpiDefinition.Column> columns, String name, String type) {
+        return columns.stream().anyMatch(col -> col.name().equals(name) && col.type().equals(type));
     }
 
     /**

@@ -13,22 +13,67 @@ import java.util.stream.Stream;
  * grow with the slice, like a full-history snapshot, is cheaper in few large slices). {@code requires} lists the
  * warehouse tables the query reads that an import may lack (e.g. {@code events}): without them the KPI is reported
  * unavailable instead of materialized. {@code chart}, when set, says how the KPI's dashboard page charts it (see
- * {@link Chart}); without it every numeric value column is drawn over the partition.
+ * {@link Chart}); without it every numeric value column is drawn over the partition. {@code page}, when set, adds
+ * sections to that page that only some KPIs have (a funnel, a cohort heatmap; see {@link Page}).
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
                             Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
-                            List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart) {
+                            List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart, Page page) {
+
+    /** An entry without page sections. */
+    public KpiDefinition(String name, String description, String sql, Grain grain, String partition,
+                         Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
+                         List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart) {
+        this(name, description, sql, grain, partition, sliceDays, keys, values, requires, sources, tests, anomaly,
+                chart, null);
+    }
 
     /** The tables the KPI needs (never null). */
     public List<String> requiredTables() {
         return requires == null ? List.of() : requires;
     }
 
-    /** Absent quality sections are empty lists (no sources checked, no tests); an absent chart is the default one. */
+    /**
+     * Absent quality sections are empty lists (no sources checked, no tests); an absent chart is the default one, an
+     * absent page section none.
+     */
     public KpiDefinition {
         sources = sources == null ? List.of() : List.copyOf(sources);
         tests = tests == null ? List.of() : List.copyOf(tests);
         chart = chart == null ? Chart.DEFAULT : chart;
+        page = page == null ? Page.NONE : page;
+    }
+
+    /**
+     * Sections of the KPI's dashboard page beyond its charts, table and lineage, each optional.
+     *
+     * @param funnel  stage name → integer value column counting the sessions (or users) that reached it, in funnel
+     *                order (at least two): the page draws the range's total per stage as a funnel, with each stage's
+     *                share of the stage before and of the first (null: no funnel)
+     * @param cohorts a cohort heatmap of a {@code weekly_cohort} KPI (null: none)
+     */
+    public record Page(java.util.Map<String, String> funnel, Cohorts cohorts) {
+
+        /** No extra section. */
+        public static final Page NONE = new Page(null, null);
+
+        /** The funnel's order is kept. */
+        public Page {
+            funnel = funnel == null ? null
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(funnel));
+        }
+    }
+
+    /**
+     * The columns of a cohort matrix: cohorts are the partition's values (e.g. the signup week), periods the values
+     * of {@code period}.
+     *
+     * @param period integer key column: whole periods since the cohort started (0, 1, …)
+     * @param size   integer value column: the cohort's users
+     * @param active integer value column: of those, the users active in the period
+     * @param rate   decimal value column: active / size (a share), the heatmap's value
+     */
+    public record Cohorts(String period, String size, String active, String rate) {
     }
 
     /**

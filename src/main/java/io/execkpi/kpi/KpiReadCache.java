@@ -82,7 +82,7 @@ public class KpiReadCache {
      * @param load reads the rows from the results store; what it throws reaches the caller and nothing is cached
      * @return the rows, never null when {@code load} returns non-null
      */
-    KpiController.KpiRows get(String kpi, LocalDate from, LocalDate to, Supplier<KpiController.KpiRows> load) {
+    KpiReads.KpiRows get(String kpi, LocalDate from, LocalDate to, Supplier<KpiReads.KpiRows> load) {
         return get(kpi, "rows", from, to, load);
     }
 

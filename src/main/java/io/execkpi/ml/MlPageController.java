@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * The model page {@code /ml}: the published run's test metrics (AUC, average precision, log loss, Brier, ECE), the
  * confusion matrix at its stored threshold, the reliability diagram, SHAP mean |value| per feature, the score
  * distribution by decile of the latest scoring, the model card, artifact downloads, and AUC per business date over
- * the run history. Everything comes from {@link MlController} (the JSON API's read path); before the first run the
+ * the run history. Everything comes from {@link MlReads} (the JSON API's read path); before the first run the
  * page explains what is missing instead.
  */
 @Controller
@@ -38,12 +38,10 @@ public class MlPageController {
     private static final HtmlRenderer HTML = HtmlRenderer.builder().extensions(GFM).escapeHtml(true)
             .sanitizeUrls(true).build();
 
-    private final MlController api;
-    private final MlArtifactStore store;
+    private final MlReads api;
 
-    public MlPageController(MlController api, MlArtifactStore store) {
+    public MlPageController(MlReads api) {
         this.api = api;
-        this.store = store;
     }
 
     @GetMapping("/ml")
@@ -67,11 +65,11 @@ public class MlPageController {
             model.addAttribute("deciles", d);
             model.addAttribute("decileChart", decileChart(d.deciles()));
         });
-        MlController.Runs runs = api.runs();
-        List<MlController.RunInfo> history = runs.runs().stream()
-                .sorted(Comparator.comparing(MlController.RunInfo::businessDate,
+        MlReads.Runs runs = api.runs();
+        List<MlReads.RunInfo> history = runs.runs().stream()
+                .sorted(Comparator.comparing(MlReads.RunInfo::businessDate,
                         Comparator.nullsFirst(Comparator.naturalOrder()))
-                        .thenComparing(MlController.RunInfo::runId)).toList();
+                        .thenComparing(MlReads.RunInfo::runId)).toList();
         model.addAttribute("runs", runs.runs());
         model.addAttribute("historyChart", historyChart(history));
         model.addAttribute("modelCard", modelCard(runId));
@@ -90,9 +88,9 @@ public class MlPageController {
     }
 
     /** Test AUC per business date (oldest first): a line on a value axis that ends at 1, the largest AUC there is. */
-    static Map<String, Object> historyChart(List<MlController.RunInfo> history) {
+    static Map<String, Object> historyChart(List<MlReads.RunInfo> history) {
         Map<String, Object> option = Charts.lines(history.stream().map(r -> String.valueOf(r.businessDate())).toList(),
-                List.of(new Charts.Series("AUC", history.stream().map(MlController.RunInfo::auc).toList())), false);
+                List.of(new Charts.Series("AUC", history.stream().map(MlReads.RunInfo::auc).toList())), false);
         option.put("yAxis", Map.of("type", "value", "scale", true, "max", 1, "name", "test AUC",
                 "nameTextStyle", Map.of("align", "left")));
         option.put("grid", Map.of("left", 36, "right", 40, "top", 32, "bottom", 8, "containLabel", true));
@@ -136,7 +134,7 @@ public class MlPageController {
     }
 
     private String modelCard(String runId) {
-        Optional<Path> card = store.artifact(runId, MlArtifactStore.MODEL_CARD);
+        Optional<Path> card = api.artifact(runId, MlArtifactStore.MODEL_CARD);
         if (card.isEmpty()) {
             return null;
         }

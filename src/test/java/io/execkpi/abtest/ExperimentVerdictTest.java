@@ -24,7 +24,7 @@ class ExperimentVerdictTest {
     private static final String NONE = ExperimentEvaluator.RATIO_METHOD + "; "
             + ExperimentEvaluator.GUARDRAIL_NO_CORRECTION + "; risk";
 
-    private final ExperimentPageController page = new ExperimentPageController(null, null, null, null, new Formats());
+    private final ExperimentPageController page = new ExperimentPageController(null, null, null, new Formats());
 
     /** A treatment row with the given lift, raw and adjusted intervals (shares) and adjusted p-value. */
     private static AbResult row(String variant, String metric, double lift, double low, double high, double p,
@@ -40,9 +40,9 @@ class ExperimentVerdictTest {
                 .arm(10_000, null, 0.1, null).method(0.05, HOLM).srm(null, 0.5, false, 0.001).build();
     }
 
-    private static ExperimentController.Evaluation evaluation(Map<String, List<AbResult>> metrics) {
-        return new ExperimentController.Evaluation("exp", LocalDate.of(2026, 11, 29), 0.05, "conversion",
-                new ExperimentController.Srm(0.1, 0.5, false, 0.001), metrics);
+    private static ExperimentReads.Evaluation evaluation(Map<String, List<AbResult>> metrics) {
+        return new ExperimentReads.Evaluation("exp", LocalDate.of(2026, 11, 29), 0.05, "conversion",
+                new ExperimentReads.Srm(0.1, 0.5, false, 0.001), metrics);
     }
 
     @Test
@@ -60,7 +60,7 @@ class ExperimentVerdictTest {
         metrics.put("conversion", List.of(control("conversion"), b, c, d));
         metrics.put("revenue_per_user", List.of(control("revenue_per_user"), rb, rc, rd));
         metrics.put("aov", List.of(control("aov"), g));
-        ExperimentController.Evaluation e = evaluation(metrics);
+        ExperimentReads.Evaluation e = evaluation(metrics);
 
         assertThat(page.verdict(e, b)).isEqualTo(
                 "B: no significant difference on conversion yet: +11.4 % [−0.2 %, +22.9 %] (Holm-adjusted over 6 "
@@ -90,7 +90,7 @@ class ExperimentVerdictTest {
     void withoutCorrectionTheRawIntervalIsQuoted() {
         String none = ExperimentEvaluator.CONVERSION_METHOD + "; none across arms on the relative lift; risk";
         AbResult b = row("B", "conversion", 0.114, 0.013, 0.214, 0.0089, 0.0089, 0.013, 0.214, none, false);
-        ExperimentController.Evaluation e = evaluation(Map.of("conversion", List.of(control("conversion"), b)));
+        ExperimentReads.Evaluation e = evaluation(Map.of("conversion", List.of(control("conversion"), b)));
         assertThat(page.verdict(e, b)).isEqualTo("B beats control on conversion: +11.4 % [+1.3 %, +21.4 %]");
     }
 

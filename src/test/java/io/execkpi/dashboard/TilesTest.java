@@ -7,7 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.kpi.Headline;
+import io.execkpi.kpi.KpiCatalog;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.FileSystemResource;
 
 /** The overview's headline numbers against values worked out by hand. */
 class TilesTest {
@@ -24,27 +28,37 @@ class TilesTest {
         return Map.of("sessions", sessions, "purchase_sessions", purchases);
     }
 
+    /** The catalog's headline titled {@code title} (jobs/kpis.yml, section overview). */
+    private static Headline headline(String title) {
+        return KpiCatalog.load(new FileSystemResource("jobs/kpis.yml")).overview().stream()
+                .filter(h -> h.title().equals(title)).findFirst().orElseThrow();
+    }
+
     @Test
     void aovAndConversionAreRatiosOfSumsNotMeansOfDailyRatios() {
         // day 1: 1 order of $100; day 2: 3 orders, $60 in all; day 3: no order
         // AOV = 160 / 4 = 40 (the mean of daily AOVs would be (100 + 20) / 2 = 60)
-        // conversion = (1 + 9) / (10 + 90) = 0.10 (the mean of daily rates would be (0.1 + 0.1) / 2 ... equal here,
-        // so day 3 has 100 sessions and 0 purchases: 10 / 200 = 0.05, the mean of daily rates 0.0667)
-        Tiles.Totals t = Tiles.totals(List.of(revenue(1, 100.0), revenue(3, 60.0), revenue(0, 0.0)),
-                List.of(funnel(10, 1), funnel(90, 9), funnel(100, 0)));
-        assertThat(t.revenue()).isCloseTo(160.0, within(1e-12));
-        assertThat(t.orders()).isEqualTo(4);
-        assertThat(t.aov()).isCloseTo(40.0, within(1e-12));
-        assertThat(t.sessions()).isEqualTo(200);
-        assertThat(t.purchaseSessions()).isEqualTo(10);
-        assertThat(t.conversion()).isCloseTo(0.05, within(1e-12));
+        // conversion = (1 + 9 + 0) / (10 + 90 + 100) = 0.05 (the mean of daily rates would be 0.0667)
+        List<Map<String, Object>> revenue = List.of(revenue(1, 100.0), revenue(3, 60.0), revenue(0, 0.0));
+        List<Map<String, Object>> funnel = List.of(funnel(10, 1), funnel(90, 9), funnel(100, 0));
+        assertThat(headline("Revenue").value(revenue)).isCloseTo(160.0, within(1e-12));
+        assertThat(headline("Orders").value(revenue)).isEqualTo(4.0);
+        assertThat(headline("Average order value").value(revenue)).isCloseTo(40.0, within(1e-12));
+        assertThat(headline("Session conversion").value(funnel)).isCloseTo(0.05, within(1e-12));
+        assertThat(headline("Session conversion").changeInPoints()).isTrue();
+        assertThat(headline("Revenue").changeInPoints()).isFalse();
+        assertThat(headline("Average order value").formula())
+                .isEqualTo("Σ revenue / Σ orders of revenue_daily over the period's days (a ratio of sums, not the"
+                        + " mean of the daily aov)");
+        assertThat(headline("Average order value").dailyColumn()).isEqualTo("aov");
+        assertThat(headline("Orders").dailyColumn()).isEqualTo("orders");
     }
 
     @Test
     void undefinedRatiosAreNull() {
-        Tiles.Totals t = Tiles.totals(List.of(revenue(0, 0.0)), List.of(funnel(0, 0)));
-        assertThat(t.aov()).isNull();
-        assertThat(t.conversion()).isNull();
+        assertThat(headline("Average order value").value(List.of(revenue(0, 0.0)))).isNull();
+        assertThat(headline("Session conversion").value(List.of(funnel(0, 0)))).isNull();
+        assertThat(headline("Revenue").value(List.of())).isEqualTo(0.0);
         assertThat(Tiles.relativeChange(5, 0)).isNull();
         assertThat(Tiles.relativeChange(null, 3)).isNull();
         assertThat(Tiles.difference(0.05, null)).isNull();

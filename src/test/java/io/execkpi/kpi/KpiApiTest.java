@@ -191,7 +191,7 @@ class KpiApiTest extends AppTestBase {
         }
         assertThat(arms).as("several arms per traffic source").isGreaterThan(sums.size());
         KpiDefinition kpi = catalog.find("ab_segments").orElseThrow();
-        List<Map<String, Object>> chart = results.readChart(kpi, KpiPageController.chartedColumns(kpi), from,
+        List<Map<String, Object>> chart = results.readChart(kpi, io.execkpi.kpi.page.KpiCharts.chartedColumns(kpi), from,
                 YESTERDAY);
         // in the store's order of (date, experiment, traffic source): the dates ascend
         assertThat(chart).extracting(r -> String.valueOf(r.get("as_of_date"))).isSorted();

@@ -112,4 +112,41 @@ class KpiCatalogChartTest {
                 .filter(KpiDefinition.Column::isShare).map(KpiDefinition.Column::name))
                 .containsExactly("retention_rate");
     }
+
+    private static KpiDefinition daily(KpiDefinition.Page page) {
+        return new KpiDefinition("orders", "d", "orders", KpiDefinition.Grain.DAILY, "date", null,
+                List.of(new KpiDefinition.Column("date", "date", "k")),
+                List.of(new KpiDefinition.Column("orders", "integer", "v"),
+                        new KpiDefinition.Column("carts", "integer", "v"),
+                        new KpiDefinition.Column("revenue", "decimal", "v"),
+                        new KpiDefinition.Column("note", "text", "v")), null, null, null, null, null, page);
+    }
+
+    @Test
+    void pageSectionsAndHeadlinesAreCheckedAtLoad() {
+        java.util.Map<String, String> twoStages = new java.util.LinkedHashMap<>();
+        twoStages.put("cart", "carts");
+        twoStages.put("order", "orders");
+        assertThat(new KpiCatalog(List.of(daily(new KpiDefinition.Page(twoStages, null)))).all().get(0).page()
+                .funnel().keySet()).containsExactly("cart", "order");
+        // a one-stage funnel, a stage on a decimal column, cohorts on a daily KPI
+        for (KpiDefinition.Page bad : List.of(new KpiDefinition.Page(java.util.Map.of("cart", "carts"), null),
+                new KpiDefinition.Page(java.util.Map.of("cart", "carts", "paid", "revenue"), null),
+                new KpiDefinition.Page(null, new KpiDefinition.Cohorts("orders", "orders", "carts", "revenue")))) {
+            assertThatThrownBy(() -> new KpiCatalog(List.of(daily(bad)))).as(bad.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("page");
+        }
+        KpiDefinition kpi = daily(null);
+        assertThat(new KpiCatalog(List.of(kpi), List.of(new Headline("AOV", "orders", null, "revenue", "orders",
+                "revenue", "money"))).overview()).hasSize(1);
+        for (Headline bad : List.of(new Headline("x", "nope", "orders", null, null, null, "integer"),
+                new Headline("x", "orders", "orders", "revenue", "orders", null, "integer"),
+                new Headline("x", "orders", null, "revenue", null, null, "money"),
+                new Headline("x", "orders", "note", null, null, null, "integer"),
+                new Headline("x", "orders", null, "revenue", "orders", null, "money"),
+                new Headline("x", "orders", "orders", null, null, null, "euro"))) {
+            assertThatThrownBy(() -> new KpiCatalog(List.of(kpi), List.of(bad))).as(bad.toString())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("overview entry 'x'");
+        }
+    }
 }

@@ -53,7 +53,7 @@ class KpiLedgerSpansTest {
             assertThat(Ledger.executions(store, "revenue_daily", jan(1), jan(10)))
                     .containsExactly(1L, 1L, 1L, 2L, 2L, 2L, 1L, 1L, 1L, 1L);
             // the KPI page's lineage table: A's dates in two parts around B's, not one range 1..10 of 7 dates
-            assertThat(app.getBean(KpiPageController.class).lineage(revenue, jan(1), jan(31))).extracting(
+            assertThat(app.getBean(KpiReads.class).lineage(new KpiReads.Range(revenue, jan(1), jan(31)))).extracting(
                     e -> e.jobExecutionId() + ": " + e.firstDate().getDayOfMonth() + ".." + e.lastDate().getDayOfMonth()
                             + " (" + e.dates() + ")").containsExactly("1: 1..3 (3)", "2: 4..6 (3)", "1: 7..10 (4)");
             // C over 4..6 again: B's row updated in place

@@ -38,14 +38,14 @@ class KpiReadCacheTest {
     }
 
     /** A load that counts itself and returns rows tagged with the load number. */
-    Supplier<KpiController.KpiRows> load(String kpi, LocalDate from) {
+    Supplier<KpiReads.KpiRows> load(String kpi, LocalDate from) {
         return () -> {
             int n = loads.incrementAndGet();
-            return new KpiController.KpiRows(kpi, from, from, List.of("load"), List.of(Map.of("load", n)));
+            return new KpiReads.KpiRows(kpi, from, from, List.of("load"), List.of(Map.of("load", n)));
         };
     }
 
-    static Object loadNumber(KpiController.KpiRows rows) {
+    static Object loadNumber(KpiReads.KpiRows rows) {
         return rows.rows().get(0).get("load");
     }
 
@@ -130,7 +130,7 @@ class KpiReadCacheTest {
         KpiReadCache cache = cache(TTL, 100);
         int callers = 8;
         CountDownLatch release = new CountDownLatch(1);
-        Supplier<KpiController.KpiRows> slowLoad = () -> {
+        Supplier<KpiReads.KpiRows> slowLoad = () -> {
             try {
                 assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
             } catch (InterruptedException e) {
@@ -145,7 +145,7 @@ class KpiReadCacheTest {
             return t;
         });
         try {
-            List<Future<KpiController.KpiRows>> results = new ArrayList<>();
+            List<Future<KpiReads.KpiRows>> results = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
                 results.add(pool.submit(() -> cache.get("revenue_daily", D, D, slowLoad)));
             }
@@ -158,7 +158,7 @@ class KpiReadCacheTest {
                 Thread.sleep(5);
             }
             release.countDown();
-            for (Future<KpiController.KpiRows> result : results) {
+            for (Future<KpiReads.KpiRows> result : results) {
                 assertThat(loadNumber(result.get(30, TimeUnit.SECONDS))).isEqualTo(1);
             }
             assertThat(loads).hasValue(1);

@@ -86,7 +86,7 @@ class KpiResultsPagingTest {
         KpiDefinition kpi = segments(BY_TRAFFIC_SOURCE);
         create(kpi);
         abRows();
-        List<KpiDefinition.Column> columns = KpiPageController.chartedColumns(kpi);
+        List<KpiDefinition.Column> columns = io.execkpi.kpi.page.KpiCharts.chartedColumns(kpi);
         List<Map<String, Object>> rows = results.readChart(kpi, columns, D1, D2);
         // by hand: users and converters of control + treatment per (date, experiment, traffic source)
         assertThat(rows).extracting(r -> Arrays.asList(r.get("as_of_date"), r.get("experiment_id"),
@@ -98,12 +98,12 @@ class KpiResultsPagingTest {
                 Arrays.asList(D2, "e2", "Search", 10L, 1L));
         assertThat(results.readChart(kpi, columns, D2, D2)).hasSize(3);
 
-        assertThat(KpiPageController.chartNote(kpi)).isEqualTo("Charted: the rows with segment = traffic_source,"
+        assertThat(io.execkpi.kpi.page.KpiCharts.chartNote(kpi)).isEqualTo("Charted: the rows with segment = traffic_source,"
                 + " each value summed over variant. The table, CSV and JSON hold every row.");
-        assertThat(KpiPageController.chartNote(segments(null))).isNull();
-        List<KpiPageController.ChartGroup> groups = KpiPageController.charts(kpi, rows);
-        assertThat(groups).extracting(KpiPageController.ChartGroup::facet).containsExactly("e1", "e2");
-        KpiPageController.ColumnChart users = groups.get(0).charts().get(0);
+        assertThat(io.execkpi.kpi.page.KpiCharts.chartNote(segments(null))).isNull();
+        List<io.execkpi.kpi.page.KpiCharts.ChartGroup> groups = io.execkpi.kpi.page.KpiCharts.charts(kpi, rows);
+        assertThat(groups).extracting(io.execkpi.kpi.page.KpiCharts.ChartGroup::facet).containsExactly("e1", "e2");
+        io.execkpi.kpi.page.KpiCharts.ColumnChart users = groups.get(0).charts().get(0);
         assertThat(users.id()).isEqualTo("chart-e1-users");
         assertThat(series(users)).extracting(m -> m.get("name")).containsExactly("Email", "Search");
         assertThat(data(users, 0)).containsExactly(12L, 8L);
@@ -117,16 +117,16 @@ class KpiResultsPagingTest {
         KpiDefinition kpi = segments(null);
         create(kpi);
         abRows();
-        List<Map<String, Object>> rows = results.readChart(kpi, KpiPageController.chartedColumns(kpi), D1, D2);
+        List<Map<String, Object>> rows = results.readChart(kpi, io.execkpi.kpi.page.KpiCharts.chartedColumns(kpi), D1, D2);
         assertThat(rows).hasSize(11);
         assertThat(rows).isEqualTo(results.read(kpi, D1, D2));
         // the same rows with a where: the stored values of that segment, its key left out of the line names
         KpiDefinition filtered = segments(new KpiDefinition.Chart(null, null, null, null,
                 Map.of("segment", "country")));
         List<Map<String, Object>> country = results.readChart(filtered,
-                KpiPageController.chartedColumns(filtered), D1, D2);
+                io.execkpi.kpi.page.KpiCharts.chartedColumns(filtered), D1, D2);
         assertThat(country).extracting(r -> r.get("users")).containsExactly(15L, 19L);
-        assertThat(KpiPageController.charts(filtered, country).get(0).charts().get(0).option().get("series"))
+        assertThat(io.execkpi.kpi.page.KpiCharts.charts(filtered, country).get(0).charts().get(0).option().get("series"))
                 .asString().contains("e1 / US / control").doesNotContain("country");
     }
 
@@ -161,12 +161,12 @@ class KpiResultsPagingTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> series(KpiPageController.ColumnChart chart) {
+    private static List<Map<String, Object>> series(io.execkpi.kpi.page.KpiCharts.ColumnChart chart) {
         return (List<Map<String, Object>>) chart.option().get("series");
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Object> data(KpiPageController.ColumnChart chart, int series) {
+    private static List<Object> data(io.execkpi.kpi.page.KpiCharts.ColumnChart chart, int series) {
         return new ArrayList<>((List<Object>) series(chart).get(series).get("data"));
     }
 }

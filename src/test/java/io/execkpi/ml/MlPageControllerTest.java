@@ -24,8 +24,8 @@ class MlPageControllerTest {
     @Test
     void theAucAxisEndsAt1WithItsMinimumFromTheData() {
         Map<String, Object> option = MlPageController.historyChart(List.of(
-                new MlController.RunInfo("a", LocalDate.parse("2026-11-27"), "xgboost", 0.93, false),
-                new MlController.RunInfo("b", LocalDate.parse("2026-11-28"), "xgboost", 0.99, true)));
+                new MlReads.RunInfo("a", LocalDate.parse("2026-11-27"), "xgboost", 0.93, false),
+                new MlReads.RunInfo("b", LocalDate.parse("2026-11-28"), "xgboost", 0.99, true)));
         Map<?, ?> y = (Map<?, ?>) option.get("yAxis");
         assertThat(y.get("max")).isEqualTo(1);
         assertThat(y.get("min")).isNull();

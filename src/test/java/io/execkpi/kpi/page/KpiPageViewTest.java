@@ -1,4 +1,4 @@
-package io.execkpi.kpi;
+package io.execkpi.kpi.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -8,10 +8,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.execkpi.kpi.KpiCatalog;
+import io.execkpi.kpi.KpiDefinition;
+import io.execkpi.web.Formats;
+
 import org.junit.jupiter.api.Test;
+import org.springframework.core.io.FileSystemResource;
 
 /** The funnel and cohort views of the KPI pages against values worked out by hand. */
-class KpiPageControllerTest {
+class KpiPageViewTest {
+
+    private static final KpiCatalog CATALOG = KpiCatalog.load(new FileSystemResource("jobs/kpis.yml"));
+    /** The catalog's funnel: home > department > product > cart > purchase, each a {@code <stage>_sessions} column. */
+    private static final Map<String, String> FUNNEL_STAGES = CATALOG.find("funnel_daily").orElseThrow().page().funnel();
+    private static final KpiDefinition.Cohorts COHORTS = CATALOG.find("retention_weekly").orElseThrow().page()
+            .cohorts();
 
     private static Map<String, Object> day(long home, long department, long product, long cart, long purchase) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -25,14 +36,14 @@ class KpiPageControllerTest {
 
     @Test
     void funnelStagesAreSummedOverTheRangeWithStageToStageRates() {
-        KpiPageController.Funnel f = KpiPageController.funnel(List.of(day(100, 50, 40, 10, 2), day(100, 30, 20, 10, 3)));
-        assertThat(f.stages()).extracting(KpiPageController.Stage::sessions).containsExactly(200L, 80L, 60L, 20L, 5L);
+        FunnelView.Funnel f = FunnelView.funnel(FUNNEL_STAGES, List.of(day(100, 50, 40, 10, 2), day(100, 30, 20, 10, 3)));
+        assertThat(f.stages()).extracting(FunnelView.Stage::sessions).containsExactly(200L, 80L, 60L, 20L, 5L);
         assertThat(f.stages().get(0).rateFromPrevious()).isNull();
         assertThat(f.stages().get(1).rateFromPrevious()).isCloseTo(0.4, within(1e-12));   // 80 / 200
         assertThat(f.stages().get(2).rateFromPrevious()).isCloseTo(0.75, within(1e-12));  // 60 / 80
         assertThat(f.stages().get(4).rateFromPrevious()).isCloseTo(0.25, within(1e-12));  // 5 / 20
         assertThat(f.stages().get(4).rateFromFirst()).isCloseTo(0.025, within(1e-12));    // 5 / 200
-        assertThat(KpiPageController.funnel(List.of(day(0, 0, 0, 0, 0))).stages().get(1).rateFromPrevious()).isNull();
+        assertThat(FunnelView.funnel(FUNNEL_STAGES, List.of(day(0, 0, 0, 0, 0))).stages().get(1).rateFromPrevious()).isNull();
     }
 
     private static Map<String, Object> cell(String cohort, int week, long users, long active) {
@@ -47,7 +58,7 @@ class KpiPageControllerTest {
 
     @Test
     void cohortsBecomeAMatrixWithGapsForWeeksNotBegun() {
-        KpiPageController.Cohorts c = KpiPageController.cohorts(List.of(cell("2026-11-02", 0, 10, 10),
+        CohortView.Cohorts c = CohortView.cohorts(COHORTS, "cohort_week", List.of(cell("2026-11-02", 0, 10, 10),
                 cell("2026-11-02", 1, 10, 4), cell("2026-11-09", 0, 5, 5)));
         assertThat(c.weeks()).containsExactly("0", "1");
         assertThat(c.cohorts()).hasSize(2);
@@ -64,7 +75,7 @@ class KpiPageControllerTest {
         // a row without a rate (a cohort of 0 users) is no cell either
         Map<String, Object> noRate = cell("2026-11-16", 0, 1, 0);
         noRate.put("retention_rate", null);
-        assertThat((List<?>) ((List<Map<String, Object>>) KpiPageController.cohorts(List.of(noRate)).chart()
+        assertThat((List<?>) ((List<Map<String, Object>>) CohortView.cohorts(COHORTS, "cohort_week", List.of(noRate)).chart()
                 .get("series")).get(0).get("data")).isEmpty();
     }
 
@@ -83,7 +94,7 @@ class KpiPageControllerTest {
         one.put("aov", null);
         Map<String, Object> third = new LinkedHashMap<>(row);
         third.put("rate", 0.233);    // 23.3 %, not "0.233"
-        KpiPageController.TablePage page = KpiPageController.table(funnel, List.of(row, one, third), 1, 3,
+        KpiTable.TablePage page = KpiTable.table(funnel, List.of(row, one, third), 1, 3,
                 new io.execkpi.web.Formats());
         assertThat(page.rows()).extracting(r -> r.get(1).text()).containsExactly("80.6 %", "100.0 %", "23.3 %");
         assertThat(page.rows()).extracting(r -> r.get(2).text()).containsExactly("0.8062", "–", "0.8062");
@@ -122,39 +133,39 @@ class KpiPageControllerTest {
             arm("2026-11-02", "b", "control", 7, 0));
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> series(KpiPageController.ColumnChart chart) {
+    private static List<Map<String, Object>> series(KpiCharts.ColumnChart chart) {
         return (List<Map<String, Object>>) chart.option().get("series");
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> x(KpiPageController.ColumnChart chart) {
+    private static List<String> x(KpiCharts.ColumnChart chart) {
         return (List<String>) ((Map<String, Object>) chart.option().get("xAxis")).get("data");
     }
 
     @Test
     void aFacetGivesEachExperimentItsChartsWithALinePerArm() {
-        List<KpiPageController.ChartGroup> groups = KpiPageController.charts(arms(
+        List<KpiCharts.ChartGroup> groups = KpiCharts.charts(arms(
                 new KpiDefinition.Chart(List.of("converters", "users"), "variant", null, "experiment_id")), ARM_ROWS);
-        assertThat(groups).extracting(KpiPageController.ChartGroup::facet).containsExactly("a", "b");
-        KpiPageController.ChartGroup a = groups.get(0);
+        assertThat(groups).extracting(KpiCharts.ChartGroup::facet).containsExactly("a", "b");
+        KpiCharts.ChartGroup a = groups.get(0);
         // the catalog's column order, ids per facet value
-        assertThat(a.charts()).extracting(KpiPageController.ColumnChart::id)
+        assertThat(a.charts()).extracting(KpiCharts.ColumnChart::id)
                 .containsExactly("chart-a-converters", "chart-a-users");
         assertThat(x(a.charts().get(1))).containsExactly("2026-11-01", "2026-11-02");
         assertThat(series(a.charts().get(1))).extracting(m -> m.get("name")).containsExactly("control", "treatment");
         assertThat((List<Object>) series(a.charts().get(1)).get(0).get("data")).containsExactly(10L, 20L);
         assertThat((List<Object>) series(a.charts().get(0)).get(1).get("data")).containsExactly(2L, 5L);
-        KpiPageController.ChartGroup b = groups.get(1);
+        KpiCharts.ChartGroup b = groups.get(1);
         assertThat(series(b.charts().get(1))).hasSize(1);
         assertThat((List<Object>) series(b.charts().get(1)).get(0).get("data")).containsExactly(null, 7L);
     }
 
     @Test
     void withoutAChartSectionEveryNumericColumnIsDrawnWithALinePerKeyCombination() {
-        List<KpiPageController.ChartGroup> groups = KpiPageController.charts(arms(null), ARM_ROWS);
+        List<KpiCharts.ChartGroup> groups = KpiCharts.charts(arms(null), ARM_ROWS);
         assertThat(groups).hasSize(1);
         assertThat(groups.get(0).facet()).isNull();
-        assertThat(groups.get(0).charts()).extracting(KpiPageController.ColumnChart::id)
+        assertThat(groups.get(0).charts()).extracting(KpiCharts.ColumnChart::id)
                 .containsExactly("chart-users", "chart-converters", "chart-weight");
         assertThat(series(groups.get(0).charts().get(0))).extracting(m -> m.get("name"))
                 .containsExactly("a / control", "a / treatment", "b / control");
@@ -171,7 +182,7 @@ class KpiPageControllerTest {
                 new KpiDefinition.Chart(List.of("retention_rate"), "week_n", List.of("1", "0", "12"), null));
         List<Map<String, Object>> rows = List.of(cell("2026-11-02", 0, 10, 10), cell("2026-11-02", 1, 10, 4),
                 cell("2026-11-02", 2, 10, 3), cell("2026-11-09", 0, 5, 5));
-        KpiPageController.ColumnChart chart = KpiPageController.charts(retention, rows).get(0).charts().get(0);
+        KpiCharts.ColumnChart chart = KpiCharts.charts(retention, rows).get(0).charts().get(0);
         assertThat(chart.id()).isEqualTo("chart-retention_rate");
         // week 12 has no row yet: its line is left out (legend included) and named as not drawn
         assertThat(series(chart)).extracting(m -> m.get("name")).containsExactly("week_n 1", "week_n 0");
@@ -189,7 +200,7 @@ class KpiPageControllerTest {
                 pageRows.add(arm("2026-10-" + String.format("%02d", d), "a", v, 1000L * d, d));
             }
         }
-        KpiPageController.TablePage page = KpiPageController.table(arms(null), pageRows, 2, 160,
+        KpiTable.TablePage page = KpiTable.table(arms(null), pageRows, 2, 160,
                 new io.execkpi.web.Formats());
         assertThat(page.total()).isEqualTo(160);
         assertThat(page.pages()).isEqualTo(2);
@@ -202,7 +213,7 @@ class KpiPageControllerTest {
         assertThat(page.rows().getLast().get(0).text()).isEqualTo("2026-10-01");
         assertThat(page.html()).contains("<td>&lt;b&gt;</td>").contains("<td class=\"num\">30,000</td>")
                 .doesNotContain("<b>");
-        KpiPageController.TablePage empty = KpiPageController.table(arms(null), List.of(), 1, 0,
+        KpiTable.TablePage empty = KpiTable.table(arms(null), List.of(), 1, 0,
                 new io.execkpi.web.Formats());
         assertThat(empty.first()).isZero();
         assertThat(empty.pages()).isEqualTo(1);
@@ -210,11 +221,11 @@ class KpiPageControllerTest {
 
     @Test
     void thePageParameterIsAWholeNumberOfAtLeastOne() {
-        assertThat(KpiPageController.pageNumber(null)).isEqualTo(1);
-        assertThat(KpiPageController.pageNumber(" 3 ")).isEqualTo(3);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("0"))
+        assertThat(KpiTable.pageNumber(null)).isEqualTo(1);
+        assertThat(KpiTable.pageNumber(" 3 ")).isEqualTo(3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiTable.pageNumber("0"))
                 .isInstanceOf(io.execkpi.web.ApiException.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiPageController.pageNumber("x"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KpiTable.pageNumber("x"))
                 .isInstanceOf(io.execkpi.web.ApiException.class);
     }
 }

@@ -1,0 +1,214 @@
+package io.execkpi.kpi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.execkpi.config.ExecKpiProperties;
+import io.execkpi.warehouse.WarehouseTables;
+import io.execkpi.web.ApiException;
+import io.execkpi.web.DateParams;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The read path of precomputed KPIs, under both the JSON endpoints ({@link KpiController}) and the dashboard pages:
+ * the catalog with each KPI's latest date, the date range a request resolves to, and the reads of a range (every row,
+ * the row count, one page of the table, the chart's grouped rows, the lineage), each kept in {@link KpiReadCache}
+ * until a job ends. Reads only the results store; nothing here runs warehouse SQL.
+ */
+@Service
+public class KpiReads {
+
+    private final KpiCatalog catalog;
+    private final KpiResultsRepository results;
+    private final KpiProperties properties;
+    private final ExecKpiProperties app;
+    private final Clock clock;
+    private final KpiReadCache cache;
+    private final WarehouseTables tables;
+
+    public KpiReads(KpiCatalog catalog, KpiResultsRepository results, KpiProperties properties, ExecKpiProperties app,
+                    Clock clock, KpiReadCache cache, WarehouseTables tables) {
+        this.catalog = catalog;
+        this.results = results;
+        this.properties = properties;
+        this.app = app;
+        this.clock = clock;
+        this.cache = cache;
+        this.tables = tables;
+    }
+
+    /** A column of a catalog entry; {@code key}: part of the row's key (the partition is one). */
+    public record ColumnInfo(String name, String type, String description, boolean key) {
+    }
+
+    /**
+     * One catalog entry; {@code latestDate} is the latest materialized business date (null before the first run);
+     * {@code unavailable} is null, or why the KPI cannot be computed on this warehouse (an imported export without a
+     * table it needs), in which case it is not materialized.
+     */
+    public record KpiInfo(String name, String description, String grain, String partition, List<ColumnInfo> columns,
+                          LocalDate latestDate, String unavailable) {
+    }
+
+    /** The rows of one KPI whose partition lies in [from, to], ordered by its keys; {@code columns} in catalog order. */
+    public record KpiRows(String kpi, LocalDate from, LocalDate to, List<String> columns,
+                          List<Map<String, Object>> rows) {
+    }
+
+    /**
+     * A KPI and the partition dates [from, to] that a read covers.
+     *
+     * @param kpi  the catalog entry
+     * @param from first partition date, inclusive
+     * @param to   last partition date, inclusive, not before {@code from}
+     */
+    public record Range(KpiDefinition kpi, LocalDate from, LocalDate to) {
+    }
+
+    /**
+     * Which execution materialized the business dates [firstDate, lastDate] ({@code dates} of them, consecutive),
+     * and when it last did (UTC).
+     */
+    public record LineageEntry(long jobExecutionId, LocalDate firstDate, LocalDate lastDate, int dates,
+                               Instant materializedAt) {
+    }
+
+    /** The catalog in its order, each KPI with its latest date and availability; cached like the reads. */
+    public List<KpiInfo> catalog() {
+        // what changes it (a latest date, an import's tables) changes when a job writes: cached like the reads
+        return cache.get("", "catalog", null, null, () -> catalog.all().stream().map(kpi -> new KpiInfo(kpi.name(),
+                kpi.description(), kpi.grain().name().toLowerCase(), kpi.partition(), columns(kpi),
+                results.latestDate(kpi.name()).orElse(null),
+                tables.missing(kpi.requiredTables()).map(reason -> MaterializeKpiTasklet.unavailable(kpi, reason))
+                        .orElse(null))).toList());
+    }
+
+    /**
+     * The catalog entry of a KPI.
+     *
+     * @throws ApiException 404 naming the known KPIs
+     */
+    public KpiDefinition kpi(String name) {
+        return catalog.find(name).orElseThrow(() -> ApiException.notFound(
+                "Unknown KPI '" + name + "'. Known KPIs: " + catalog.all().stream().map(KpiDefinition::name).toList()));
+    }
+
+    /** The latest materialized business date of a KPI (UTC), empty before its first run. */
+    public Optional<LocalDate> latestDate(String kpi) {
+        return results.latestDate(kpi);
+    }
+
+    /**
+     * The range a read covers: {@code from}/{@code to} as given (ISO dates, either may be null), by default the
+     * {@code execkpi.kpi.default-range-days} days up to the latest materialized date (yesterday, UTC, before the
+     * first run); with only {@code from}, that many days from it.
+     *
+     * @throws ApiException 404 for an unknown KPI; 400 for a bad date, {@code from} after {@code to} or a range over
+     *                      {@code execkpi.kpi.max-range-days}
+     */
+    public Range range(String name, String from, String to) {
+        KpiDefinition kpi = kpi(name);
+        LocalDate toDate = DateParams.parse("to", to);
+        LocalDate fromDate = DateParams.parse("from", from);
+        if (toDate == null) {
+            toDate = fromDate != null
+                    ? DateParams.plusDaysWithinRange(fromDate, properties.defaultRangeDays() - 1L)
+                    : results.latestDate(kpi.name()).orElseGet(() -> app.yesterday(clock));
+        }
+        if (fromDate == null) {
+            fromDate = DateParams.plusDaysWithinRange(toDate, 1L - properties.defaultRangeDays());
+        }
+        if (fromDate.isAfter(toDate)) {
+            throw ApiException.badRequest("'from' (" + fromDate + ") is after 'to' (" + toDate + ")");
+        }
+        long days = ChronoUnit.DAYS.between(fromDate, toDate) + 1;
+        if (days > properties.maxRangeDays()) {
+            throw ApiException.badRequest("The range " + fromDate + ".." + toDate + " spans " + days
+                    + " days; at most " + properties.maxRangeDays() + " days can be read at once");
+        }
+        return new Range(kpi, fromDate, toDate);
+    }
+
+    /**
+     * Every row of the range, as {@link #range} resolves the parameters.
+     *
+     * @throws ApiException as {@link #range}
+     */
+    public KpiRows rows(String name, String from, String to) {
+        return rows(range(name, from, to));
+    }
+
+    /** Every row of a resolved range. */
+    public KpiRows rows(Range range) {
+        KpiDefinition kpi = range.kpi();
+        return cache.get(kpi.name(), range.from(), range.to(), () -> new KpiRows(kpi.name(), range.from(),
+                range.to(), kpi.columns().stream().map(KpiDefinition.Column::name).toList(),
+                results.read(kpi, range.from(), range.to())));
+    }
+
+    /** How many rows the range holds. */
+    public long count(Range range) {
+        return cache.get(range.kpi().name(), "count", range.from(), range.to(),
+                () -> results.count(range.kpi(), range.from(), range.to()));
+    }
+
+    /**
+     * One page of the range's rows, newest partition first, then by key.
+     *
+     * @param page     1-based page number
+     * @param pageSize rows per page, at least 1
+     */
+    public List<Map<String, Object>> page(Range range, int page, int pageSize) {
+        return cache.get(range.kpi().name(), "page " + page + " of " + pageSize, range.from(), range.to(),
+                () -> results.readPage(range.kpi(), range.from(), range.to(), (page - 1L) * pageSize, pageSize));
+    }
+
+    /**
+     * The rows a chart of {@code columns} draws, grouped in SQL as {@link KpiResultsRepository#readChart} says. The
+     * same columns must be asked for a range every time (the page's charted columns), as the read is cached per range.
+     */
+    public List<Map<String, Object>> chartRows(Range range, List<KpiDefinition.Column> columns) {
+        return cache.get(range.kpi().name(), "chart " + columns.stream().map(KpiDefinition.Column::name).toList(),
+                range.from(), range.to(), () -> results.readChart(range.kpi(), columns, range.from(), range.to()));
+    }
+
+    /**
+     * The lineage of the range's business dates: one entry per run of consecutive dates materialized by the same
+     * execution, oldest first; an execution whose dates a later run split (a rerun of some of them) gets an entry
+     * per part. Dates never materialized are absent.
+     */
+    public List<LineageEntry> lineage(Range range) {
+        List<LineageEntry> entries = new ArrayList<>();
+        for (KpiResultsRepository.Lineage l : results.lineage(range.kpi().name(), range.from(), range.to())) {
+            LineageEntry last = entries.isEmpty() ? null : entries.getLast();
+            if (last != null && last.jobExecutionId() == l.jobExecutionId()
+                    && last.lastDate().plusDays(1).equals(l.businessDate())) {
+                entries.set(entries.size() - 1, new LineageEntry(last.jobExecutionId(), last.firstDate(),
+                        l.businessDate(), last.dates() + 1, last.materializedAt().isAfter(l.materializedAt())
+                        ? last.materializedAt() : l.materializedAt()));
+            } else {
+                entries.add(new LineageEntry(l.jobExecutionId(), l.businessDate(), l.businessDate(), 1,
+                        l.materializedAt()));
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    /** The job execution that last materialized one business date of a KPI, empty when none did. */
+    public Optional<Long> materializedBy(String kpi, LocalDate date) {
+        return results.lineage(kpi, date, date).stream().findFirst().map(KpiResultsRepository.Lineage::jobExecutionId);
+    }
+
+    private static List<ColumnInfo> columns(KpiDefinition kpi) {
+        return kpi.columns().stream()
+                .map(c -> new ColumnInfo(c.name(), c.type(), c.description(), kpi.keys().contains(c)))
+                .toList();
+    }
+}
