@@ -31,10 +31,16 @@ public final class KpiCatalog {
     private final Map<String, KpiDefinition> kpis;
     private final List<KpiDefinition> ordered;
     private final List<Headline> overview;
+    private final Map<String, Dimension> dimensions;
 
-    /** A catalog without overview headlines. */
+    /** A catalog without overview headlines and dimensions. */
     public KpiCatalog(List<KpiDefinition> kpis) {
         this(kpis, List.of());
+    }
+
+    /** A catalog without dimensions. */
+    public KpiCatalog(List<KpiDefinition> kpis, List<Headline> overview) {
+        this(kpis, overview, List.of());
     }
 
     /**
@@ -42,12 +48,28 @@ public final class KpiCatalog {
      *
      * @throws IllegalStateException naming the entry and the key when an entry or a headline is invalid
      */
-    public KpiCatalog(List<KpiDefinition> kpis, List<Headline> overview) {
+    public KpiCatalog(List<KpiDefinition> kpis, List<Headline> overview, List<Dimension> dimensions) {
+        Map<String, Dimension> dims = new LinkedHashMap<>();
+        for (Dimension d : dimensions == null ? List.<Dimension>of() : dimensions) {
+            validate(d);
+            if (dims.put(d.name(), d) != null) {
+                throw new IllegalStateException("KPI catalog: duplicate dimension '" + d.name() + "'");
+            }
+        }
+        this.dimensions = java.util.Collections.unmodifiableMap(dims);
         Map<String, KpiDefinition> byName = new LinkedHashMap<>();
         for (KpiDefinition kpi : kpis) {
             validate(kpi);
-            if (byName.put(kpi.name(), kpi) != null) {
-                throw new IllegalStateException("KPI catalog: duplicate KPI '" + kpi.name() + "'");
+            List<KpiDefinition> entries = new java.util.ArrayList<>(List.of(kpi));
+            if (kpi.breakdown() != null) {
+                validateBreakdown(kpi, dims);
+                entries.add(Breakdowns.derive(kpi));
+            }
+            for (KpiDefinition entry : entries) {
+                if (byName.put(entry.name(), entry) != null) {
+                    throw new IllegalStateException("KPI catalog: duplicate KPI '" + entry.name() + "'"
+                            + (entry.isBreakdown() ? " (the breakdown table of " + entry.breakdownOf() + ")" : ""));
+                }
             }
         }
         if (byName.isEmpty()) {
@@ -67,13 +89,90 @@ public final class KpiCatalog {
                 .build();
         try (InputStream in = resource.getInputStream()) {
             File file = yaml.readValue(in, File.class);
-            return new KpiCatalog(file.kpis(), file.overview());
+            return new KpiCatalog(file.kpis(), file.overview(), file.dimensions());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read KPI catalog " + resource, e);
         }
     }
 
-    record File(List<KpiDefinition> kpis, List<Headline> overview) {
+    record File(List<Dimension> dimensions, List<Headline> overview, List<KpiDefinition> kpis) {
+    }
+
+    /** The catalog's dimensions in their order (never null). */
+    public List<Dimension> dimensions() {
+        return List.copyOf(dimensions.values());
+    }
+
+    /** A dimension by name. */
+    public Optional<Dimension> dimension(String name) {
+        return Optional.ofNullable(name).map(dimensions::get);
+    }
+
+    /** The dimensions of a KPI's breakdown, or of a derived breakdown entry, in its order (empty: none). */
+    public List<Dimension> dimensionsOf(KpiDefinition kpi) {
+        return kpi.breakdown() == null ? List.of()
+                : kpi.breakdown().dimensions().stream().map(dimensions::get).toList();
+    }
+
+    /** The names the stored shape of a breakdown uses itself, which a dimension or measure cannot have. */
+    private static final Set<String> BREAKDOWN_COLUMNS = Set.of(Breakdowns.DIMENSION, Breakdowns.VALUE,
+            Breakdowns.DIMENSION2, Breakdowns.VALUE2, "facts", "joined");
+
+    /** A dimension: identifiers for name, sql and key; a description. */
+    private static void validate(Dimension d) {
+        String where = "KPI catalog dimension '" + d.name() + "': ";
+        if (d.name() == null || !IDENTIFIER.matcher(d.name()).matches() || BREAKDOWN_COLUMNS.contains(d.name())
+                || d.name().startsWith("g_")) {
+            throw new IllegalStateException(where + "name must match " + IDENTIFIER + ", not start with g_ and not be"
+                    + " one of " + BREAKDOWN_COLUMNS);
+        }
+        if (d.sql() == null || !IDENTIFIER.matcher(d.sql()).matches() || d.key() == null
+                || !IDENTIFIER.matcher(d.key()).matches() || d.description() == null || d.description().isBlank()) {
+            throw new IllegalStateException(where + "needs a description, sql (a query file without extension) and key"
+                    + " (the facts column it joins on)");
+        }
+    }
+
+    /**
+     * A breakdown: on a daily KPI; facts a query file; known, distinct dimensions; measures with identifiers, a known
+     * aggregate and an input column; ratios of two measures.
+     */
+    private static void validateBreakdown(KpiDefinition kpi, Map<String, Dimension> dims) {
+        String where = "KPI catalog entry '" + kpi.name() + "': breakdown ";
+        KpiDefinition.Breakdown b = kpi.breakdown();
+        if (kpi.grain() != KpiDefinition.Grain.DAILY || b.facts() == null || !IDENTIFIER.matcher(b.facts()).matches()) {
+            throw new IllegalStateException(where + "needs a daily KPI and facts (a query file without extension)");
+        }
+        if (b.dimensions() == null || b.dimensions().isEmpty() || !dims.keySet().containsAll(b.dimensions())
+                || new HashSet<>(b.dimensions()).size() != b.dimensions().size()) {
+            throw new IllegalStateException(where + "dimensions must be distinct names of the catalog's dimensions "
+                    + dims.keySet() + "; got " + b.dimensions());
+        }
+        Set<String> names = new HashSet<>(BREAKDOWN_COLUMNS);
+        names.add(kpi.partition());
+        names.addAll(b.dimensions());
+        b.dimensions().forEach(d -> names.add("g_" + d));
+        if (b.measures() == null || b.measures().isEmpty()) {
+            throw new IllegalStateException(where + "needs at least one measure");
+        }
+        Set<String> measures = new HashSet<>();
+        for (KpiDefinition.Measure m : b.measures()) {
+            if (m.name() == null || !IDENTIFIER.matcher(m.name()).matches() || !names.add(m.name())
+                    || !KpiDefinition.Measure.AGGREGATES.contains(m.aggregate()) || m.of() == null
+                    || !IDENTIFIER.matcher(m.of()).matches() || m.of().equals(kpi.partition())) {
+                throw new IllegalStateException(where + "measure '" + m.name() + "' needs a new name, an aggregate of "
+                        + KpiDefinition.Measure.AGGREGATES + " and of (a facts column other than the partition)");
+            }
+            measures.add(m.name());
+        }
+        for (KpiDefinition.Ratio r : b.ratios()) {
+            if (r.name() == null || !IDENTIFIER.matcher(r.name()).matches() || !names.add(r.name())
+                    || !measures.contains(r.numerator()) || !measures.contains(r.denominator())
+                    || (r.unit() != null && !r.unit().equals(KpiDefinition.Column.SHARE))) {
+                throw new IllegalStateException(where + "ratio '" + r.name() + "' needs a new name and a numerator and"
+                        + " denominator among the measures " + measures);
+            }
+        }
     }
 
     public List<KpiDefinition> all() {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -33,9 +34,11 @@ import tools.jackson.dataformat.csv.CsvSchema;
 public class KpiController {
 
     private final KpiReads reads;
+    private final KpiCatalog catalog;
 
-    public KpiController(KpiReads reads) {
+    public KpiController(KpiReads reads, KpiCatalog catalog) {
         this.reads = reads;
+        this.catalog = catalog;
     }
 
     @Operation(summary = "The KPI catalog", description = "Every KPI with its description, grain, partition key, columns and latest materialized business date; unavailable: null, or why the KPI cannot be computed on this warehouse (an imported export without a table it needs).")
@@ -48,11 +51,25 @@ public class KpiController {
      * Rows whose partition (date, as-of date or cohort week) lies in [from, to]; by default the
      * {@code execkpi.kpi.default-range-days} days up to the latest materialized date.
      */
-    @Operation(summary = "Rows of one KPI", description = "Rows whose partition (date, as-of date or cohort week) lies in [from, to], ordered by the KPI keys; default: the last 30 days up to the latest materialized date. 400 for a bad date, from after to or a range over execkpi.kpi.max-range-days; 404 for an unknown KPI.")
+    @Operation(summary = "Rows of one KPI", description = "Rows whose partition (date, as-of date or cohort week) lies in [from, to], ordered by the KPI keys; default: the last 30 days up to the latest materialized date. With by=<dimension> (one of the KPI's dimensions in GET /api/kpis): one row per date and value of it, with the breakdown's measures and ratios (ratios from the row's numerator and denominator); with <dimension>=<value>: the rows of that value alone, combinable with by on another dimension when one of the two is a filter dimension. 400 for a bad date, from after to, a range over execkpi.kpi.max-range-days, a dimension the KPI does not have, more than one dimension filter or a pair that is not materialized; 404 for an unknown KPI.")
     @GetMapping("/{name}")
     public KpiReads.KpiRows rows(@PathVariable String name, @RequestParam(required = false) String from,
-                                 @RequestParam(required = false) String to) {
-        return reads.rows(name, from, to);
+                                 @RequestParam(required = false) String to, @RequestParam(required = false) String by,
+                                 @Parameter(hidden = true) @RequestParam Map<String, String> query) {
+        Map<String, String> filters = filters(query);
+        return by == null && filters.isEmpty() ? reads.rows(name, from, to)
+                : reads.sliced(name, from, to, by == null ? null : by.strip(), filters);
+    }
+
+    /** The query parameters that name a catalog dimension (anything else but from, to and by is ignored). */
+    private Map<String, String> filters(Map<String, String> query) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        query.forEach((k, v) -> {
+            if (!k.equals("from") && !k.equals("to") && !k.equals("by") && catalog.dimension(k).isPresent()) {
+                filters.put(k, v);
+            }
+        });
+        return filters;
     }
 
     /** RFC 4180 media type of the CSV representation. */
@@ -67,11 +84,13 @@ public class KpiController {
      * ISO dates, plain decimal numbers, empty field for null), for {@code Accept: text/csv} or the {@code .csv}
      * suffix; sent as an attachment named {@code <kpi>_<from>_<to>.csv}.
      */
-    @Operation(summary = "Rows of one KPI as CSV", description = "The rows of GET /api/kpis/{name} as RFC 4180 CSV (header row, CRLF); also with Accept: text/csv. Same parameters and errors.")
+    @Operation(summary = "Rows of one KPI as CSV", description = "The rows of GET /api/kpis/{name} as RFC 4180 CSV (header row, CRLF); also with Accept: text/csv. Same parameters (by, dimension filters) and errors.")
     @GetMapping(path = {"/{name}.csv", "/{name}"}, produces = TEXT_CSV)
     public ResponseEntity<String> csv(@PathVariable String name, @RequestParam(required = false) String from,
-                                      @RequestParam(required = false) String to) {
-        KpiReads.KpiRows rows = reads.rows(name, from, to);
+                                      @RequestParam(required = false) String to,
+                                      @RequestParam(required = false) String by,
+                                      @Parameter(hidden = true) @RequestParam Map<String, String> query) {
+        KpiReads.KpiRows rows = rows(name, from, to, by, query);
         CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true).setLineSeparator("\r\n");
         rows.columns().forEach(schema::addColumn);
         List<Map<String, Object>> plain = rows.rows().stream().map(KpiController::plainNumbers).toList();

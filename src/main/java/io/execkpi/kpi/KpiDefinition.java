@@ -18,14 +18,91 @@ import java.util.stream.Stream;
  */
 public record KpiDefinition(String name, String description, String sql, Grain grain, String partition,
                             Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
-                            List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart, Page page) {
+                            List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart, Page page,
+                            Breakdown breakdown, String breakdownOf) {
 
-    /** An entry without page sections. */
+    /** An entry without page sections and breakdowns. */
     public KpiDefinition(String name, String description, String sql, Grain grain, String partition,
                          Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
                          List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart) {
         this(name, description, sql, grain, partition, sliceDays, keys, values, requires, sources, tests, anomaly,
-                chart, null);
+                chart, null, null, null);
+    }
+
+    /** An entry without breakdowns. */
+    public KpiDefinition(String name, String description, String sql, Grain grain, String partition,
+                         Integer sliceDays, List<Column> keys, List<Column> values, List<String> requires,
+                         List<Source> sources, List<DataTest> tests, Anomaly anomaly, Chart chart, Page page) {
+        this(name, description, sql, grain, partition, sliceDays, keys, values, requires, sources, tests, anomaly,
+                chart, page, null, null);
+    }
+
+    /** Whether this entry is the breakdown table of another KPI ({@link #breakdownOf}), derived by the catalog. */
+    public boolean isBreakdown() {
+        return breakdownOf != null;
+    }
+
+    /**
+     * How a daily KPI is broken down by the catalog's dimensions: its facts (one row per order item, session, …) are
+     * grouped in the warehouse by each dimension alone and by each pair of a filter dimension with another
+     * (GROUPING SETS), and stored per business date in the table of a derived entry {@code <name>_by}.
+     *
+     * @param facts      query file ({@code sql/<dialect>/<facts>.sql}) returning one row per fact for dates
+     *                   {@code :from}..{@code :to}: the partition column, the key columns of the dimensions and the
+     *                   columns the measures aggregate
+     * @param dimensions names of catalog dimensions, in the order readers see them
+     * @param measures   the stored value columns, aggregated from the facts
+     * @param ratios     value columns derived on read as Σ numerator / Σ denominator of two measures (never stored, never
+     *                   averaged); empty when none
+     */
+    public record Breakdown(String facts, List<String> dimensions, List<Measure> measures, List<Ratio> ratios) {
+
+        /** An absent ratios list is empty. */
+        public Breakdown {
+            ratios = ratios == null ? List.of() : List.copyOf(ratios);
+        }
+    }
+
+    /**
+     * A stored measure of a breakdown.
+     *
+     * @param name           the column's name
+     * @param aggregate      {@code sum} (decimal; additive over days and over a dimension's values), {@code count}
+     *                       (non-null values of {@code of}; integer; additive) or {@code count-distinct} (distinct
+     *                       values of {@code of}; integer; additive over days and over the values of the dimensions
+     *                       whose key is in {@code additiveUnder}, not over others: an order with items of two
+     *                       categories counts once in each)
+     * @param of             the facts column aggregated
+     * @param description    what the column means
+     * @param additiveUnder  for count-distinct: the dimension keys under which every fact of one {@code of} value has
+     *                       one dimension value (e.g. {@code [order_id, user_id]} for orders); ignored otherwise
+     */
+    public record Measure(String name, String aggregate, String of, String description, List<String> additiveUnder) {
+
+        public static final List<String> AGGREGATES = List.of("sum", "count", "count-distinct");
+
+        /** An absent list is empty. */
+        public Measure {
+            additiveUnder = additiveUnder == null ? List.of() : List.copyOf(additiveUnder);
+        }
+
+        /** Whether the values of a dimension keyed by {@code key} add up to the total of this measure. */
+        public boolean isAdditiveUnder(String key) {
+            return !"count-distinct".equals(aggregate) || additiveUnder.contains(key);
+        }
+
+        /** The stored column's type: decimal for sums, integer for counts. */
+        public String type() {
+            return "sum".equals(aggregate) ? "decimal" : "integer";
+        }
+    }
+
+    /**
+     * A ratio of two measures, computed on read from their sums over the rows read.
+     *
+     * @param unit {@code share} for a fraction 0..1 shown as percent, else null
+     */
+    public record Ratio(String name, String numerator, String denominator, String description, String unit) {
     }
 
     /** The tables the KPI needs (never null). */

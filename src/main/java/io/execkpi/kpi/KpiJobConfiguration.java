@@ -48,7 +48,7 @@ public class KpiJobConfiguration {
         for (KpiDefinition kpi : catalog.all()) {
             Step step = new StepBuilder("kpi_" + kpi.name(), jobRepository)
                     .tasklet(new MaterializeKpiTasklet(kpi, warehouse, results, properties, quality, tables,
-                                    () -> app.yesterday(clock)),
+                                    () -> app.yesterday(clock), catalog.dimensionsOf(kpi)),
                             transactionManager)
                     .listener(logging)
                     .build();

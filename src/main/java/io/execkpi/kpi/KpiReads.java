@@ -49,12 +49,21 @@ public class KpiReads {
     }
 
     /**
-     * One catalog entry; {@code latestDate} is the latest materialized business date (null before the first run);
+     * One catalog entry; {@code dimensions} the dimensions it can be read by (empty: none); {@code breakdownOf} null,
+     * or the KPI whose breakdown table this entry is; {@code latestDate} is the latest materialized business date (null before the first run);
      * {@code unavailable} is null, or why the KPI cannot be computed on this warehouse (an imported export without a
      * table it needs), in which case it is not materialized.
      */
     public record KpiInfo(String name, String description, String grain, String partition, List<ColumnInfo> columns,
-                          LocalDate latestDate, String unavailable) {
+                          LocalDate latestDate, String unavailable, List<DimensionInfo> dimensions,
+                          String breakdownOf) {
+    }
+
+    /**
+     * A dimension a KPI can be read by ({@code by=<name>} or {@code <name>=<value>}); {@code filter}: it is also stored
+     * paired with every other dimension of the KPI.
+     */
+    public record DimensionInfo(String name, String description, boolean filter) {
     }
 
     /** The rows of one KPI whose partition lies in [from, to], ordered by its keys; {@code columns} in catalog order. */
@@ -87,7 +96,9 @@ public class KpiReads {
                 kpi.description(), kpi.grain().name().toLowerCase(), kpi.partition(), columns(kpi),
                 results.latestDate(kpi.name()).orElse(null),
                 tables.missing(kpi.requiredTables()).map(reason -> MaterializeKpiTasklet.unavailable(kpi, reason))
-                        .orElse(null))).toList());
+                        .orElse(null), kpi.isBreakdown() ? List.of() : catalog.dimensionsOf(kpi).stream()
+                        .map(d -> new DimensionInfo(d.name(), d.description(), d.isFilter())).toList(),
+                kpi.breakdownOf())).toList());
     }
 
     /**
@@ -151,6 +162,100 @@ public class KpiReads {
         return cache.get(kpi.name(), range.from(), range.to(), () -> new KpiRows(kpi.name(), range.from(),
                 range.to(), kpi.columns().stream().map(KpiDefinition.Column::name).toList(),
                 results.read(kpi, range.from(), range.to())));
+    }
+
+    /**
+     * The KPI's rows by a dimension and/or for one value of a dimension, from its breakdown entry: per partition and
+     * value of {@code by} (or one row per partition with only a filter), the partition, the {@code by} column (named
+     * after the dimension), the measures and the ratios (Σ numerator / Σ denominator of the row, null when the
+     * denominator is 0). Partitions without facts have no row.
+     *
+     * @param by      a dimension of the KPI, or null
+     * @param filters dimension → value, at most one; with {@code by}, the pair must be materialized (one of the two
+     *                a filter dimension)
+     * @throws ApiException 400 naming the parameter for a KPI without dimensions, a dimension not of this KPI, more
+     *                      than one filter, a filter on the {@code by} dimension, a pair that is not materialized or
+     *                      a blank value; as {@link #range} for the range
+     */
+    public KpiRows sliced(String name, String from, String to, String by, Map<String, String> filters) {
+        Range range = range(name, from, to);
+        KpiDefinition kpi = range.kpi();
+        KpiDefinition table = catalog.find(Breakdowns.name(kpi.name())).filter(KpiDefinition::isBreakdown)
+                .orElseThrow(() -> ApiException.badRequest("KPI '" + kpi.name() + "' has no dimensions: query parameter"
+                        + (by != null ? " 'by'" : " '" + filters.keySet().iterator().next() + "'") + " does not apply"));
+        List<String> dimensions = kpi.breakdown().dimensions();
+        if (by != null && !dimensions.contains(by)) {
+            throw ApiException.badRequest("Query parameter 'by' must be a dimension of " + kpi.name() + " " + dimensions
+                    + ", got '" + by + "'");
+        }
+        for (String f : filters.keySet()) {
+            if (!dimensions.contains(f)) {
+                throw ApiException.badRequest("Query parameter '" + f + "' is a dimension " + kpi.name()
+                        + " does not have; its dimensions are " + dimensions);
+            }
+            if (filters.get(f) == null || filters.get(f).isBlank()) {
+                throw ApiException.badRequest("Query parameter '" + f + "' needs a value");
+            }
+        }
+        if (filters.size() > 1) {
+            throw ApiException.badRequest("At most one dimension filter can be read at once; got " + filters.keySet());
+        }
+        String filter = filters.isEmpty() ? null : filters.keySet().iterator().next();
+        if (filter != null && filter.equals(by)) {
+            throw ApiException.badRequest("Query parameter '" + filter + "' filters the 'by' dimension itself: leave"
+                    + " out by, or filter on another dimension");
+        }
+        if (filter != null && by != null && !catalog.dimension(filter).orElseThrow().isFilter()
+                && !catalog.dimension(by).orElseThrow().isFilter()) {
+            throw ApiException.badRequest("Query parameter '" + filter + "' cannot be combined with by=" + by
+                    + ": pairs are materialized for the filter dimensions " + dimensions.stream()
+                    .filter(d -> catalog.dimension(d).orElseThrow().isFilter()).toList() + " only");
+        }
+        String value = filter == null ? null : filters.get(filter).strip();
+        List<Map<String, Object>> stored = cache.get(kpi.name(), "by " + by + " " + filter + "=" + value,
+                range.from(), range.to(), () -> {
+                    if (by == null) {
+                        return results.readSlices(table, range.from(), range.to(), filter, value, Breakdowns.ALL,
+                                Breakdowns.ALL);
+                    }
+                    if (filter == null) {
+                        return results.readSlices(table, range.from(), range.to(), by, null, Breakdowns.ALL,
+                                Breakdowns.ALL);
+                    }
+                    // a pair is stored once, its dimensions in the KPI's order
+                    return dimensions.indexOf(filter) < dimensions.indexOf(by)
+                            ? results.readSlices(table, range.from(), range.to(), filter, value, by, null)
+                            : results.readSlices(table, range.from(), range.to(), by, null, filter, value);
+                });
+        boolean byIsSecond = by != null && filter != null && dimensions.indexOf(filter) < dimensions.indexOf(by);
+        List<String> columns = new ArrayList<>(List.of(kpi.partition()));
+        if (filter != null) {
+            columns.add(filter);
+        }
+        if (by != null) {
+            columns.add(by);
+        }
+        KpiDefinition.Breakdown b = kpi.breakdown();
+        b.measures().forEach(m -> columns.add(m.name()));
+        b.ratios().forEach(r -> columns.add(r.name()));
+        List<Map<String, Object>> rows = new ArrayList<>(stored.size());
+        for (Map<String, Object> r : stored) {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put(kpi.partition(), r.get(kpi.partition()));
+            if (filter != null) {
+                out.put(filter, value);
+            }
+            if (by != null) {
+                out.put(by, r.get(byIsSecond ? Breakdowns.VALUE2 : Breakdowns.VALUE));
+            }
+            b.measures().forEach(m -> out.put(m.name(), r.get(m.name())));
+            for (KpiDefinition.Ratio ratio : b.ratios()) {
+                double d = ((Number) r.get(ratio.denominator())).doubleValue();
+                out.put(ratio.name(), d == 0 ? null : ((Number) r.get(ratio.numerator())).doubleValue() / d);
+            }
+            rows.add(out);
+        }
+        return new KpiRows(kpi.name(), range.from(), range.to(), List.copyOf(columns), rows);
     }
 
     /** How many rows the range holds. */

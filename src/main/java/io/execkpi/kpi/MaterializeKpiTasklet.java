@@ -30,7 +30,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * query, the tests and the anomaly check on the rows before they are written; an error-level failure fails the step
  * with the slice's rows unwritten, so the previously committed results stay visible. When the warehouse lacks a
  * table the KPI requires (an import without it), nothing is written and the step's exit description says
- * {@code <kpi> unavailable: …}.
+ * {@code <kpi> unavailable: …}. A KPI's breakdown entry runs its composed GROUPING SETS query ({@link Breakdowns#query})
+ * instead of a query file, and its rows are checked to add up ({@link Breakdowns#addsUp}) with the other gates.
  */
 final class MaterializeKpiTasklet implements Tasklet {
 
@@ -57,10 +58,16 @@ final class MaterializeKpiTasklet implements Tasklet {
     private final QualityGate quality;
     private final WarehouseTables tables;
     private final Supplier<LocalDate> yesterday;
+    private final List<Dimension> dimensions;
 
+    /**
+     * @param dimensions the dimensions of a breakdown entry ({@link KpiDefinition#isBreakdown}), resolved from the
+     *                   catalog; empty for any other KPI
+     */
     MaterializeKpiTasklet(KpiDefinition kpi, Warehouse warehouse, KpiResultsRepository results, KpiProperties properties,
                           QualityGate quality, WarehouseTables tables,
-                          Supplier<LocalDate> yesterday) {
+                          Supplier<LocalDate> yesterday, List<Dimension> dimensions) {
+        this.dimensions = dimensions;
         this.yesterday = yesterday;
         this.quality = quality;
         this.kpi = kpi;
@@ -93,8 +100,14 @@ final class MaterializeKpiTasklet implements Tasklet {
         long jobExecutionId = step.getJobExecutionId();
         quality.checkSources(kpi, to, jobExecutionId);
         List<Map<String, Object>> rows = new ArrayList<>();
-        warehouse.query(kpi.sql(), Map.of("from", from, "to", to, "partition_from", partitionFrom,
-                "partition_to", partitionTo, CAPPED_FROM, cappedFrom(yesterday.get())), rows::add);
+        Map<String, Object> parameters = Map.of("from", from, "to", to, "partition_from", partitionFrom,
+                "partition_to", partitionTo, CAPPED_FROM, cappedFrom(yesterday.get()));
+        if (kpi.isBreakdown()) {
+            warehouse.query(kpi.name(), files -> Breakdowns.query(kpi, dimensions, files), parameters,
+                    row -> rows.add(Breakdowns.stored(kpi, dimensions, row)));
+        } else {
+            warehouse.query(kpi.sql(), parameters, rows::add);
+        }
         quality.checkRows(kpi, rows, from, to, range.to(), jobExecutionId);
         results.replace(kpi, partitionFrom, partitionTo, rows, from, to, jobExecutionId);
         contribution.incrementReadCount();

@@ -49,6 +49,7 @@ public class QualityGate {
     private final QualityResultsRepository results;
     private final MeterRegistry meters;
     private final AlertOutbox alerts;
+    private final KpiCatalog catalog;
 
     /**
      * @param warehouse the warehouse whose sources are checked for freshness
@@ -59,7 +60,8 @@ public class QualityGate {
      *                  {@code anomaly}), in the transaction that stores the result
      */
     public QualityGate(Warehouse warehouse, JdbcTemplate store, QualityResultsRepository results, MeterRegistry meters,
-                       AlertOutbox alerts) {
+                       AlertOutbox alerts, KpiCatalog catalog) {
+        this.catalog = catalog;
         this.alerts = alerts;
         this.warehouse = warehouse;
         this.store = store;
@@ -137,6 +139,17 @@ public class QualityGate {
         }
         if (kpi.anomaly() != null) {
             recorded.addAll(anomaly(kpi, rows, from, to, runTo, jobExecutionId, now));
+        }
+        if (kpi.isBreakdown()) {
+            Map<LocalDate, Map.Entry<Integer, String>> failed = Breakdowns.addsUp(kpi, catalog.dimensionsOf(kpi), rows);
+            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                Map.Entry<Integer, String> f = failed.get(d);
+                recorded.add(new QualityResult(kpi.name(), d, Breakdowns.ADDS_UP, "test", f == null
+                        ? QualityResult.PASS : QualityResult.ERROR, f == null ? 0.0 : f.getKey(), f == null
+                        ? "test adds_up passed: every dimension's slices add up to the total"
+                        : "test adds_up failed on " + f.getKey() + " sums of " + d + " (" + f.getValue() + ")",
+                        jobExecutionId, now));
+            }
         }
         record(recorded);
         failOnErrors(kpi, recorded, "; its rows were not written and its previous results stay visible");

@@ -207,7 +207,17 @@ public final class BigQueryWarehouse implements Warehouse, AutoCloseable {
 
     @Override
     public long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
-        String sql = sql(queryName);
+        return run(queryName, sql(queryName), parameters, rows);
+    }
+
+    /** {@inheritDoc} The composed text is rendered as a file is (datasets substituted, optional blocks resolved). */
+    @Override
+    public long query(String label, java.util.function.Function<java.util.function.Function<String, String>, String> compose,
+                      Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
+        return run(label, BigQuerySql.render(label, compose.apply(sqlFiles::sql), datasets), parameters, rows);
+    }
+
+    private long run(String queryName, String sql, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
         QueryJobConfiguration config = configuration(queryName, sql, parameters);
         long started = System.nanoTime();
         long deadline = started + properties.queryTimeout().toNanos();

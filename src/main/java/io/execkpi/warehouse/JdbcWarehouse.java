@@ -46,7 +46,16 @@ public final class JdbcWarehouse implements Warehouse {
 
     @Override
     public long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
-        String sql = sqlFiles.sql(queryName);
+        return run(sqlFiles.sql(queryName), parameters, rows);
+    }
+
+    @Override
+    public long query(String label, java.util.function.Function<java.util.function.Function<String, String>, String> compose,
+                      Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
+        return run(compose.apply(sqlFiles::sql), parameters, rows);
+    }
+
+    private long run(String sql, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
         long[] count = {0};
         jdbc.query(sql, parameters, (RowCallbackHandler) rs -> {
             rows.accept(toRow(rs));

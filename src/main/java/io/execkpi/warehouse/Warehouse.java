@@ -25,6 +25,19 @@ public interface Warehouse {
     long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows);
 
     /**
+     * Runs a query composed from this dialect's query files (e.g. a KPI's breakdown: its facts and dimension queries
+     * wrapped in one GROUP BY GROUPING SETS) with bound parameters, as a named query runs.
+     *
+     * @param label   names the query in logs, errors and BigQuery job labels
+     * @param compose gets a function from a query file's name to its text (as stored in {@code sql/<dialect>/}, before
+     *                any rendering) and returns the query
+     * @return the number of rows streamed
+     * @throws UnknownQueryException when a file the composition asks for does not exist for this dialect
+     */
+    long query(String label, java.util.function.Function<java.util.function.Function<String, String>, String> compose,
+               Map<String, ?> parameters, Consumer<Map<String, Object>> rows);
+
+    /**
      * The latest value of a timestamp column, for source freshness checks.
      *
      * @param table  a warehouse table, already validated as {@code [a-z][a-z0-9_]*}

@@ -211,6 +211,12 @@ class KpiApiTest extends AppTestBase {
             "/api/kpis/revenue_daily?from=2020-01-01&to=2025-03-01|400|at most 400 days",
             "/api/kpis/revenue_daily.sql|404|Unknown KPI",
             "/api/nothing-here|404|",
+            "/api/kpis/revenue_daily?by=planet|400|Query parameter 'by' must be a dimension of revenue_daily",
+            "/api/kpis/funnel_daily?by=country|400|KPI 'funnel_daily' has no dimensions: query parameter 'by'",
+            "/api/kpis/revenue_daily?brand=A&by=category|400|Query parameter 'brand' cannot be combined with by=category",
+            "/api/kpis/revenue_daily?country=Brasil&gender=Female|400|At most one dimension filter",
+            "/api/kpis/revenue_daily?country=Brasil&by=country|400|filters the 'by' dimension itself",
+            "/api/kpis/revenue_daily?country=|400|Query parameter 'country' needs a value",
     })
     void badInputIsAProblemDetail(String path, int status, String detail) throws Exception {
         HttpResponse<String> response = get(path);
@@ -224,5 +230,79 @@ class KpiApiTest extends AppTestBase {
             assertThat(problem.get("detail").asString()).contains(detail);
         }
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("at io.execkpi");
+    }
+
+    private List<JsonNode> rowsOf(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        List<JsonNode> rows = new ArrayList<>();
+        json.readTree(response.body()).get("rows").forEach(rows::add);
+        return rows;
+    }
+
+    /** Σ of a column per date. */
+    private static Map<String, Double> perDate(List<JsonNode> rows, String column) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        rows.forEach(r -> out.merge(r.get("date").asString(), r.get(column).asDouble(), Double::sum));
+        return out;
+    }
+
+    @Test
+    void breakdownsAreReadByDimensionAndByFilterAndAddUpToTheTotals() throws Exception {
+        String range = "from=" + YESTERDAY.minusDays(6) + "&to=" + YESTERDAY;
+        List<JsonNode> totals = rowsOf("/api/kpis/revenue_daily?" + range);
+        Map<String, Double> revenue = perDate(totals, "revenue");
+        Map<String, Double> orders = perDate(totals, "orders");
+        JsonNode catalog = json.readTree(get("/api/kpis").body());
+        List<String> dimensions = new ArrayList<>();
+        for (JsonNode kpi : catalog) {
+            if (kpi.get("name").asString().equals("revenue_daily")) {
+                kpi.get("dimensions").forEach(d -> dimensions.add(d.get("name").asString()));
+            }
+        }
+        assertThat(dimensions).containsExactly("country", "traffic_source", "age_band", "gender", "customer_type",
+                "category", "department", "brand", "distribution_center");
+        for (String dimension : dimensions) {
+            List<JsonNode> rows = rowsOf("/api/kpis/revenue_daily?" + range + "&by=" + dimension);
+            assertThat(rows).as(dimension).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.get(dimension).asString()).isNotBlank();
+                // a ratio of the row's own sums
+                assertThat(r.get("aov").asDouble()).isCloseTo(r.get("revenue").asDouble() / r.get("orders").asDouble(),
+                        org.assertj.core.api.Assertions.within(1e-9));
+            });
+            // revenue adds up over every dimension (to the cent: the totals are rounded per day)
+            perDate(rows, "revenue").forEach((date, sum) -> assertThat(sum).as(dimension + " " + date)
+                    .isCloseTo(revenue.get(date), org.assertj.core.api.Assertions.within(0.006)));
+            // orders add up over customer dimensions; over item dimensions an order can count in several values
+            Map<String, Double> slicedOrders = perDate(rows, "orders");
+            slicedOrders.forEach((date, sum) -> {
+                if (List.of("category", "department", "brand", "distribution_center").contains(dimension)) {
+                    assertThat(sum).as(dimension + " " + date).isGreaterThanOrEqualTo(orders.get(date));
+                } else {
+                    assertThat(sum).as(dimension + " " + date).isEqualTo(orders.get(date));
+                }
+            });
+        }
+        // a filter with a by: the slices of one country by category add up to that country's revenue
+        List<JsonNode> byCountry = rowsOf("/api/kpis/revenue_daily?" + range + "&by=country");
+        String country = byCountry.stream().max(Comparator.comparingDouble(r -> r.get("revenue").asDouble()))
+                .orElseThrow().get("country").asString();
+        Map<String, Double> countryRevenue = perDate(byCountry.stream()
+                .filter(r -> r.get("country").asString().equals(country)).toList(), "revenue");
+        List<JsonNode> filtered = rowsOf("/api/kpis/revenue_daily?" + range + "&country="
+                + java.net.URLEncoder.encode(country, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(perDate(filtered, "revenue")).isEqualTo(countryRevenue);
+        List<JsonNode> pair = rowsOf("/api/kpis/revenue_daily?" + range + "&by=category&country="
+                + java.net.URLEncoder.encode(country, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(pair).isNotEmpty().allSatisfy(r -> assertThat(r.get("country").asString()).isEqualTo(country));
+        perDate(pair, "revenue").forEach((date, sum) -> assertThat(sum).as(date)
+                .isCloseTo(countryRevenue.get(date), org.assertj.core.api.Assertions.within(1e-6)));
+        // the same pair the other way round (stored once): traffic source rows of a customer type
+        assertThat(rowsOf("/api/kpis/revenue_daily?" + range + "&by=country&customer_type=new")).isNotEmpty();
+        // the CSV has the same rows
+        HttpResponse<String> csv = get("/api/kpis/revenue_daily.csv?" + range + "&by=gender");
+        assertThat(csv.body().lines().findFirst().orElseThrow()).isEqualTo("date,gender,orders,items,revenue,aov");
+        assertThat(csv.body().lines().count() - 1).isEqualTo(rowsOf("/api/kpis/revenue_daily?" + range
+                + "&by=gender").size());
     }
 }

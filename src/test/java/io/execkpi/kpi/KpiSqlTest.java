@@ -145,6 +145,11 @@ class KpiSqlTest {
 
     /** The warehouse under test holding the given rows: here an in-memory DuckDB with {@code sql/duckdb}. */
     Warehouse warehouseOf(FixtureTables tables) throws Exception {
+        return duckDb(tables);
+    }
+
+    /** An in-memory DuckDB warehouse with the thelook schema, {@code tables}' rows and the queries of sql/duckdb. */
+    static Warehouse duckDb(FixtureTables tables) throws Exception {
         // one in-memory DuckDB connection for every query
         SingleConnectionDataSource ds = new SingleConnectionDataSource("jdbc:duckdb:", true);
         Connection c = ds.getConnection();

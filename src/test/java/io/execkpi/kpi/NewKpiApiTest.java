@@ -119,8 +119,9 @@ class NewKpiApiTest {
                     entry = k;
                 }
             }
-            // every shipped KPI and the added one
-            assertThat(kpis).hasSize(catalog.split("\n  - name: ", -1).length);
+            // every shipped KPI, the breakdown table of each KPI with a breakdown, and the added one
+            assertThat(kpis).hasSize(catalog.split("\n  - name: ", -1).length
+                    + catalog.split("\n    breakdown:\n", -1).length - 1);
             assertThat(entry).isNotNull();
             assertThat(entry.get("latestDate").asString()).isEqualTo(TO.toString());
 

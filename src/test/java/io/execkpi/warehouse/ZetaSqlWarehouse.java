@@ -72,16 +72,13 @@ public final class ZetaSqlWarehouse implements Warehouse {
 
     @Override
     public long query(String queryName, Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
-        Path file = Path.of("sql", "bigquery", queryName + ".sql");
-        if (!Files.isRegularFile(file)) {
-            throw new UnknownQueryException("No query " + file);
-        }
-        String template;
-        try {
-            template = Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return query(queryName, files -> files.apply(queryName), parameters, rows);
+    }
+
+    @Override
+    public long query(String queryName, java.util.function.Function<java.util.function.Function<String, String>, String> compose,
+                      Map<String, ?> parameters, Consumer<Map<String, Object>> rows) {
+        String template = compose.apply(ZetaSqlWarehouse::file);
         Map<String, String> datasets = new HashMap<>();
         datasets.put("source", SOURCE);
         datasets.put("experiments", experimentsDataset ? EXPERIMENTS : null);
@@ -122,6 +119,19 @@ public final class ZetaSqlWarehouse implements Warehouse {
                 count++;
             }
             return count;
+        }
+    }
+
+    /** The text of {@code sql/bigquery/<name>.sql}. */
+    private static String file(String name) {
+        Path file = Path.of("sql", "bigquery", name + ".sql");
+        if (!Files.isRegularFile(file)) {
+            throw new UnknownQueryException("No query " + file);
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,0 +1,180 @@
+package io.execkpi.kpi;
+
+import static io.execkpi.warehouse.FixtureTables.ts;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.execkpi.warehouse.FixtureTables;
+import io.execkpi.warehouse.Warehouse;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.core.io.FileSystemResource;
+
+/**
+ * The breakdown of revenue_daily by the catalog's dimensions (the composed GROUPING SETS query over
+ * {@code revenue_daily_facts} and the {@code dim_*} queries of sql/duckdb) on a small warehouse written here by hand,
+ * against values worked out by hand in the comments. {@code BigQueryBreakdownSqlTest} runs the same on sql/bigquery.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BreakdownSqlTest {
+
+    static final KpiCatalog CATALOG = KpiCatalog.load(new FileSystemResource("jobs/kpis.yml"));
+    static final KpiDefinition REVENUE_BY = CATALOG.find("revenue_daily_by").orElseThrow();
+
+    Warehouse warehouse;
+
+    /**
+     * Users u1 (F, Search, Brasil, 30), u2 (M, Email, China, 17), u3 (F, Search, no country, no age); products p1
+     * (Jeans, Women, brand A, Memphis), p2 (Tops, Women, brand B, Houston), p3 (Jeans, Men, brand A, Memphis).
+     * 2024-12-30: o0 of u2 (p2 3.00), so u2's next order is returning. 2025-01-06: o1 of u1 (p1 10.00, p2 20.00),
+     * o2 of u2 (p3 5.00). 2025-01-07: o3 of u1 (p1 7.50), o4 of u3 cancelled (p2 99.00), o5 of u3 without items.
+     */
+    static FixtureTables fixture() {
+        FixtureTables t = new FixtureTables();
+        t.rows("users", "id, gender, traffic_source, country, age, created_at",
+                row(1, "F", "Search", "Brasil", 30, ts("2024-12-01 10:00:00")),
+                row(2, "M", "Email", "China", 17, ts("2024-12-01 10:00:00")),
+                row(3, "F", "Search", null, null, ts("2024-12-01 10:00:00")));
+        t.rows("distribution_centers", "id, name", row(1, "Memphis TN"), row(2, "Houston TX"));
+        t.rows("products", "id, cost, category, department, brand, retail_price, sku, distribution_center_id",
+                row(1, 4.0, "Jeans", "Women", "A", 12.0, "s1", 1), row(2, 9.0, "Tops", "Women", "B", 22.0, "s2", 2),
+                row(3, 2.0, "Jeans", "Men", "A", 6.0, "s3", 1));
+        t.rows("orders", "order_id, user_id, status, created_at, num_of_item",
+                row(10, 2, "Complete", ts("2024-12-30 10:00:00"), 1),
+                row(1, 1, "Complete", ts("2025-01-06 10:00:00"), 2),
+                row(2, 2, "Complete", ts("2025-01-06 12:00:00"), 1),
+                row(3, 1, "Complete", ts("2025-01-07 09:00:00"), 1),
+                row(4, 3, "Cancelled", ts("2025-01-07 10:00:00"), 1),
+                row(5, 3, "Complete", ts("2025-01-07 11:00:00"), 0));
+        t.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
+                row(10, 10, 2, 2, "Complete", ts("2024-12-30 10:00:00"), 3.00),
+                row(1, 1, 1, 1, "Complete", ts("2025-01-06 10:00:00"), 10.00),
+                row(2, 1, 1, 2, "Complete", ts("2025-01-06 10:00:00"), 20.00),
+                row(3, 2, 2, 3, "Complete", ts("2025-01-06 12:00:00"), 5.00),
+                row(4, 3, 1, 1, "Complete", ts("2025-01-07 09:00:00"), 7.50),
+                row(5, 4, 3, 2, "Cancelled", ts("2025-01-07 10:00:00"), 99.00));
+        return t;
+    }
+
+    static Object[] row(Object... values) {
+        return values;
+    }
+
+    @BeforeAll
+    void load() throws Exception {
+        warehouse = warehouseOf(fixture());
+    }
+
+    Warehouse warehouseOf(FixtureTables tables) throws Exception {
+        return KpiSqlTest.duckDb(tables);
+    }
+
+    /** The stored rows of [from, to] as "date dimension=value[ dimension2=value2] orders items revenue", sorted. */
+    private List<Map<String, Object>> rows(LocalDate from, LocalDate to) {
+        List<Dimension> dimensions = CATALOG.dimensionsOf(REVENUE_BY);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouse.query(REVENUE_BY.name(), files -> Breakdowns.query(REVENUE_BY, dimensions, files),
+                Map.of("from", from, "to", to), r -> rows.add(Breakdowns.stored(REVENUE_BY, dimensions, r)));
+        return rows;
+    }
+
+    private static Map<String, String> byKey(List<Map<String, Object>> rows) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map<String, Object> r : rows) {
+            String key = r.get("date") + " " + (r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
+                    + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
+                    + r.get("dimension2_value"));
+            out.put(key, ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("items")).longValue() + " "
+                    + String.format(java.util.Locale.ROOT, "%.2f", ((Number) r.get("revenue")).doubleValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void everyDimensionAndFilterPairIsSummedByHand() {
+        List<Map<String, Object>> rows = rows(LocalDate.parse("2025-01-06"), LocalDate.parse("2025-01-07"));
+        Map<String, String> got = byKey(rows);
+        // 01-06: o1 (u1: 10.00 + 20.00) and o2 (u2: 5.00): 2 orders, 3 items, 35.00
+        assertThat(got).containsEntry("2025-01-06 total", "2 3 35.00")
+                .containsEntry("2025-01-06 country=Brasil", "1 2 30.00")
+                .containsEntry("2025-01-06 country=China", "1 1 5.00")
+                .containsEntry("2025-01-06 traffic_source=Search", "1 2 30.00")
+                .containsEntry("2025-01-06 age_band=25-34", "1 2 30.00")
+                .containsEntry("2025-01-06 age_band=under 18", "1 1 5.00")
+                .containsEntry("2025-01-06 gender=Female", "1 2 30.00")
+                .containsEntry("2025-01-06 gender=Male", "1 1 5.00")
+                // o1 is u1's first completed order; u2 completed o0 on 2024-12-30 before o2
+                .containsEntry("2025-01-06 customer_type=new", "1 2 30.00")
+                .containsEntry("2025-01-06 customer_type=returning", "1 1 5.00")
+                // item dimensions: Jeans holds p1 of o1 and p3 of o2 (2 orders), Tops p2 of o1: orders do not add up
+                .containsEntry("2025-01-06 category=Jeans", "2 2 15.00")
+                .containsEntry("2025-01-06 category=Tops", "1 1 20.00")
+                .containsEntry("2025-01-06 department=Women", "1 2 30.00")
+                .containsEntry("2025-01-06 department=Men", "1 1 5.00")
+                .containsEntry("2025-01-06 brand=A", "2 2 15.00")
+                .containsEntry("2025-01-06 distribution_center=Memphis TN", "2 2 15.00")
+                .containsEntry("2025-01-06 distribution_center=Houston TX", "1 1 20.00")
+                // pairs of a filter dimension with another
+                .containsEntry("2025-01-06 country=Brasil category=Jeans", "1 1 10.00")
+                .containsEntry("2025-01-06 country=Brasil category=Tops", "1 1 20.00")
+                .containsEntry("2025-01-06 country=China category=Jeans", "1 1 5.00")
+                .containsEntry("2025-01-06 country=Brasil traffic_source=Search", "1 2 30.00")
+                .containsEntry("2025-01-06 traffic_source=Email customer_type=returning", "1 1 5.00")
+                // 01-07: o3 (u1, 7.50) and o5 (u3, no item); o4 is cancelled: 2 orders, 1 item, 7.50
+                .containsEntry("2025-01-07 total", "2 1 7.50")
+                .containsEntry("2025-01-07 country=Brasil", "1 1 7.50")
+                .containsEntry("2025-01-07 country=(unknown)", "1 0 0.00")
+                .containsEntry("2025-01-07 age_band=(unknown)", "1 0 0.00")
+                .containsEntry("2025-01-07 customer_type=returning", "1 1 7.50")
+                .containsEntry("2025-01-07 customer_type=new", "1 0 0.00")
+                .containsEntry("2025-01-07 category=Jeans", "1 1 7.50")
+                .containsEntry("2025-01-07 category=(unknown)", "1 0 0.00");
+        // two dimensions never pair unless one is a filter dimension: no age_band × category
+        assertThat(got.keySet()).noneMatch(k -> k.contains("age_band=") && k.contains("category="));
+        // 9 dimensions with 2 values on 01-06 (+ total) and 21 pairs: each slice once
+        assertThat(got).hasSize(rows.size());
+        assertThat(Breakdowns.addsUp(REVENUE_BY, CATALOG.dimensionsOf(REVENUE_BY), rows)).isEmpty();
+    }
+
+    @Test
+    void theTotalRowEqualsRevenueDaily() {
+        List<Map<String, Object>> totals = new ArrayList<>();
+        warehouse.query("revenue_daily", Map.of("from", LocalDate.parse("2025-01-06"), "to",
+                LocalDate.parse("2025-01-07")), totals::add);
+        Map<String, String> got = byKey(rows(LocalDate.parse("2025-01-06"), LocalDate.parse("2025-01-07")));
+        for (Map<String, Object> t : totals) {
+            assertThat(got.get(t.get("date") + " total")).isEqualTo(((Number) t.get("orders")).longValue() + " "
+                    + ((Number) t.get("items")).longValue() + " " + String.format(java.util.Locale.ROOT, "%.2f",
+                    ((Number) t.get("revenue")).doubleValue()));
+        }
+        assertThat(totals).hasSize(2);
+    }
+
+    @Test
+    void aSliceThatDoesNotAddUpIsReportedOnItsDate() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> r : rows(LocalDate.parse("2025-01-06"), LocalDate.parse("2025-01-07"))) {
+            Map<String, Object> copy = new java.util.LinkedHashMap<>(r);
+            // a cent more revenue for Brasil on 01-06: the country slices no longer add up to the total (30.01 + 5
+            // against 35), nor do Brasil's category and traffic source pairs to Brasil's slice
+            if (copy.get("date").equals(LocalDate.parse("2025-01-06")) && copy.get("dimension").equals("country")
+                    && copy.get("dimension_value").equals("Brasil") && copy.get("dimension2").equals("")) {
+                copy.put("revenue", 30.01);
+            }
+            rows.add(copy);
+        }
+        Map<LocalDate, Map.Entry<Integer, String>> failed = Breakdowns.addsUp(REVENUE_BY,
+                CATALOG.dimensionsOf(REVENUE_BY), rows);
+        assertThat(failed).containsOnlyKeys(LocalDate.parse("2025-01-06"));
+        // country -> the total, and each of the 8 pairs of Brasil with another dimension -> Brasil's slice
+        assertThat(failed.get(LocalDate.parse("2025-01-06")).getKey()).isEqualTo(1 + 8);
+        assertThat(failed.get(LocalDate.parse("2025-01-06")).getValue()).startsWith("revenue by ").contains(" sums to ");
+    }
+}
