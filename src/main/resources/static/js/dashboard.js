@@ -160,6 +160,10 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     drawCharts();
+    // a filter selector applies itself when a value is chosen (its button is for pages without scripts)
+    document.querySelectorAll('select[data-submit]').forEach(function (select) {
+      select.addEventListener('change', function () { select.form.submit(); });
+    });
     wireOperator();
     watchExecution();
   });

@@ -61,6 +61,15 @@ public class KpiController {
                 : reads.sliced(name, from, to, by == null ? null : by.strip(), filters);
     }
 
+    @Operation(summary = "Period totals of a KPI with dimensions", description = "Over [from, to] (default: the last 30 days up to the latest materialized date): one row per value of by, or one row, with every measure summed over the days and every ratio divided from those sums (never a mean of daily ratios), and days: the dates with a row. Same parameters and errors as GET /api/kpis/{name} with by or a dimension filter; a KPI without dimensions is a 400.")
+    @GetMapping("/{name}/summary")
+    public KpiReads.KpiRows summary(@PathVariable String name, @RequestParam(required = false) String from,
+                                    @RequestParam(required = false) String to,
+                                    @RequestParam(required = false) String by,
+                                    @Parameter(hidden = true) @RequestParam Map<String, String> query) {
+        return reads.summary(name, from, to, by == null ? null : by.strip(), filters(query));
+    }
+
     /** The query parameters that name a catalog dimension (anything else but from, to and by is ignored). */
     private Map<String, String> filters(Map<String, String> query) {
         Map<String, String> filters = new LinkedHashMap<>();

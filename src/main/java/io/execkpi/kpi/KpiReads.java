@@ -181,8 +181,10 @@ public class KpiReads {
         Range range = range(name, from, to);
         KpiDefinition kpi = range.kpi();
         KpiDefinition table = catalog.find(Breakdowns.name(kpi.name())).filter(KpiDefinition::isBreakdown)
-                .orElseThrow(() -> ApiException.badRequest("KPI '" + kpi.name() + "' has no dimensions: query parameter"
-                        + (by != null ? " 'by'" : " '" + filters.keySet().iterator().next() + "'") + " does not apply"));
+                .orElseThrow(() -> ApiException.badRequest("KPI '" + kpi.name() + "' has no dimensions"
+                        + (by != null ? ": query parameter 'by' does not apply" : !filters.isEmpty()
+                        ? ": query parameter '" + filters.keySet().iterator().next() + "' does not apply"
+                        : ", so no summary of its slices")));
         List<String> dimensions = kpi.breakdown().dimensions();
         if (by != null && !dimensions.contains(by)) {
             throw ApiException.badRequest("Query parameter 'by' must be a dimension of " + kpi.name() + " " + dimensions
@@ -215,8 +217,10 @@ public class KpiReads {
         List<Map<String, Object>> stored = cache.get(kpi.name(), "by " + by + " " + filter + "=" + value,
                 range.from(), range.to(), () -> {
                     if (by == null) {
-                        return results.readSlices(table, range.from(), range.to(), filter, value, Breakdowns.ALL,
-                                Breakdowns.ALL);
+                        // one value's slices, or the dates' totals
+                        return results.readSlices(table, range.from(), range.to(),
+                                filter == null ? Breakdowns.ALL : filter, filter == null ? Breakdowns.ALL : value,
+                                Breakdowns.ALL, Breakdowns.ALL);
                     }
                     if (filter == null) {
                         return results.readSlices(table, range.from(), range.to(), by, null, Breakdowns.ALL,
@@ -256,6 +260,69 @@ public class KpiReads {
             rows.add(out);
         }
         return new KpiRows(kpi.name(), range.from(), range.to(), List.copyOf(columns), rows);
+    }
+
+    /**
+     * Period totals of a KPI with dimensions over [from, to]: one row per value of {@code by} (in value order), or one
+     * row, with every measure summed over the range's days (each measure is additive over days: an order, an item
+     * and its revenue belong to one day) and every ratio divided from those sums (never a mean of daily ratios). The
+     * rows read are {@link #sliced}'s (without {@code by} and filter: the dates' totals). Columns: {@code by} (when
+     * given) and the filter dimension (when given), then the measures and ratios; {@code days} is the number of
+     * dates in the range that have a row.
+     *
+     * @throws ApiException as {@link #sliced}
+     */
+    public KpiRows summary(String name, String from, String to, String by, Map<String, String> filters) {
+        KpiRows daily = sliced(name, from, to, by, filters);
+        KpiDefinition kpi = catalog.find(daily.kpi()).orElseThrow();
+        KpiDefinition.Breakdown b = kpi.breakdown();
+        String filter = filters.isEmpty() ? null : filters.keySet().iterator().next();
+        Map<String, double[]> sums = new java.util.TreeMap<>();
+        Map<String, java.util.Set<Object>> days = new java.util.HashMap<>();
+        for (Map<String, Object> r : daily.rows()) {
+            String value = by == null ? "" : String.valueOf(r.get(by));
+            double[] acc = sums.computeIfAbsent(value, k -> new double[b.measures().size()]);
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += ((Number) r.get(b.measures().get(i).name())).doubleValue();
+            }
+            days.computeIfAbsent(value, k -> new java.util.HashSet<>()).add(r.get(kpi.partition()));
+        }
+        if (by == null && sums.isEmpty()) {
+            sums.put("", new double[b.measures().size()]);
+        }
+        List<String> columns = new ArrayList<>();
+        if (filter != null) {
+            columns.add(filter);
+        }
+        if (by != null) {
+            columns.add(by);
+        }
+        b.measures().forEach(m -> columns.add(m.name()));
+        b.ratios().forEach(r -> columns.add(r.name()));
+        columns.add("days");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        sums.forEach((value, acc) -> {
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            if (filter != null) {
+                out.put(filter, filters.get(filter).strip());
+            }
+            if (by != null) {
+                out.put(by, value);
+            }
+            Map<String, Double> byName = new java.util.HashMap<>();
+            for (int i = 0; i < acc.length; i++) {
+                KpiDefinition.Measure m = b.measures().get(i);
+                byName.put(m.name(), acc[i]);
+                out.put(m.name(), m.type().equals("integer") ? (Object) Math.round(acc[i]) : (Object) acc[i]);
+            }
+            for (KpiDefinition.Ratio ratio : b.ratios()) {
+                double d = byName.get(ratio.denominator());
+                out.put(ratio.name(), d == 0 ? null : byName.get(ratio.numerator()) / d);
+            }
+            out.put("days", days.getOrDefault(value, java.util.Set.of()).size());
+            rows.add(out);
+        });
+        return new KpiRows(kpi.name(), daily.from(), daily.to(), List.copyOf(columns), rows);
     }
 
     /** How many rows the range holds. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -167,6 +168,80 @@ class DashboardBrowserTest extends AppTestBase {
     private void setDate(String name, LocalDate value) {
         WebElement input = browser.driver().findElement(By.cssSelector("form.range input[name=" + name + "]"));
         browser.js("arguments[0].value = arguments[1];", input, value.toString());
+    }
+
+    @Test
+    void theOverviewFilteredOnACountryShowsThatCountrysNumbers() throws Exception {
+        open("/");
+        // the selector lists the period's countries, largest revenue first; choosing one reloads the page with it
+        Select countries = new Select(browser.driver().findElement(By.name("country")));
+        String country = countries.getOptions().get(1).getAttribute("value");
+        JsonNode summary = api("/api/kpis/revenue_daily/summary?country="
+                + java.net.URLEncoder.encode(country, java.nio.charset.StandardCharsets.UTF_8)).get("rows").get(0);
+        String before = browser.driver().getCurrentUrl();
+        countries.selectByValue(country);
+        for (int i = 0; i < 50 && browser.driver().getCurrentUrl().equals(before); i++) {
+            Browser.sleep(100);
+        }
+        browser.awaitCharts();
+        assertThat(browser.driver().getCurrentUrl()).contains("country=");
+        assertThat(browser.driver().findElement(By.id("overview-filter")).getText()).contains("country = " + country);
+        assertThat(browser.driver().findElement(By.id("tile-0")).getText())
+                .contains(String.format(java.util.Locale.US, "$%,.2f", summary.get("revenue").asDouble()));
+        assertThat(browser.driver().findElement(By.id("tile-1")).getText())
+                .contains(String.format(java.util.Locale.US, "%,d", summary.get("orders").asLong()));
+        assertThat(browser.driver().findElement(By.id("tile-2")).getText())
+                .contains(String.format(java.util.Locale.US, "$%,.2f", summary.get("aov").asDouble()));
+        // the sparkline: the country's revenue on each of the period's 30 days, 0 on a day without its orders
+        List<Double> spark = doubles(browser.seriesData("spark-0", 0));
+        assertThat(spark).hasSize(30).doesNotContainNull();
+        assertThat(spark.stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(summary.get("revenue").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-6));
+        // the funnel has no breakdown: its tile says so instead of showing the unfiltered number
+        assertThat(browser.driver().findElement(By.id("tile-3")).getText())
+                .contains("funnel_daily is not broken down by country");
+        // a tile's KPI link carries the filter to the KPI page's breakdown
+        assertThat(browser.driver().findElement(By.cssSelector("#tile-0 .lineage a")).getAttribute("href"))
+                .contains("country=");
+        browser.screenshot("overview-filtered", 1280);
+    }
+
+    @Test
+    void theRevenuePageDrawsItsBreakdownAsTheApiSummarizesIt() throws Exception {
+        String range = "from=" + YESTERDAY.minusDays(29) + "&to=" + YESTERDAY;
+        open("/kpis/revenue_daily?" + range + "&by=category");
+        JsonNode summary = api("/api/kpis/revenue_daily/summary?" + range + "&by=category").get("rows");
+        List<JsonNode> ranked = new java.util.ArrayList<>();
+        summary.forEach(ranked::add);
+        ranked.sort(java.util.Comparator.comparingDouble((JsonNode r) -> -r.get("revenue").asDouble())
+                .thenComparing(r -> r.get("category").asString()));
+        List<String> categories = browser.js("return echarts.getInstanceByDom(document.getElementById("
+                + "'breakdown-bars')).getOption().yAxis[0].data;");
+        List<Object> bars = browser.seriesData("breakdown-bars", 0);
+        assertThat(categories).containsExactlyElementsOf(ranked.stream().map(r -> r.get("category").asString())
+                .toList());
+        for (int i = 0; i < ranked.size(); i++) {
+            assertThat(((Number) bars.get(i)).doubleValue()).as(categories.get(i))
+                    .isEqualTo(ranked.get(i).get("revenue").asDouble());
+        }
+        // the table: one row per category, largest revenue first
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector("#breakdown-table tbody tr"));
+        assertThat(rows).hasSize(ranked.size());
+        assertThat(rows.get(0).findElement(By.tagName("th")).getText()).isEqualTo(categories.get(0));
+        // the daily lines: the five largest categories and the rest as "all others", adding up to the daily totals
+        List<String> lines = browser.js("return echarts.getInstanceByDom(document.getElementById("
+                + "'breakdown-lines')).getOption().series.map(s => s.name);");
+        assertThat(lines).startsWith(categories.subList(0, 5).toArray(String[]::new)).endsWith("all others");
+        browser.screenshot("kpi-revenue_daily-breakdown", 1280, "breakdown");
+
+        // a value's link filters the page: Jeans by country, the bars adding up to Jeans' revenue
+        String top = categories.get(0);
+        browser.clickAndAwaitPage(rows.get(0).findElement(By.tagName("a")));
+        browser.awaitCharts();
+        assertThat(browser.driver().findElement(By.id("breakdown-filter")).getText()).contains("category = " + top);
+        List<Object> byCountry = browser.seriesData("breakdown-bars", 0);
+        assertThat(byCountry.stream().mapToDouble(v -> ((Number) v).doubleValue()).sum()).isCloseTo(
+                ranked.get(0).get("revenue").asDouble(), org.assertj.core.api.Assertions.within(1e-6));
     }
 
     @Test

@@ -217,6 +217,8 @@ class KpiApiTest extends AppTestBase {
             "/api/kpis/revenue_daily?country=Brasil&gender=Female|400|At most one dimension filter",
             "/api/kpis/revenue_daily?country=Brasil&by=country|400|filters the 'by' dimension itself",
             "/api/kpis/revenue_daily?country=|400|Query parameter 'country' needs a value",
+            "/api/kpis/funnel_daily/summary|400|KPI 'funnel_daily' has no dimensions, so no summary",
+            "/api/kpis/revenue_daily/summary?by=planet|400|Query parameter 'by' must be a dimension",
     })
     void badInputIsAProblemDetail(String path, int status, String detail) throws Exception {
         HttpResponse<String> response = get(path);
@@ -304,5 +306,32 @@ class KpiApiTest extends AppTestBase {
         assertThat(csv.body().lines().findFirst().orElseThrow()).isEqualTo("date,gender,orders,items,revenue,aov");
         assertThat(csv.body().lines().count() - 1).isEqualTo(rowsOf("/api/kpis/revenue_daily?" + range
                 + "&by=gender").size());
+    }
+
+    @Test
+    void aSummarySumsTheDaysAndDividesTheRatiosFromTheSums() throws Exception {
+        String range = "from=" + YESTERDAY.minusDays(6) + "&to=" + YESTERDAY;
+        List<JsonNode> daily = rowsOf("/api/kpis/revenue_daily?" + range + "&by=customer_type");
+        List<JsonNode> summary = rowsOf("/api/kpis/revenue_daily/summary?" + range + "&by=customer_type");
+        assertThat(summary).extracting(r -> r.get("customer_type").asString()).containsExactly("new", "returning");
+        for (JsonNode row : summary) {
+            String type = row.get("customer_type").asString();
+            List<JsonNode> days = daily.stream().filter(r -> r.get("customer_type").asString().equals(type)).toList();
+            double revenue = days.stream().mapToDouble(r -> r.get("revenue").asDouble()).sum();
+            long orders = days.stream().mapToLong(r -> r.get("orders").asLong()).sum();
+            assertThat(row.get("revenue").asDouble()).isCloseTo(revenue, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(row.get("orders").asLong()).isEqualTo(orders);
+            assertThat(row.get("days").asInt()).isEqualTo(days.size());
+            // AOV of the period = its revenue / its orders, not the mean of the daily AOVs
+            assertThat(row.get("aov").asDouble()).isCloseTo(revenue / orders, org.assertj.core.api.Assertions.within(1e-9));
+        }
+        // without by: the period's total, which the daily totals (rounded to cents per day) match to the cent
+        JsonNode total = rowsOf("/api/kpis/revenue_daily/summary?" + range).get(0);
+        List<JsonNode> totals = rowsOf("/api/kpis/revenue_daily?" + range);
+        double revenue = totals.stream().mapToDouble(r -> r.get("revenue").asDouble()).sum();
+        assertThat(total.get("revenue").asDouble()).isCloseTo(revenue, org.assertj.core.api.Assertions.within(0.035));
+        // a date without a completed order has no facts, hence no slice
+        assertThat(total.get("days").asLong()).isEqualTo(totals.stream().filter(r -> r.get("orders").asLong() > 0)
+                .count()).isPositive();
     }
 }

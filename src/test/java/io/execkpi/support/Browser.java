@@ -159,6 +159,26 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /** Saves a screenshot of one element (by id) at the given window width under {@link #SCREENSHOTS}. */
+    public Path screenshot(String name, int width, String elementId) {
+        driver.manage().window().setSize(new Dimension(width, 800));
+        sleep(300);
+        // a window as tall as the page, so that the element is inside the viewport whole
+        Long height = js("return Math.min(document.documentElement.scrollHeight, 8000);");
+        driver.manage().window().setSize(new Dimension(width, (int) Math.max(800, height)));
+        sleep(400);
+        byte[] png = driver.findElement(org.openqa.selenium.By.id(elementId)).getScreenshotAs(OutputType.BYTES);
+        driver.manage().window().setSize(new Dimension(1280, 800));
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, png);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -1,8 +1,11 @@
 package io.execkpi.kpi.page;
 
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import io.execkpi.kpi.KpiCatalog;
 import io.execkpi.kpi.KpiDefinition;
 import io.execkpi.kpi.KpiReads;
 import io.execkpi.warehouse.SqlFiles;
@@ -20,7 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Dashboard pages of the KPI catalog: {@code /kpis} lists them, {@code /kpis/{name}} shows one KPI over a date range
  * (chart of its value columns, table, CSV link, definition and lineage). Built from the catalog alone, so a KPI added
  * to {@code jobs/kpis.yml} gets its page without page code; its {@code page} section adds a funnel
- * ({@link FunnelView}) or a cohort heatmap ({@link CohortView}). Reads through {@link KpiReads}, the JSON endpoint's
+ * ({@link FunnelView}) or a cohort heatmap ({@link CohortView}), its breakdown a "By dimension" section
+ * ({@link BreakdownView}: {@code ?by=<dimension>}, filtered by {@code ?<dimension>=<value>}). Reads through {@link KpiReads}, the JSON endpoint's
  * read path, and only what it shows: the range as {@link KpiReads#range} resolves it, one page of the table and the
  * row count, and the chart's rows grouped in SQL; the funnel and the cohorts read their KPI's every row (one per day,
  * or per cohort and week).
@@ -30,11 +34,13 @@ import org.springframework.web.bind.annotation.RequestParam;
 public class KpiPageController {
 
     private final KpiReads reads;
+    private final KpiCatalog catalog;
     private final SqlFiles sqlFiles;
     private final Formats fmt;
 
-    public KpiPageController(KpiReads reads, SqlFiles sqlFiles, Formats fmt) {
+    public KpiPageController(KpiReads reads, KpiCatalog catalog, SqlFiles sqlFiles, Formats fmt) {
         this.reads = reads;
+        this.catalog = catalog;
         this.sqlFiles = sqlFiles;
         this.fmt = fmt;
     }
@@ -48,7 +54,8 @@ public class KpiPageController {
     @GetMapping("/kpis/{name}")
     public String kpi(@PathVariable String name, @RequestParam(required = false) String days,
                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-                      @RequestParam(required = false) String page, Model model) {
+                      @RequestParam(required = false) String page, @RequestParam(required = false) String by,
+                      @RequestParam Map<String, String> query, Model model) {
         KpiDefinition kpi = reads.kpi(name);
         LocalDate latest = reads.latestDate(kpi.name()).orElse(null);
         PageRange range = PageRange.resolve(days, from, to, latest);
@@ -81,6 +88,27 @@ public class KpiPageController {
                     reads.rows(span).rows());
             model.addAttribute("cohorts", cohorts);
             model.addAttribute("cohortRows", CohortView.cohortRows(cohorts, fmt));
+        }
+        if (kpi.breakdown() != null) {
+            Map<String, String> filter = new LinkedHashMap<>();
+            query.forEach((k, v) -> {
+                if (kpi.breakdown().dimensions().contains(k)) {
+                    filter.put(k, v);
+                }
+            });
+            BreakdownView.Section section = BreakdownView.section(reads, kpi, span.from(), span.to(), by, filter,
+                    d -> catalog.dimension(d).orElseThrow());
+            model.addAttribute("breakdown", section);
+            // a new range keeps the filter and the dimension asked for
+            Map<String, String> keep = new LinkedHashMap<>(filter);
+            if (by != null && !by.isBlank()) {
+                keep.put("by", section.by());
+            }
+            model.addAttribute("keep", keep);
+            org.springframework.web.util.UriComponentsBuilder q = org.springframework.web.util.UriComponentsBuilder
+                    .newInstance();
+            keep.forEach(q::queryParam);
+            model.addAttribute("keepQuery", q.encode().build().getQuery());
         }
         return "kpi/kpi";
     }
