@@ -53,13 +53,18 @@ class BreakdownSqlTest {
                 row(3, 1, "Complete", ts("2025-01-07 09:00:00"), 1),
                 row(4, 3, "Cancelled", ts("2025-01-07 10:00:00"), 1),
                 row(5, 3, "Complete", ts("2025-01-07 11:00:00"), 0));
-        t.rows("order_items", "id, order_id, user_id, product_id, status, created_at, sale_price",
-                row(10, 10, 2, 2, "Complete", ts("2024-12-30 10:00:00"), 3.00),
-                row(1, 1, 1, 1, "Complete", ts("2025-01-06 10:00:00"), 10.00),
-                row(2, 1, 1, 2, "Complete", ts("2025-01-06 10:00:00"), 20.00),
-                row(3, 2, 2, 3, "Complete", ts("2025-01-06 12:00:00"), 5.00),
-                row(4, 3, 1, 1, "Complete", ts("2025-01-07 09:00:00"), 7.50),
-                row(5, 4, 3, 2, "Cancelled", ts("2025-01-07 10:00:00"), 99.00));
+        t.rows("order_items", "id, order_id, user_id, product_id, inventory_item_id, status, created_at, sale_price",
+                row(10, 10, 2, 2, 110, "Complete", ts("2024-12-30 10:00:00"), 3.00),
+                row(1, 1, 1, 1, 101, "Complete", ts("2025-01-06 10:00:00"), 10.00),
+                row(2, 1, 1, 2, 102, "Complete", ts("2025-01-06 10:00:00"), 20.00),
+                row(3, 2, 2, 3, 103, "Complete", ts("2025-01-06 12:00:00"), 5.00),
+                row(4, 3, 1, 1, 104, "Complete", ts("2025-01-07 09:00:00"), 7.50),
+                row(5, 4, 3, 2, 105, "Cancelled", ts("2025-01-07 10:00:00"), 99.00));
+        // the cost of the inventory item each order item sold (margin_daily); item 4's has no row: cost 0
+        t.rows("inventory_items", "id, product_id, created_at, cost",
+                row(110, 2, ts("2024-12-01 00:00:00"), 1.00), row(101, 1, ts("2024-12-01 00:00:00"), 4.00),
+                row(102, 2, ts("2024-12-01 00:00:00"), 9.00), row(103, 3, ts("2024-12-01 00:00:00"), 2.00),
+                row(105, 2, ts("2024-12-01 00:00:00"), 50.00));
         return t;
     }
 
@@ -176,5 +181,43 @@ class BreakdownSqlTest {
         // country -> the total, and each of the 8 pairs of Brasil with another dimension -> Brasil's slice
         assertThat(failed.get(LocalDate.parse("2025-01-06")).getKey()).isEqualTo(1 + 8);
         assertThat(failed.get(LocalDate.parse("2025-01-06")).getValue()).startsWith("revenue by ").contains(" sums to ");
+    }
+
+    @Test
+    void marginIsRevenueLessTheCostOfTheItemsSoldByDateAndSlice() {
+        List<Map<String, Object>> totals = new ArrayList<>();
+        warehouse.query("margin_daily", Map.of("from", LocalDate.parse("2025-01-05"), "to",
+                LocalDate.parse("2025-01-07")), totals::add);
+        assertThat(totals).extracting(r -> r.get("date") + " " + r.get("revenue") + " " + r.get("cost") + " "
+                + r.get("gross_margin")).containsExactly(
+                // 01-05: nothing; 01-06: 10 + 20 + 5 = 35.00 at cost 4 + 9 + 2 = 15.00; 01-07: o3's 7.50 whose
+                // inventory item has no row (cost 0); o4 is cancelled, o5 has no item
+                "2025-01-05 0.0 0.0 0.0", "2025-01-06 35.0 15.0 20.0", "2025-01-07 7.5 0.0 7.5");
+        assertThat(totals.get(0).get("margin_pct")).isNull();
+        assertThat(((Number) totals.get(1).get("margin_pct")).doubleValue()).isCloseTo(20.0 / 35.0,
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(((Number) totals.get(2).get("margin_pct")).doubleValue()).isEqualTo(1.0);
+
+        KpiDefinition marginBy = CATALOG.find("margin_daily_by").orElseThrow();
+        List<Dimension> dimensions = CATALOG.dimensionsOf(marginBy);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouse.query(marginBy.name(), files -> Breakdowns.query(marginBy, dimensions, files),
+                Map.of("from", LocalDate.parse("2025-01-06"), "to", LocalDate.parse("2025-01-06")),
+                r -> rows.add(Breakdowns.stored(marginBy, dimensions, r)));
+        Map<String, String> got = new TreeMap<>();
+        rows.forEach(r -> got.put((r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
+                + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
+                + r.get("dimension2_value")), String.format(java.util.Locale.ROOT, "%.2f %.2f %.2f",
+                ((Number) r.get("gross_margin")).doubleValue(), ((Number) r.get("revenue")).doubleValue(),
+                ((Number) r.get("cost")).doubleValue())));
+        assertThat(got).containsEntry("total", "20.00 35.00 15.00")
+                // Brasil: o1 (10 at 4, 20 at 9); China: o2 (5 at 2)
+                .containsEntry("country=Brasil", "17.00 30.00 13.00")
+                .containsEntry("country=China", "3.00 5.00 2.00")
+                // Jeans: p1 of o1 and p3 of o2; Tops: p2 of o1
+                .containsEntry("category=Jeans", "9.00 15.00 6.00")
+                .containsEntry("category=Tops", "11.00 20.00 9.00")
+                .containsEntry("country=Brasil category=Tops", "11.00 20.00 9.00");
+        assertThat(Breakdowns.addsUp(marginBy, dimensions, rows)).isEmpty();
     }
 }
