@@ -160,8 +160,9 @@ public class OverviewController {
     /** A tile whose KPI is not broken down by the filter's dimension: no number, and why. */
     private Tile unavailable(Headline h, String dimension, PageRange range) {
         return new Tile(h.title(), h.kpi(), h.format(), null, null, null, null, h.changeInPoints(),
-                Charts.sparkline(List.of(), List.of()), null, h.formula(), h.kpi() + " is not broken down by "
-                + dimension.replace('_', ' '), href(h.kpi(), range, Map.of()));
+                Charts.sparkline(List.of(), List.of()), null, h.formula(), "Not available by "
+                + dimension.replace('_', ' ') + ": " + h.kpi() + " has no breakdown by it",
+                href(h.kpi(), range, Map.of()));
     }
 
     /** Whether a headline KPI has the dimension among its breakdown's. */

@@ -132,7 +132,7 @@ public final class Breakdowns {
     /**
      * A row of {@link #query} in the stored shape: the partition, the grouped dimensions (those whose GROUPING is 0)
      * as dimension/value and dimension2/value2, in dimension order ({@link #ALL} where unused), the measures (a sum
-     * over no value is 0, not null).
+     * over no value is 0, not null; decimal sums kept to 9 decimals).
      */
     public static Map<String, Object> stored(KpiDefinition breakdown, List<Dimension> dimensions,
                                              Map<String, Object> row) {
@@ -150,7 +150,10 @@ public final class Breakdowns {
         out.put(VALUE2, grouped.size() < 2 ? ALL : String.valueOf(row.get(grouped.get(1).name())));
         for (KpiDefinition.Measure m : breakdown.breakdown().measures()) {
             Object v = row.get(m.name());
-            out.put(m.name(), v == null ? (m.type().equals("decimal") ? 0.0 : 0L) : v);
+            // a warehouse sum of doubles carries binary noise (237.89000000000001): kept to 9 decimals
+            out.put(m.name(), v == null ? (m.type().equals("decimal") ? 0.0 : 0L) : m.type().equals("decimal")
+                    ? java.math.BigDecimal.valueOf(((Number) v).doubleValue()).setScale(9,
+                    java.math.RoundingMode.HALF_EVEN).doubleValue() : v);
         }
         return out;
     }

@@ -277,18 +277,20 @@ public class KpiReads {
         KpiDefinition kpi = catalog.find(daily.kpi()).orElseThrow();
         KpiDefinition.Breakdown b = kpi.breakdown();
         String filter = filters.isEmpty() ? null : filters.keySet().iterator().next();
-        Map<String, double[]> sums = new java.util.TreeMap<>();
+        // summed as decimals of the stored doubles, so that a period's revenue reads 6227.45, not 6227.450000000001
+        Map<String, java.math.BigDecimal[]> sums = new java.util.TreeMap<>();
         Map<String, java.util.Set<Object>> days = new java.util.HashMap<>();
         for (Map<String, Object> r : daily.rows()) {
             String value = by == null ? "" : String.valueOf(r.get(by));
-            double[] acc = sums.computeIfAbsent(value, k -> new double[b.measures().size()]);
+            java.math.BigDecimal[] acc = sums.computeIfAbsent(value, k -> zeros(b.measures().size()));
             for (int i = 0; i < acc.length; i++) {
-                acc[i] += ((Number) r.get(b.measures().get(i).name())).doubleValue();
+                acc[i] = acc[i].add(java.math.BigDecimal.valueOf(((Number) r.get(b.measures().get(i).name()))
+                        .doubleValue()));
             }
             days.computeIfAbsent(value, k -> new java.util.HashSet<>()).add(r.get(kpi.partition()));
         }
         if (by == null && sums.isEmpty()) {
-            sums.put("", new double[b.measures().size()]);
+            sums.put("", zeros(b.measures().size()));
         }
         List<String> columns = new ArrayList<>();
         if (filter != null) {
@@ -312,8 +314,8 @@ public class KpiReads {
             Map<String, Double> byName = new java.util.HashMap<>();
             for (int i = 0; i < acc.length; i++) {
                 KpiDefinition.Measure m = b.measures().get(i);
-                byName.put(m.name(), acc[i]);
-                out.put(m.name(), m.type().equals("integer") ? (Object) Math.round(acc[i]) : (Object) acc[i]);
+                byName.put(m.name(), acc[i].doubleValue());
+                out.put(m.name(), m.type().equals("integer") ? (Object) acc[i].longValue() : (Object) acc[i].doubleValue());
             }
             for (KpiDefinition.Ratio ratio : b.ratios()) {
                 double d = byName.get(ratio.denominator());
@@ -323,6 +325,12 @@ public class KpiReads {
             rows.add(out);
         });
         return new KpiRows(kpi.name(), daily.from(), daily.to(), List.copyOf(columns), rows);
+    }
+
+    private static java.math.BigDecimal[] zeros(int n) {
+        java.math.BigDecimal[] a = new java.math.BigDecimal[n];
+        java.util.Arrays.fill(a, java.math.BigDecimal.ZERO);
+        return a;
     }
 
     /** How many rows the range holds. */

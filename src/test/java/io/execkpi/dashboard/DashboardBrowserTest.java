@@ -199,7 +199,7 @@ class DashboardBrowserTest extends AppTestBase {
                 org.assertj.core.api.Assertions.within(1e-6));
         // the funnel has no breakdown: its tile says so instead of showing the unfiltered number
         assertThat(browser.driver().findElement(By.id("tile-3")).getText())
-                .contains("funnel_daily is not broken down by country");
+                .contains("Not available by country: funnel_daily has no breakdown by it");
         // a tile's KPI link carries the filter to the KPI page's breakdown
         assertThat(browser.driver().findElement(By.cssSelector("#tile-0 .lineage a")).getAttribute("href"))
                 .contains("country=");

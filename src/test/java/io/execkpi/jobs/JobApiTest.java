@@ -72,6 +72,7 @@ class JobApiTest extends AppTestBase {
                 java.time.Instant.parse(done.get("endTime").asString())).toMillis());
         JsonNode steps = done.get("steps");
         assertThat(steps.findValuesAsString("name")).containsExactly("kpi_revenue_daily", "kpi_revenue_daily_by", "kpi_margin_daily", "kpi_margin_daily_by",
+                "kpi_returns_daily", "kpi_returns_daily_by",
                 "kpi_funnel_daily",
                 "kpi_retention_weekly", "kpi_ab_metrics", "kpi_ab_segments");
         for (JsonNode step : steps) {

@@ -46,20 +46,24 @@ class BreakdownSqlTest {
         t.rows("products", "id, cost, category, department, brand, retail_price, sku, distribution_center_id",
                 row(1, 4.0, "Jeans", "Women", "A", 12.0, "s1", 1), row(2, 9.0, "Tops", "Women", "B", 22.0, "s2", 2),
                 row(3, 2.0, "Jeans", "Men", "A", 6.0, "s3", 1));
-        t.rows("orders", "order_id, user_id, status, created_at, num_of_item",
-                row(10, 2, "Complete", ts("2024-12-30 10:00:00"), 1),
-                row(1, 1, "Complete", ts("2025-01-06 10:00:00"), 2),
-                row(2, 2, "Complete", ts("2025-01-06 12:00:00"), 1),
-                row(3, 1, "Complete", ts("2025-01-07 09:00:00"), 1),
-                row(4, 3, "Cancelled", ts("2025-01-07 10:00:00"), 1),
-                row(5, 3, "Complete", ts("2025-01-07 11:00:00"), 0));
+        t.rows("orders", "order_id, user_id, status, created_at, num_of_item, returned_at",
+                row(10, 2, "Complete", ts("2024-12-30 10:00:00"), 1, null),
+                row(1, 1, "Complete", ts("2025-01-06 10:00:00"), 2, null),
+                row(2, 2, "Complete", ts("2025-01-06 12:00:00"), 1, null),
+                row(3, 1, "Complete", ts("2025-01-07 09:00:00"), 1, null),
+                row(4, 3, "Cancelled", ts("2025-01-07 10:00:00"), 1, null),
+                row(5, 3, "Complete", ts("2025-01-07 11:00:00"), 0, null),
+                // returns_daily: o6 of u2 is created on 01-06 and returned on 01-07 (no completed order: no other KPI
+                // here counts it)
+                row(6, 2, "Returned", ts("2025-01-06 13:00:00"), 1, ts("2025-01-07 15:00:00")));
         t.rows("order_items", "id, order_id, user_id, product_id, inventory_item_id, status, created_at, sale_price",
                 row(10, 10, 2, 2, 110, "Complete", ts("2024-12-30 10:00:00"), 3.00),
                 row(1, 1, 1, 1, 101, "Complete", ts("2025-01-06 10:00:00"), 10.00),
                 row(2, 1, 1, 2, 102, "Complete", ts("2025-01-06 10:00:00"), 20.00),
                 row(3, 2, 2, 3, 103, "Complete", ts("2025-01-06 12:00:00"), 5.00),
                 row(4, 3, 1, 1, 104, "Complete", ts("2025-01-07 09:00:00"), 7.50),
-                row(5, 4, 3, 2, 105, "Cancelled", ts("2025-01-07 10:00:00"), 99.00));
+                row(5, 4, 3, 2, 105, "Cancelled", ts("2025-01-07 10:00:00"), 99.00),
+                row(6, 6, 2, 1, 106, "Returned", ts("2025-01-06 13:00:00"), 12.00));
         // the cost of the inventory item each order item sold (margin_daily); item 4's has no row: cost 0
         t.rows("inventory_items", "id, product_id, created_at, cost",
                 row(110, 2, ts("2024-12-01 00:00:00"), 1.00), row(101, 1, ts("2024-12-01 00:00:00"), 4.00),
@@ -219,5 +223,49 @@ class BreakdownSqlTest {
                 .containsEntry("category=Tops", "11.00 20.00 9.00")
                 .containsEntry("country=Brasil category=Tops", "11.00 20.00 9.00");
         assertThat(Breakdowns.addsUp(marginBy, dimensions, rows)).isEmpty();
+    }
+
+    @Test
+    void cancellationsAreDatedByTheOrderAndReturnsByTheirReturnDay() {
+        List<Map<String, Object>> totals = new ArrayList<>();
+        warehouse.query("returns_daily", Map.of("from", LocalDate.parse("2025-01-06"), "to",
+                LocalDate.parse("2025-01-07")), totals::add);
+        assertThat(totals).extracting(r -> r.get("date") + " " + r.get("orders") + " " + r.get("cancelled_orders")
+                + " " + r.get("gross_sales") + " " + r.get("returned_orders") + " " + r.get("returned_revenue"))
+                .containsExactly(
+                        // 01-06: o1 (30.00), o2 (5.00) and o6 (12.00, returned the next day) created, none cancelled
+                        "2025-01-06 3 0 47.0 0 0.0",
+                        // 01-07: o3 (7.50), o4 (cancelled, 99.00 not a sale) and o5 (no item) created; o6 returned
+                        "2025-01-07 3 1 7.5 1 12.0");
+        assertThat(((Number) totals.get(0).get("cancel_rate")).doubleValue()).isZero();
+        assertThat(((Number) totals.get(1).get("cancel_rate")).doubleValue()).isCloseTo(1.0 / 3,
+                org.assertj.core.api.Assertions.within(1e-12));
+        // the day's returns against the day's sales: 12.00 / 7.50
+        assertThat(((Number) totals.get(1).get("return_rate")).doubleValue()).isCloseTo(1.6,
+                org.assertj.core.api.Assertions.within(1e-12));
+
+        KpiDefinition returnsBy = CATALOG.find("returns_daily_by").orElseThrow();
+        List<Dimension> dimensions = CATALOG.dimensionsOf(returnsBy);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        warehouse.query(returnsBy.name(), files -> Breakdowns.query(returnsBy, dimensions, files),
+                Map.of("from", LocalDate.parse("2025-01-07"), "to", LocalDate.parse("2025-01-07")),
+                r -> rows.add(Breakdowns.stored(returnsBy, dimensions, r)));
+        Map<String, String> got = new TreeMap<>();
+        rows.forEach(r -> got.put((r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
+                + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
+                + r.get("dimension2_value")), r.get("orders") + " " + r.get("cancelled_orders") + " "
+                + String.format(java.util.Locale.ROOT, "%.2f", ((Number) r.get("gross_sales")).doubleValue()) + " "
+                + r.get("returned_orders") + " " + String.format(java.util.Locale.ROOT, "%.2f",
+                ((Number) r.get("returned_revenue")).doubleValue())));
+        assertThat(got).containsEntry("total", "3 1 7.50 1 12.00")
+                // o3 of u1 (Brasil); o4 and o5 of u3 (no country); o6 of u2 (China) returned
+                .containsEntry("country=Brasil", "1 0 7.50 0 0.00")
+                .containsEntry("country=(unknown)", "2 1 0.00 0 0.00")
+                .containsEntry("country=China", "0 0 0.00 1 12.00")
+                // o3's and o6's items are Jeans (p1), o4's Tops (p2), o5 has none
+                .containsEntry("category=Jeans", "1 0 7.50 1 12.00")
+                .containsEntry("category=Tops", "1 1 0.00 0 0.00")
+                .containsEntry("category=(unknown)", "1 0 0.00 0 0.00");
+        assertThat(Breakdowns.addsUp(returnsBy, dimensions, rows)).isEmpty();
     }
 }

@@ -38,11 +38,11 @@ public final class BreakdownView {
      * One value of the dimension over the period.
      *
      * @param values   the measures and ratios in the table's column order (null where undefined)
-     * @param integers which of them are counts (shown without decimals)
+     * @param formats  how each is shown: "integer" (a count), "percent" (a share ratio) or "decimal" (2 decimals)
      * @param change   relative change of the ranked measure against the previous period (share; null without one)
      * @param share    the value's share of the sum over values of the ranked measure (0..1; null when that is 0)
      */
-    public record Row(String value, List<Number> values, List<Boolean> integers, Double change, Double share) {
+    public record Row(String value, List<Number> values, List<String> formats, Double change, Double share) {
     }
 
     /**
@@ -101,8 +101,10 @@ public final class BreakdownView {
         List<Map<String, Object>> sorted = current.rows().stream()
                 .sorted(Comparator.comparingDouble((Map<String, Object> r) -> -((Number) r.get(m.name())).doubleValue())
                         .thenComparing(r -> String.valueOf(r.get(shown)))).toList();
-        List<Boolean> integers = columns.stream().map(c -> b.measures().stream()
-                .anyMatch(x -> x.name().equals(c) && x.type().equals("integer"))).toList();
+        List<String> formats = columns.stream().map(c -> b.measures().stream()
+                .anyMatch(x -> x.name().equals(c) && x.type().equals("integer")) ? "integer" : b.ratios().stream()
+                .anyMatch(x -> x.name().equals(c) && KpiDefinition.Column.SHARE.equals(x.unit())) ? "percent"
+                : "decimal").toList();
         double total = sorted.stream().mapToDouble(r -> ((Number) r.get(m.name())).doubleValue()).sum();
         boolean additive = m.isAdditiveUnder(dimension.apply(shown).key());
         List<Row> rows = new ArrayList<>();
@@ -111,7 +113,7 @@ public final class BreakdownView {
             double v = ((Number) r.get(m.name())).doubleValue();
             Double change = Optional.ofNullable(before.get(value)).map(p -> ((Number) p.get(m.name())).doubleValue())
                     .filter(p -> p != 0).map(p -> v / p - 1).orElse(null);
-            rows.add(new Row(value, columns.stream().map(c -> (Number) r.get(c)).toList(), integers, change,
+            rows.add(new Row(value, columns.stream().map(c -> (Number) r.get(c)).toList(), formats, change,
                     additive && total != 0 ? v / total : null));
         }
         Map<String, Object> bars = Charts.bars(rows.stream().map(Row::value).toList(), m.name(),
@@ -146,8 +148,12 @@ public final class BreakdownView {
             int i = x.indexOf(String.valueOf(r.get(daily.columns().get(0))));
             line[i] += ((Number) r.get(measure)).doubleValue();
         }
-        return Charts.lines(x, series.entrySet().stream().map(e -> new Charts.Series(e.getKey(),
+        Map<String, Object> option = Charts.lines(x, series.entrySet().stream().map(e -> new Charts.Series(e.getKey(),
                 java.util.Arrays.asList(e.getValue()))).toList(), false);
+        // a legend that wraps under the chart, so that every line and "all others" is named (a scrolled legend hid some)
+        option.put("legend", Map.of("type", "plain", "bottom", 0));
+        option.put("grid", Map.of("left", 8, "right", 24, "top", 16, "bottom", 64, "containLabel", true));
+        return option;
     }
 
     private static Double[] zeros(int n) {

@@ -89,6 +89,10 @@ public class KpiPageController {
             model.addAttribute("cohorts", cohorts);
             model.addAttribute("cohortRows", CohortView.cohortRows(cohorts, fmt));
         }
+        if (kpi.breakdown() == null && by != null && !by.isBlank()) {
+            throw io.execkpi.web.ApiException.badRequest("KPI '" + kpi.name() + "' has no dimensions: query parameter"
+                    + " 'by' does not apply");
+        }
         if (kpi.breakdown() != null) {
             Map<String, String> filter = new LinkedHashMap<>();
             query.forEach((k, v) -> {
