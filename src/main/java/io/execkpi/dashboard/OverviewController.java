@@ -130,7 +130,11 @@ public class OverviewController {
         }
         List<Tile> tiles = headlines.stream().map(h -> byKpi.containsKey(h.kpi()) ? tile(h, byKpi.get(h.kpi()), range,
                 filter) : unavailable(h, filter.keySet().iterator().next(), range)).toList();
-        model.addAttribute("filters", filters(range, filter));
+        List<FilterChoice> choices = filters(range, filter);
+        model.addAttribute("filters", choices);
+        // a value the period has no slice of (a typo, or no sale there): the zeros are said to be that
+        model.addAttribute("filterUnmatched", choices.stream().anyMatch(c -> c.chosen() != null
+                && !c.values().contains(c.chosen())));
         model.addAttribute("range", range);
         model.addAttribute("materializedDays", kpis.rows(headlines.get(0).kpi(), range.fromParam(), range.toParam())
                 .rows().size());

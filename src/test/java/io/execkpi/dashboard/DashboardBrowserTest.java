@@ -204,6 +204,12 @@ class DashboardBrowserTest extends AppTestBase {
         assertThat(browser.driver().findElement(By.cssSelector("#tile-0 .lineage a")).getAttribute("href"))
                 .contains("country=");
         browser.screenshot("overview-filtered", 1280);
+        assertThat(browser.driver().findElement(By.id("overview-filter")).getText()).doesNotContain("No slice");
+        // a country the period has no sale of: zeros, and the banner says why
+        open("/?country=Atlantis");
+        assertThat(browser.driver().findElement(By.id("overview-filter")).getText())
+                .contains("No slice of this value in the period");
+        assertThat(browser.driver().findElement(By.id("tile-0")).getText()).contains("$0.00");
     }
 
     @Test
