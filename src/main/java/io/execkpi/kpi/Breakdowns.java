@@ -221,4 +221,26 @@ public final class Breakdowns {
         });
         return failures;
     }
+
+    /**
+     * {@link #addsUp} as data-quality results: one per business date of [from, to], {@code error} (the step fails,
+     * nothing is written) with the number of failed sums as observed, else {@code pass}.
+     */
+    static List<io.execkpi.quality.QualityResult> addsUpResults(KpiDefinition breakdown, List<Dimension> dimensions,
+                                                               List<Map<String, Object>> rows, java.time.LocalDate from,
+                                                               java.time.LocalDate to, long jobExecutionId,
+                                                               java.time.Instant now) {
+        Map<java.time.LocalDate, Map.Entry<Integer, String>> failed = addsUp(breakdown, dimensions, rows);
+        List<io.execkpi.quality.QualityResult> out = new ArrayList<>();
+        for (java.time.LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            Map.Entry<Integer, String> f = failed.get(d);
+            out.add(new io.execkpi.quality.QualityResult(breakdown.name(), d, ADDS_UP, "test", f == null
+                    ? io.execkpi.quality.QualityResult.PASS : io.execkpi.quality.QualityResult.ERROR,
+                    f == null ? 0.0 : f.getKey(), f == null
+                    ? "test adds_up passed: every dimension's slices add up to the total"
+                    : "test adds_up failed on " + f.getKey() + " sums of " + d + " (" + f.getValue() + ")",
+                    jobExecutionId, now));
+        }
+        return out;
+    }
 }

@@ -206,17 +206,14 @@ public class KpiResultsRepository {
     }
 
     /**
-     * Rows of a breakdown entry ({@link KpiDefinition#isBreakdown}) whose partition lies in [from, to] and whose keys
-     * {@code dimension}, {@code value}, {@code dimension2}, {@code value2} equal the given ones (a null
-     * {@code value} or {@code value2}: any), ordered by partition, value and value2, with the values of {@link #read}.
+     * Rows of a breakdown entry in [from, to] with these keys (null value or value2: any), by partition, value, value2.
      */
     public List<Map<String, Object>> readSlices(KpiDefinition kpi, LocalDate from, LocalDate to, String dimension,
                                                 String value, String dimension2, String value2) {
         List<KpiDefinition.Column> columns = kpi.columns();
-        StringBuilder sql = new StringBuilder("SELECT ").append(columns.stream().map(KpiDefinition.Column::name)
-                .collect(Collectors.joining(", "))).append(" FROM ").append(kpi.table()).append(" WHERE ")
-                .append(kpi.partition()).append(" BETWEEN ? AND ? AND ").append(Breakdowns.DIMENSION).append(" = ? AND ")
-                .append(Breakdowns.DIMENSION2).append(" = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + columns.stream().map(KpiDefinition.Column::name)
+                .collect(Collectors.joining(", ")) + " FROM " + kpi.table() + " WHERE " + kpi.partition()
+                + " BETWEEN ? AND ? AND " + Breakdowns.DIMENSION + " = ? AND " + Breakdowns.DIMENSION2 + " = ?");
         List<Object> args = new ArrayList<>(List.of(from, to, dimension, dimension2));
         if (value != null) {
             sql.append(" AND ").append(Breakdowns.VALUE).append(" = ?");
@@ -226,8 +223,7 @@ public class KpiResultsRepository {
             sql.append(" AND ").append(Breakdowns.VALUE2).append(" = ?");
             args.add(value2);
         }
-        sql.append(" ORDER BY ").append(kpi.partition()).append(", ").append(Breakdowns.VALUE).append(", ")
-                .append(Breakdowns.VALUE2);
+        sql.append(" ORDER BY " + kpi.partition() + ", " + Breakdowns.VALUE + ", " + Breakdowns.VALUE2);
         return jdbc.query(sql.toString(), (rs, n) -> row(columns, rs), args.toArray());
     }
 

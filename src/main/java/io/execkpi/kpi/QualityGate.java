@@ -141,15 +141,8 @@ public class QualityGate {
             recorded.addAll(anomaly(kpi, rows, from, to, runTo, jobExecutionId, now));
         }
         if (kpi.isBreakdown()) {
-            Map<LocalDate, Map.Entry<Integer, String>> failed = Breakdowns.addsUp(kpi, catalog.dimensionsOf(kpi), rows);
-            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                Map.Entry<Integer, String> f = failed.get(d);
-                recorded.add(new QualityResult(kpi.name(), d, Breakdowns.ADDS_UP, "test", f == null
-                        ? QualityResult.PASS : QualityResult.ERROR, f == null ? 0.0 : f.getKey(), f == null
-                        ? "test adds_up passed: every dimension's slices add up to the total"
-                        : "test adds_up failed on " + f.getKey() + " sums of " + d + " (" + f.getValue() + ")",
-                        jobExecutionId, now));
-            }
+            recorded.addAll(Breakdowns.addsUpResults(kpi, catalog.dimensionsOf(kpi), rows, from, to, jobExecutionId,
+                    now));
         }
         record(recorded);
         failOnErrors(kpi, recorded, "; its rows were not written and its previous results stay visible");
