@@ -85,22 +85,32 @@ class BreakdownSqlTest {
         return KpiSqlTest.duckDb(tables);
     }
 
-    /** The stored rows of [from, to] as "date dimension=value[ dimension2=value2] orders items revenue", sorted. */
+    /** The stored rows of revenue_daily's breakdown over [from, to]. */
     private List<Map<String, Object>> rows(LocalDate from, LocalDate to) {
-        List<Dimension> dimensions = CATALOG.dimensionsOf(REVENUE_BY);
+        return slices(REVENUE_BY, from, to);
+    }
+
+    /** The stored rows ({@link Breakdowns#stored}) of a breakdown entry's composed query over [from, to]. */
+    private List<Map<String, Object>> slices(KpiDefinition breakdown, LocalDate from, LocalDate to) {
+        List<Dimension> dimensions = CATALOG.dimensionsOf(breakdown);
         List<Map<String, Object>> rows = new ArrayList<>();
-        warehouse.query(REVENUE_BY.name(), files -> Breakdowns.query(REVENUE_BY, dimensions, files),
-                Map.of("from", from, "to", to), r -> rows.add(Breakdowns.stored(REVENUE_BY, dimensions, r)));
+        warehouse.query(breakdown.name(), files -> Breakdowns.query(breakdown, dimensions, files),
+                Map.of("from", from, "to", to), r -> rows.add(Breakdowns.stored(breakdown, dimensions, r)));
         return rows;
     }
 
+    /** A stored row's slice in words: "total", "dimension=value" or "dimension=value dimension2=value2". */
+    private static String slice(Map<String, Object> r) {
+        return (r.get("dimension").equals("") ? "total" : r.get("dimension") + "=" + r.get("dimension_value"))
+                + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "=" + r.get("dimension2_value"));
+    }
+
+    /** revenue_daily's stored rows as "date slice" → "orders items revenue", sorted. */
     private static Map<String, String> byKey(List<Map<String, Object>> rows) {
         Map<String, String> out = new TreeMap<>();
         for (Map<String, Object> r : rows) {
-            String key = r.get("date") + " " + (r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
-                    + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
-                    + r.get("dimension2_value"));
-            out.put(key, ((Number) r.get("orders")).longValue() + " " + ((Number) r.get("items")).longValue() + " "
+            out.put(r.get("date") + " " + slice(r), ((Number) r.get("orders")).longValue() + " "
+                    + ((Number) r.get("items")).longValue() + " "
                     + String.format(java.util.Locale.ROOT, "%.2f", ((Number) r.get("revenue")).doubleValue()));
         }
         return out;
@@ -203,15 +213,9 @@ class BreakdownSqlTest {
         assertThat(((Number) totals.get(2).get("margin_pct")).doubleValue()).isEqualTo(1.0);
 
         KpiDefinition marginBy = CATALOG.find("margin_daily_by").orElseThrow();
-        List<Dimension> dimensions = CATALOG.dimensionsOf(marginBy);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        warehouse.query(marginBy.name(), files -> Breakdowns.query(marginBy, dimensions, files),
-                Map.of("from", LocalDate.parse("2025-01-06"), "to", LocalDate.parse("2025-01-06")),
-                r -> rows.add(Breakdowns.stored(marginBy, dimensions, r)));
+        List<Map<String, Object>> rows = slices(marginBy, LocalDate.parse("2025-01-06"), LocalDate.parse("2025-01-06"));
         Map<String, String> got = new TreeMap<>();
-        rows.forEach(r -> got.put((r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
-                + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
-                + r.get("dimension2_value")), String.format(java.util.Locale.ROOT, "%.2f %.2f %.2f",
+        rows.forEach(r -> got.put(slice(r), String.format(java.util.Locale.ROOT, "%.2f %.2f %.2f",
                 ((Number) r.get("gross_margin")).doubleValue(), ((Number) r.get("revenue")).doubleValue(),
                 ((Number) r.get("cost")).doubleValue())));
         assertThat(got).containsEntry("total", "20.00 35.00 15.00")
@@ -222,7 +226,7 @@ class BreakdownSqlTest {
                 .containsEntry("category=Jeans", "9.00 15.00 6.00")
                 .containsEntry("category=Tops", "11.00 20.00 9.00")
                 .containsEntry("country=Brasil category=Tops", "11.00 20.00 9.00");
-        assertThat(Breakdowns.addsUp(marginBy, dimensions, rows)).isEmpty();
+        assertThat(Breakdowns.addsUp(marginBy, CATALOG.dimensionsOf(marginBy), rows)).isEmpty();
     }
 
     @Test
@@ -245,15 +249,9 @@ class BreakdownSqlTest {
                 org.assertj.core.api.Assertions.within(1e-12));
 
         KpiDefinition returnsBy = CATALOG.find("returns_daily_by").orElseThrow();
-        List<Dimension> dimensions = CATALOG.dimensionsOf(returnsBy);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        warehouse.query(returnsBy.name(), files -> Breakdowns.query(returnsBy, dimensions, files),
-                Map.of("from", LocalDate.parse("2025-01-07"), "to", LocalDate.parse("2025-01-07")),
-                r -> rows.add(Breakdowns.stored(returnsBy, dimensions, r)));
+        List<Map<String, Object>> rows = slices(returnsBy, LocalDate.parse("2025-01-07"), LocalDate.parse("2025-01-07"));
         Map<String, String> got = new TreeMap<>();
-        rows.forEach(r -> got.put((r.get("dimension").equals("") ? "total" : r.get("dimension") + "="
-                + r.get("dimension_value")) + (r.get("dimension2").equals("") ? "" : " " + r.get("dimension2") + "="
-                + r.get("dimension2_value")), r.get("orders") + " " + r.get("cancelled_orders") + " "
+        rows.forEach(r -> got.put(slice(r), r.get("orders") + " " + r.get("cancelled_orders") + " "
                 + String.format(java.util.Locale.ROOT, "%.2f", ((Number) r.get("gross_sales")).doubleValue()) + " "
                 + r.get("returned_orders") + " " + String.format(java.util.Locale.ROOT, "%.2f",
                 ((Number) r.get("returned_revenue")).doubleValue())));
@@ -266,6 +264,6 @@ class BreakdownSqlTest {
                 .containsEntry("category=Jeans", "1 0 7.50 1 12.00")
                 .containsEntry("category=Tops", "1 1 0.00 0 0.00")
                 .containsEntry("category=(unknown)", "1 0 0.00 0 0.00");
-        assertThat(Breakdowns.addsUp(returnsBy, dimensions, rows)).isEmpty();
+        assertThat(Breakdowns.addsUp(returnsBy, CATALOG.dimensionsOf(returnsBy), rows)).isEmpty();
     }
 }

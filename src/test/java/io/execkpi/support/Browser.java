@@ -149,14 +149,7 @@ public final class Browser implements AutoCloseable {
         sleep(400);
         byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         driver.manage().window().setSize(new Dimension(1280, 800));
-        try {
-            Files.createDirectories(SCREENSHOTS);
-            Path file = SCREENSHOTS.resolve(name + ".png");
-            Files.write(file, png);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return save(name, png);
     }
 
     /** Saves a screenshot of one element (by id) at the given window width under {@link #SCREENSHOTS}. */
@@ -169,6 +162,10 @@ public final class Browser implements AutoCloseable {
         sleep(400);
         byte[] png = driver.findElement(org.openqa.selenium.By.id(elementId)).getScreenshotAs(OutputType.BYTES);
         driver.manage().window().setSize(new Dimension(1280, 800));
+        return save(name, png);
+    }
+
+    private static Path save(String name, byte[] png) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
